@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Test programs.
+#  Tier 0 (host): selftests/tier0/*.c, compiled with the kernel shims in
+#    selftests/tier0/shim/ against chosen kmod/ files, ASan + UBSan.
+#  VM tier: selftests/vm/tests/*.c, linked statically for the initramfs;
+#    selftests/vm/tests/*.sh run as they are.
+
+T0_CC := clang
+T0_CFLAGS := -O1 -g -std=gnu11 -D_GNU_SOURCE $(WARN) -Wno-unused-parameter \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -Iselftests/tier0/shim -Iuapi -Ikmod \
+	-I$(KSFT_DIR)/include
+
+VM_CFLAGS := -O2 -g -std=gnu11 -D_GNU_SOURCE $(WARN) -Wno-unused-parameter \
+	-Iuapi -Ilib -Iselftests/lib -I$(KSFT_DIR)/include -pthread
+VM_LDFLAGS := -static -pthread
+
+T0_SRCS := $(wildcard selftests/tier0/*.c)
+T0_BINS := $(patsubst selftests/tier0/%.c,$(O)/tier0/%,$(T0_SRCS))
+VMT_SRCS := $(wildcard selftests/vm/tests/*.c)
+VMT_BINS := $(patsubst selftests/vm/tests/%.c,$(O)/vm-tests/%,$(VMT_SRCS))
+
+USER_TARGETS += $(T0_BINS) $(VMT_BINS)
+
+# Tier-0 test T may list the kmod/ files it compiles in a comment line
+#   // tier0-sources: kmod/ring.c kmod/lookup.c
+T0_DEPS = $(shell sed -n 's|^// tier0-sources: ||p' $(1))
+
+.SECONDEXPANSION:
+$(O)/tier0/%: selftests/tier0/%.c $$(call T0_DEPS,selftests/tier0/%.c) \
+		$(wildcard selftests/tier0/shim/*.h selftests/tier0/shim/*/*.h) \
+		$(wildcard uapi/linux/*.h kmod/*.h)
+	@mkdir -p $(@D)
+	$(T0_CC) $(T0_CFLAGS) -o $@ $< $(call T0_DEPS,$<)
+
+# VM test programs link libvale statically when they use it.
+$(O)/vm-tests/%: selftests/vm/tests/%.c $(wildcard selftests/lib/*.h) \
+		$(wildcard uapi/linux/*.h lib/*.h) $(LIBVALE_A)
+	@mkdir -p $(@D)
+	$(CC) $(VM_CFLAGS) -o $@ $< $(LIBVALE_A) $(VM_LDFLAGS)

@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# TAP helpers for shell tests run inside the test VM (busybox sh).
+#   . /tests/lib.sh
+#   plan 3; ok "name" cmd args...; is "$a" "$b" "name"; done_testing
+
+_tap_n=0
+_tap_fail=0
+
+plan() { echo "1..$1"; }
+
+_tap_result() {	# status description
+	_tap_n=$((_tap_n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $_tap_n - $2"
+	else
+		echo "not ok $_tap_n - $2"
+		_tap_fail=$((_tap_fail + 1))
+	fi
+}
+
+# ok DESCRIPTION COMMAND...: passes when COMMAND succeeds.
+ok() {
+	_d=$1; shift
+	"$@"; _tap_result $? "$_d"
+}
+
+# nok DESCRIPTION COMMAND...: passes when COMMAND fails.
+nok() {
+	_d=$1; shift
+	if "$@"; then _tap_result 1 "$_d"; else _tap_result 0 "$_d"; fi
+}
+
+# is GOT WANT DESCRIPTION
+is() {
+	if [ "$1" = "$2" ]; then
+		_tap_result 0 "$3"
+	else
+		echo "# got '$1', want '$2'"
+		_tap_result 1 "$3"
+	fi
+}
+
+skip() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $1 # SKIP ${2:-}"; }
+
+diag() { echo "# $*"; }
+
+done_testing() {
+	echo "1..$_tap_n" >/dev/null
+	[ $_tap_fail = 0 ]
+}

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * vale: a VALE-style software Ethernet switch with mmap'd shared rings.
+ *
+ * User-space ABI of /dev/vale.
+ *
+ * A process opens /dev/vale, binds the file to a port with
+ * VALE_IOC_REGISTER ("valeX:Y" creates switch valeX and port Y on it when
+ * they do not exist yet) and maps the port's private memory region with
+ * mmap(fd, 0, region_size).  The region holds an info header, the rings and
+ * the buffer pool.  VALE_IOC_REGISTER returns the region size and the offset
+ * of every part of it; user space never assumes a layout.
+ *
+ * Ring semantics (netmap's):
+ *
+ *   Indices run from 0 to num_slots - 1 and wrap.  Slots [head, tail)
+ *   belong to user space, every other slot to the kernel.  One slot is
+ *   always left unused so that head == tail means "user owns nothing".
+ *
+ *   tx: the user fills slots starting at head, then moves head (and cur)
+ *       forward.  A sync (VALE_IOC_TXSYNC or poll()) hands [old head, head)
+ *       to the switch, which forwards them before returning, and moves tail
+ *       forward over the slots it has finished with.
+ *   rx: the kernel fills slots starting at tail and moves tail forward when
+ *       they are complete (it does so as soon as packets are delivered; a
+ *       sync also refreshes it).  The user consumes slots from head and moves
+ *       head forward to give them back; the next sync reclaims them.
+ *   cur is the poll() wake-up point: POLLIN is reported while an rx ring has
+ *   packets beyond cur (cur != tail), POLLOUT while a tx ring has room beyond
+ *   cur.  User space keeps head <= cur <= tail (modulo the ring).
+ *
+ * The kernel keeps its own copy of every index and reads head, cur and every
+ * slot exactly once per sync.  Indices out of range or moved backwards make
+ * the sync fail with -EINVAL; a slot whose buf_idx is outside the port's pool
+ * or whose len is zero or larger than the buffer is dropped and counted.
+ */
+#ifndef _UAPI_LINUX_VALE_H
+#define _UAPI_LINUX_VALE_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define VALE_API_VERSION	1
+
+/* Port names are "<switch>:<port>", NUL terminated, printable ASCII. */
+#define VALE_NAME_MAX		64	/* including the terminating NUL */
+#define VALE_SWITCH_PREFIX	"vale"
+
+/* Limits and defaults of VALE_IOC_REGISTER. */
+#define VALE_MAX_RINGS		16	/* per direction */
+#define VALE_MIN_SLOTS		8
+#define VALE_MAX_SLOTS		16384	/* power of two not required */
+#define VALE_DEF_SLOTS		1024
+#define VALE_MIN_BUF_SIZE	64	/* multiple of 64 */
+#define VALE_MAX_BUF_SIZE	16384
+#define VALE_DEF_BUF_SIZE	2048
+#define VALE_MAX_EXTRA_BUFS	65536
+#define VALE_MAX_REGION_SIZE	(1ULL << 30)
+
+/* Largest packet the switch accepts, split over MOREFRAG slots. */
+#define VALE_MAX_PKT_LEN	65535
+#define VALE_MAX_FRAGS		64
+
+/*
+ * One slot of a ring.  buf_idx names a buffer of the port's own pool (user
+ * space may swap buffers between its slots and its extra buffers); len is
+ * the number of valid bytes in it.
+ */
+struct vale_slot {
+	__u32 buf_idx;
+	__u16 len;
+	__u16 flags;
+};
+
+/* The packet continues in the next slot. */
+#define VALE_SLOT_MOREFRAG	0x0001
+/* Kernel to user: buf_idx was changed by the kernel (reserved). */
+#define VALE_SLOT_BUF_CHANGED	0x0002
+#define VALE_SLOT_FLAGS_MASK	(VALE_SLOT_MOREFRAG | VALE_SLOT_BUF_CHANGED)
+
+/*
+ * A ring in the shared region.  Fields written by user space and fields
+ * written by the kernel sit on separate cache lines.  Use the offsets in
+ * struct vale_ring_offsets rather than this struct when writing a library
+ * that must survive layout changes; the struct documents version 1.
+ */
+struct vale_ring {
+	/* written by user space */
+	__u32 head;
+	__u32 cur;
+	__u32 __pad0[14];
+	/* written by the kernel */
+	__u32 tail;
+	__u32 __pad1[15];
+	/* constant after registration */
+	__u32 num_slots;
+	__u32 buf_size;
+	__u32 ring_id;
+	__u32 flags;		/* VALE_RING_TX or VALE_RING_RX */
+	__u32 __pad2[12];
+	struct vale_slot slot[];
+};
+
+#define VALE_RING_TX		0x1
+#define VALE_RING_RX		0x2
+
+/* Offsets of the fields of a ring, relative to the ring's own offset. */
+struct vale_ring_offsets {
+	__u64 head;
+	__u64 cur;
+	__u64 tail;
+	__u64 slots;
+};
+
+/*
+ * Where everything is inside the region.  Ring i of a direction starts at
+ * tx_ring (or rx_ring) + i * ring_stride.  Buffer n starts at
+ * bufs + n * buf_size, for n < num_bufs.
+ */
+struct vale_mmap_offsets {
+	__u64 info;		/* struct vale_info */
+	__u64 tx_ring;
+	__u64 rx_ring;
+	__u64 ring_stride;
+	__u64 bufs;
+	struct vale_ring_offsets ring;
+};
+
+/*
+ * Header at offset info of the region: a read-only copy of what
+ * VALE_IOC_REGISTER returned, so that a mapping describes itself.
+ */
+#define VALE_INFO_MAGIC		0x56414c45	/* "VALE" */
+
+struct vale_info {
+	__u32 magic;
+	__u32 version;
+	char name[VALE_NAME_MAX];
+	__u32 num_tx_rings;
+	__u32 num_rx_rings;
+	__u32 num_slots;
+	__u32 buf_size;
+	__u32 num_bufs;
+	/* buffers not referenced by any slot after registration */
+	__u32 first_extra_buf;
+	__u32 num_extra_bufs;
+	__u32 __pad;
+	__u64 region_size;
+	struct vale_mmap_offsets off;
+};
+
+/*
+ * VALE_IOC_REGISTER: bind an unbound /dev/vale file to a port.
+ *
+ * in:  version (VALE_API_VERSION), name, and the geometry; a zero geometry
+ *      field selects the default.  flags and every reserved field must be 0.
+ * out: the geometry actually used, num_bufs, region_size and offsets.
+ *
+ * Errors: -EINVAL for a bad name, version, flag or size; -EBUSY when the
+ * file is already bound or the port is in use; -EEXIST never (an existing
+ * switch is joined); -ENOSPC when the switch has no free port; -EPERM when
+ * the switch is restricted and the caller may not open that port.
+ */
+struct vale_register {
+	__u32 version;
+	__u32 flags;
+	char name[VALE_NAME_MAX];
+	__u32 num_tx_rings;
+	__u32 num_rx_rings;
+	__u32 num_slots;
+	__u32 buf_size;
+	__u32 extra_bufs;
+	__u32 num_bufs;		/* out */
+	__u64 region_size;	/* out */
+	struct vale_mmap_offsets off;	/* out */
+	__u64 __reserved[4];
+};
+
+/* Counters of one port, VALE_IOC_GET_STATS. */
+struct vale_port_stats {
+	__u64 tx_packets;	/* accepted from this port's tx rings */
+	__u64 tx_bytes;
+	__u64 rx_packets;	/* delivered into this port's rx rings */
+	__u64 rx_bytes;
+	__u64 drop_bad_slot;	/* buf_idx, len or flags invalid */
+	__u64 drop_bad_frag;	/* MOREFRAG chain too long or unterminated */
+	__u64 drop_ring_full;	/* destination rx ring had no room */
+	__u64 drop_no_dest;	/* lookup found no destination */
+	__u64 drop_too_long;	/* packet larger than the receiver's ring */
+	__u64 __reserved[7];
+};
+
+#define VALE_IOC_MAGIC		'V'
+#define VALE_IOC_REGISTER	_IOWR(VALE_IOC_MAGIC, 1, struct vale_register)
+#define VALE_IOC_TXSYNC		_IO(VALE_IOC_MAGIC, 2)
+#define VALE_IOC_RXSYNC		_IO(VALE_IOC_MAGIC, 3)
+#define VALE_IOC_GET_STATS	_IOR(VALE_IOC_MAGIC, 4, struct vale_port_stats)
+
+#endif /* _UAPI_LINUX_VALE_H */
