@@ -34,6 +34,13 @@ $(O)/tier0/%: selftests/tier0/%.c $$(call T0_DEPS,selftests/tier0/%.c) \
 	@mkdir -p $(@D)
 	$(T0_CC) $(T0_CFLAGS) -o $@ $< $(call T0_DEPS,$<)
 
+# libFuzzer targets: selftests/tier0/fuzz_*.c define LLVMFuzzerTestOneInput.
+$(O)/tier0/fuzz_%: selftests/tier0/fuzz_%.c $$(call T0_DEPS,selftests/tier0/fuzz_%.c) \
+		$(wildcard selftests/tier0/shim/*.h selftests/tier0/shim/*/*.h) \
+		$(wildcard uapi/linux/*.h kmod/*.h)
+	@mkdir -p $(@D)
+	$(T0_CC) $(T0_CFLAGS) -fsanitize=fuzzer -o $@ $< $(call T0_DEPS,$<)
+
 # VM test programs link libvale statically when they use it.
 $(O)/vm-tests/%: selftests/vm/tests/%.c $(wildcard selftests/lib/*.h) \
 		$(wildcard uapi/linux/*.h lib/*.h) $(LIBVALE_A)

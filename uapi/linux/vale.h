@@ -55,7 +55,7 @@
 #define VALE_MAX_BUF_SIZE	16384
 #define VALE_DEF_BUF_SIZE	2048
 #define VALE_MAX_EXTRA_BUFS	65536
-#define VALE_MAX_REGION_SIZE	(1ULL << 30)
+#define VALE_MAX_REGION_SIZE	0x40000000ULL	/* 1 GiB */
 
 /* Largest packet the switch accepts, split over MOREFRAG slots. */
 #define VALE_MAX_PKT_LEN	65535
