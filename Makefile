@@ -47,6 +47,7 @@ modules: deps
 
 include lib/build.mk
 include tools/build.mk
+include tools/bench.mk
 include selftests/build.mk
 
 user: deps $(USER_TARGETS)

@@ -49,3 +49,8 @@ done_testing() {
 	echo "1..$_tap_n" >/dev/null
 	[ $_tap_fail = 0 ]
 }
+
+# busybox sh runs its own applets before looking at PATH: make the real
+# iproute2 programs win.
+ip() { /usr/bin/ip "$@"; }
+bridge() { /usr/sbin/bridge "$@"; }
