@@ -52,6 +52,8 @@ include selftests/build.mk
 
 user: deps $(USER_TARGETS)
 
+install: $(INSTALL_TARGETS)
+
 check: deps
 	@scripts/check.sh
 

@@ -155,11 +155,11 @@ vm_tests() {
 
 if has_tier vm; then
 	mapfile -t tests < <(vm_tests)
+	# Static tools the tests run inside the guest.
 	files=()
-	for f in build/user/tools/*-static; do
-		[[ -x $f ]] || continue
-		b=$(basename "$f")
-		files+=(--file "$f:/bin/${b%-static}")
+	for f in vale-pktgen:vale-pktgen vale-bench-static:vale-bench; do
+		src=build/user/tools/${f%%:*}
+		[[ -x $src ]] && files+=(--file "$src:/bin/${f#*:}")
 	done
 	for k in $KERNELS; do
 		section "VM suite on $k"

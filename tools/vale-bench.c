@@ -156,8 +156,13 @@ static void build_frame(const struct opts *o, unsigned char *f)
 	udp->len = htons(l3 - sizeof(*ip));
 }
 
+/*
+ * secs is the time from the first to the last call that moved packets; a
+ * receiver's rate leaves out the packets of its first call (first_pkts),
+ * which arrived before its clock started.
+ */
 struct result {
-	unsigned long long pkts, bytes, calls;
+	unsigned long long pkts, bytes, calls, first_pkts, first_bytes;
 	double secs;
 };
 
@@ -276,7 +281,7 @@ static int rx_packet(const struct opts *o, struct result *r)
 	};
 	int fd, ver = TPACKET_V3, ifindex;
 	unsigned int blk = 0;
-	double t0 = 0, deadline;
+	double t0 = 0, tlast = 0, deadline;
 	unsigned char *ring;
 	size_t ring_size;
 
@@ -315,11 +320,12 @@ static int rx_packet(const struct opts *o, struct result *r)
 			poll(&pfd, 1, 100);
 			continue;
 		}
+		n = bd->hdr.bh1.num_pkts;
 		if (!t0) {
 			t0 = now();
 			deadline = t0 + o->duration;
+			r->first_pkts = n;
 		}
-		n = bd->hdr.bh1.num_pkts;
 		h = (void *)((unsigned char *)bd + bd->hdr.bh1.offset_to_first_pkt);
 		for (i = 0; i < n; i++) {
 			r->bytes += h->tp_len;
@@ -327,13 +333,14 @@ static int rx_packet(const struct opts *o, struct result *r)
 		}
 		r->pkts += n;
 		r->calls++;
+		tlast = now();
 		__atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL,
 				 __ATOMIC_RELEASE);
 		blk = (blk + 1) % req.tp_block_nr;
 		if (o->count && r->pkts >= o->count)
 			break;
 	}
-	r->secs = t0 ? now() - t0 : 0;
+	r->secs = tlast - t0;
 	munmap(ring, ring_size);
 	close(fd);
 	return 0;
@@ -347,7 +354,7 @@ static int rx_udp(const struct opts *o, struct result *r)
 	struct timeval tv = { .tv_usec = 100000 };
 	struct sockaddr_in sin;
 	int fd, rcvbuf = 8 << 20;
-	double t0 = 0, deadline;
+	double t0 = 0, tlast = 0, deadline;
 	unsigned int i;
 	/* Count the frame each datagram came in, as the packet rx does. */
 	unsigned int hdr = sizeof(struct ethhdr) + sizeof(struct iphdr) +
@@ -379,24 +386,27 @@ static int rx_udp(const struct opts *o, struct result *r)
 		if (!t0) {
 			t0 = now();
 			deadline = t0 + o->duration;
+			r->first_pkts = n;
 		}
 		r->calls++;
 		r->pkts += n;
+		tlast = now();
 		for (i = 0; i < (unsigned int)n; i++)
 			r->bytes += msgs[i].msg_len + hdr;
 		if (o->count && r->pkts >= o->count)
 			break;
 	}
-	r->secs = t0 ? now() - t0 : 0;
+	r->secs = tlast - t0;
 	close(fd);
 	return 0;
 }
 
 static void report(const struct opts *o, const struct result *r)
 {
-	double pps = r->secs > 0 ? r->pkts / r->secs : 0;
+	double pkts = r->pkts - r->first_pkts;
+	double pps = r->secs > 0 ? pkts / r->secs : 0;
 	/* Bit rate of the frames as sent, without FCS, preamble and gap. */
-	double gbps = r->secs > 0 ? r->bytes * 8 / r->secs / 1e9 : 0;
+	double gbps = r->pkts ? pps * ((double)r->bytes / r->pkts) * 8 / 1e9 : 0;
 	double avg = r->calls ? (double)r->pkts / r->calls : 0;
 
 	if (o->json)

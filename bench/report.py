@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the raw lines of make bench into bench/results/*.json + summary.md.
+
+Input (RAW directory):
+  switch.txt  lines "BENCH <case> key=value... <json>" from bench/vm-switch.sh
+  instr.txt   lines "INSTR key=value..." from scripts/bench-instr.sh
+
+Every output file is one comparison measured side by side in the same run:
+name, unit, ours, baseline, baseline_name, ratio (> 1 means vale is better),
+params, where.
+"""
+import json
+import os
+import sys
+
+
+def parse_bench(path):
+    rows = []
+    if not os.path.exists(path):
+        return rows
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if not line.startswith("BENCH "):
+                continue
+            head, _, js = line.partition(" {")
+            parts = head.split()[1:]
+            case, kv = parts[0], dict(p.split("=", 1) for p in parts[1:])
+            try:
+                data = json.loads("{" + js)
+            except ValueError:
+                data = None
+            rows.append((case, kv, data))
+    return rows
+
+
+def parse_kv(path, tag):
+    rows = []
+    if not os.path.exists(path):
+        return rows
+    with open(path) as f:
+        for line in f:
+            parts = line.split()
+            if parts and parts[0] == tag:
+                rows.append(dict(p.split("=", 1) for p in parts[1:]))
+    return rows
+
+
+def mpps(d):
+    return d["pps"] / 1e6 if d else 0.0
+
+
+def ratio(ours, base):
+    return round(ours / base, 3) if base else None
+
+
+def main(raw, out):
+    results = []
+    where = "vm-tcg"
+    rows = parse_bench(os.path.join(raw, "switch.txt"))
+
+    lens = sorted({int(kv["len"]) for c, kv, _ in rows if c == "vale"})
+    for length in lens:
+        sweep = {int(kv["batch"]): d for c, kv, d in rows
+                 if c == "vale" and int(kv["len"]) == length}
+        base = {c: d for c, kv, d in rows
+                if c in ("bridge-packet", "bridge-udp")
+                and int(kv["len"]) == length}
+        if not sweep:
+            continue
+        b = 512 if 512 in sweep else max(sweep)
+        ours = mpps(sweep[b])
+        best = max(base.items(), key=lambda x: mpps(x[1]),
+                   default=(None, None))
+        bname = {"bridge-packet":
+                 "Linux bridge + veth, raw AF_PACKET (sendmmsg, TPACKET_V3)",
+                 "bridge-udp":
+                 "Linux bridge + veth, UDP sendmmsg/recvmmsg"}.get(best[0])
+        results.append({
+            "name": "switch-%dB" % length,
+            "unit": "Mpps received",
+            "ours": round(ours, 4),
+            "baseline": round(mpps(best[1]), 4),
+            "baseline_name": bname,
+            "ratio": ratio(ours, mpps(best[1])),
+            "params": {
+                "length": length, "batch": b,
+                "vale_batch_sweep_mpps": {str(k): round(mpps(v), 4)
+                                          for k, v in sorted(sweep.items())},
+                "vale_gbps": sweep[b]["gbps"] if sweep[b] else None,
+                "baselines_mpps": {k: round(mpps(v), 4)
+                                   for k, v in base.items()},
+                "baseline_gbps": best[1]["gbps"] if best[1] else None,
+            },
+            "where": where,
+        })
+
+    fan = {}
+    for c, kv, d in rows:
+        if c == "fanout":
+            fan.setdefault(int(kv["n"]), []).append(mpps(d))
+    if fan and 1 in fan:
+        one = sum(fan[1])
+        for n in sorted(fan):
+            total = sum(fan[n])
+            results.append({
+                "name": "fanout-%d" % n,
+                "unit": "Mpps delivered, sum over receivers",
+                "ours": round(total, 4),
+                "baseline": round(one, 4),
+                "baseline_name": "vale, same sender, 1 receiver",
+                "ratio": ratio(total, one),
+                "params": {"receivers": n, "length": 60,
+                           "per_receiver_mpps": [round(x, 4)
+                                                 for x in fan[n]]},
+                "where": where,
+            })
+
+    instr = parse_kv(os.path.join(raw, "instr.txt"), "INSTR")
+    for case in sorted({r["case"] for r in instr}):
+        by_batch = {int(r["batch"]): float(r["per_packet"])
+                    for r in instr if r["case"] == case}
+        if 1 not in by_batch:
+            continue
+        b = 512 if 512 in by_batch else max(by_batch)
+        results.append({
+            "name": "instructions-%s" % case,
+            "unit": "instructions per packet (lower is better)",
+            "ours": by_batch[b],
+            "baseline": by_batch[1],
+            "baseline_name": "vale forwarding stages with batch 1",
+            # Lower is better: invert so that > 1 still means better.
+            "ratio": ratio(by_batch[1], by_batch[b]),
+            "params": {"batch": b, "length": 60,
+                       "sweep": {str(k): v
+                                 for k, v in sorted(by_batch.items())},
+                       "tool": "valgrind --tool=callgrind, Tier-0 build"},
+            "where": "host",
+        })
+
+    os.makedirs(out, exist_ok=True)
+    for r in results:
+        with open(os.path.join(out, r["name"] + ".json"), "w") as f:
+            json.dump(r, f, indent=2)
+            f.write("\n")
+
+    with open(os.path.join(out, "summary.md"), "w") as f:
+        f.write("# vale benchmark summary\n\n")
+        f.write("Every row is measured side by side in one run; ratio > 1 "
+                "means vale is better.\n\n")
+        f.write("| comparison | unit | vale | baseline | ratio | "
+                "baseline is | where |\n")
+        f.write("|---|---|---|---|---|---|---|\n")
+        for r in results:
+            f.write("| %s | %s | %s | %s | %s | %s | %s |\n" % (
+                r["name"], r["unit"], r["ours"], r["baseline"],
+                r["ratio"], r["baseline_name"], r["where"]))
+        sw = [r for r in results if r["name"].startswith("switch-")]
+        if sw:
+            f.write("\n## vale batch sweep (Mpps)\n\n")
+            batches = sorted({int(k) for r in sw
+                              for k in r["params"]["vale_batch_sweep_mpps"]})
+            f.write("| length | " + " | ".join("batch %d" % b
+                                               for b in batches) + " |\n")
+            f.write("|---|" + "---|" * len(batches) + "\n")
+            for r in sw:
+                s = r["params"]["vale_batch_sweep_mpps"]
+                f.write("| %d | " % r["params"]["length"] +
+                        " | ".join(str(s.get(str(b), "")) for b in batches) +
+                        " |\n")
+    return 0 if results else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2]))

@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench, guest side: the switch against a Linux bridge in one VM.
+# Prints one line "BENCH <case> <json>" per measurement; scripts/bench.sh
+# turns them into bench/results/.  Run by vm-run with vale.ko loaded.
+. /tests/lib.sh
+
+D=${BENCH_SECONDS:-3}
+LENS=${BENCH_LENS:-60 1514}
+BATCHES=${BENCH_BATCHES:-1 4 16 64 256 512 1024}
+FANOUT=${BENCH_FANOUT:-1 2 4 8}
+
+set_batch() {	# kernel forwarding batch for switches created from now on
+	p=/sys/module/vale/parameters/default_batch
+	[ -w $p ] && echo "$1" >$p
+}
+
+# vale port -> vale port on a fresh switch per point.
+sw=0
+for len in $LENS; do
+	for b in $BATCHES; do
+		sw=$((sw + 1))
+		set_batch "$b"
+		vale-pktgen rx -i vale$sw:rx -d $((D + 2)) -T 2 -j >/tmp/rx.json &
+		sleep 0.3
+		vale-pktgen tx -i vale$sw:tx -l $len -b $b -d $D -D 02:00:00:00:00:99 \
+			-j >/tmp/tx.json
+		wait
+		echo "BENCH vale len=$len batch=$b $(cat /tmp/rx.json)"
+		echo "BENCH vale-tx len=$len batch=$b $(cat /tmp/tx.json)"
+	done
+done
+set_batch 512
+
+# fan-out: broadcast frames to N receivers.
+for n in $FANOUT; do
+	sw=$((sw + 1))
+	i=0
+	while [ $i -lt $n ]; do
+		vale-pktgen rx -i vale$sw:r$i -d $((D + 2)) -T 2 -j >/tmp/fan$i.json &
+		i=$((i + 1))
+	done
+	sleep 0.5
+	vale-pktgen tx -i vale$sw:tx -l 60 -b 512 -d $D -j >/tmp/tx.json
+	wait
+	i=0
+	while [ $i -lt $n ]; do
+		echo "BENCH fanout n=$n rx=$i $(cat /tmp/fan$i.json)"
+		i=$((i + 1))
+	done
+	echo "BENCH fanout-tx n=$n $(cat /tmp/tx.json)"
+done
+
+# Linux bridge with two veth pairs into two network namespaces
+# ("containers"), the same two endpoints.
+modprobe veth
+modprobe bridge
+ip link add br0 type bridge
+ip link set br0 up
+for c in a b; do
+	ip netns add $c
+	ip link add ${c}1 type veth peer name ${c}0 netns $c
+	ip link set ${c}1 master br0
+	ip link set ${c}1 up
+	ip -n $c link set ${c}0 up
+	ip -n $c link set lo up
+done
+ip -n a addr add 10.0.0.1/24 dev a0
+ip -n b addr add 10.0.0.2/24 dev b0
+ip netns exec a ping -c 1 -W 2 10.0.0.2 >/dev/null || diag "bridge ping failed"
+for len in $LENS; do
+	# raw AF_PACKET: sendmmsg + qdisc bypass, TPACKET_V3 ring.
+	ip netns exec b vale-bench rx -t packet -i b0 -d $((D + 1)) -j >/tmp/rx.json &
+	sleep 0.3
+	ip netns exec a vale-bench tx -t packet -i a0 -l $len -b 512 -d $D -j >/tmp/tx.json
+	wait
+	echo "BENCH bridge-packet len=$len $(cat /tmp/rx.json)"
+	echo "BENCH bridge-packet-tx len=$len $(cat /tmp/tx.json)"
+	# UDP sockets: sendmmsg/recvmmsg through the stacks and the bridge.
+	ip netns exec b vale-bench rx -t udp -B 10.0.0.2:4321 -d $((D + 1)) -j >/tmp/rx.json &
+	sleep 0.3
+	ip netns exec a vale-bench tx -t udp -a 10.0.0.2:4321 -l $len -b 512 -d $D -j >/tmp/tx.json
+	wait
+	echo "BENCH bridge-udp len=$len $(cat /tmp/rx.json)"
+	echo "BENCH bridge-udp-tx len=$len $(cat /tmp/tx.json)"
+done
+echo "ok 1 - benchmarks ran"

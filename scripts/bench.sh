@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: every comparison side by side in one run, as ratios.
+#
+#   switch    (VM) vale port -> vale port against a Linux bridge with veth
+#             pairs driven by raw AF_PACKET and by UDP sockets, 60 and
+#             1514 bytes, batch sweep; fan-out to 1, 2, 4, 8 receivers
+#   instr     (host) instructions per packet of the forwarding stages,
+#             callgrind on the Tier-0 build
+#
+# Results: one JSON file per comparison in bench/results/, plus
+# bench/results/summary.md.  Environment: BENCH_KERNEL (default 6.1),
+# BENCH_SECONDS, BENCH_LENS, BENCH_BATCHES, BENCH_FANOUT, BENCH_ONLY.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+out=$top/bench/results
+mkdir -p "$out"
+raw=$out/raw
+rm -rf "$raw"
+mkdir -p "$raw"
+kernel=${BENCH_KERNEL:-6.1}
+only=${BENCH_ONLY:-switch instr}
+
+make -s all KERNEL="$kernel" >&2
+
+if [[ " $only " == *" switch "* ]]; then
+	# The guest script, with the sweep settings of this run in front.
+	: >"$raw/bench-switch.sh"
+	for v in BENCH_SECONDS BENCH_LENS BENCH_BATCHES BENCH_FANOUT; do
+		if [[ -n ${!v:-} ]]; then
+			printf "%s='%s'\n" "$v" "${!v}" >>"$raw/bench-switch.sh"
+		fi
+	done
+	cat bench/vm-switch.sh >>"$raw/bench-switch.sh"
+	selftests/vm/vm-run -v --kernel "$kernel" --timeout 1800 \
+		--test-timeout 1500 --out "$raw/vm" \
+		--file build/user/tools/vale-pktgen:/bin/vale-pktgen \
+		--file build/user/tools/vale-bench-static:/bin/vale-bench \
+		"$raw/bench-switch.sh" >"$raw/switch.log" 2>&1 || {
+		cat "$raw/switch.log" >&2
+		echo "bench: the switch benchmark failed" >&2
+		exit 1
+	}
+	grep '^BENCH ' "$raw/switch.log" >"$raw/switch.txt"
+fi
+
+if [[ " $only " == *" instr "* ]]; then
+	scripts/bench-instr.sh >"$raw/instr.txt"
+fi
+
+python3 bench/report.py "$raw" "$out"
+cat "$out/summary.md"
