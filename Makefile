@@ -48,6 +48,8 @@ modules: deps
 include lib/build.mk
 include tools/build.mk
 include tools/bench.mk
+-include qemu-backend/build.mk
+-include qemu-backend/vmpi.mk
 include selftests/build.mk
 
 user: deps $(USER_TARGETS)
