@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * libvale: user-space access to vale switch ports.
+ *
+ *   struct vale_port *p;
+ *   int err = vale_port_open("vale0:a", NULL, &p);
+ *   if (err) fprintf(stderr, "%s\n", vale_strerror(err));
+ *
+ * A port is one /dev/vale file bound to one switch port, with the port's
+ * private region mapped.  The region layout is taken from the offsets the
+ * kernel returns at registration; nothing here assumes a layout.
+ *
+ * Fast path: struct vale_port_ring describes one ring with pointers into the
+ * mapping; the static inline helpers below work on it without a function
+ * call.  They implement netmap's ring semantics (see <linux/vale.h>):
+ * slots [head, tail) belong to user space; cur is the poll() wake-up point.
+ *
+ * Errors are negative errno values; vale_strerror() turns them into text.
+ * A port may be used from several threads only if each ring is used by one
+ * thread at a time and syncs are serialized by the caller.
+ *
+ * See Documentation/libvale.md.
+ */
+#ifndef LIBVALE_H
+#define LIBVALE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <linux/vale.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LIBVALE_VERSION_MAJOR	0
+#define LIBVALE_VERSION_MINOR	1
+#define LIBVALE_VERSION_PATCH	0
+
+struct vale_port;
+
+/*
+ * Options of vale_port_open().  sz must be sizeof(struct vale_port_opts) as
+ * the caller knows it, so that the struct can grow: the library accepts a
+ * smaller sz (missing fields are zero) and a larger one if the bytes it
+ * does not know are all zero (otherwise -E2BIG).  A zero field selects the
+ * kernel's default.  Use VALE_PORT_OPTS() to declare one.
+ */
+struct vale_port_opts {
+	size_t sz;
+	uint32_t num_tx_rings;	/* default 1, at most VALE_MAX_RINGS */
+	uint32_t num_rx_rings;	/* default 1, at most VALE_MAX_RINGS */
+	uint32_t num_slots;	/* per ring, default VALE_DEF_SLOTS */
+	uint32_t buf_size;	/* default VALE_DEF_BUF_SIZE */
+	uint32_t extra_bufs;	/* buffers not attached to any slot */
+	uint32_t flags;		/* none defined yet: must be 0 */
+	const char *dev_path;	/* default "/dev/vale" */
+};
+
+#define VALE_PORT_OPTS(name, ...)					\
+	struct vale_port_opts name = {					\
+		.sz = sizeof(struct vale_port_opts), __VA_ARGS__	\
+	}
+
+/*
+ * One ring of a port, filled in by vale_port_open().  head and cur are
+ * written by user space, tail by the kernel.  Do not change the pointers.
+ */
+struct vale_port_ring {
+	uint32_t *head;
+	uint32_t *cur;
+	uint32_t *tail;
+	struct vale_slot *slots;
+	char *bufs;		/* buffer 0 of the port's pool */
+	uint32_t num_slots;
+	uint32_t buf_size;
+	uint32_t num_bufs;	/* buffers in the port's pool */
+	uint32_t ring_id;
+	uint32_t is_tx;
+	uint32_t __pad;
+	struct vale_port *port;
+};
+
+/* --- setup and teardown ------------------------------------------------- */
+
+/*
+ * Open and register port @name ("valeX:Y"), map its region and describe its
+ * rings.  @opts may be NULL.  Returns 0 and sets *@out, or a negative errno
+ * (nothing is left behind on failure).
+ */
+int vale_port_open(const char *name, const struct vale_port_opts *opts,
+		   struct vale_port **out);
+
+/* Unmap, close and free; NULL is accepted. */
+void vale_port_close(struct vale_port *port);
+
+/* --- accessors ---------------------------------------------------------- */
+
+int vale_port_fd(const struct vale_port *port);
+const char *vale_port_name(const struct vale_port *port);
+unsigned int vale_port_num_tx_rings(const struct vale_port *port);
+unsigned int vale_port_num_rx_rings(const struct vale_port *port);
+unsigned int vale_port_num_slots(const struct vale_port *port);
+unsigned int vale_port_buf_size(const struct vale_port *port);
+unsigned int vale_port_num_bufs(const struct vale_port *port);
+/* Extra buffers: [*first, *first + return value). */
+unsigned int vale_port_extra_bufs(const struct vale_port *port,
+				  uint32_t *first);
+
+/* Ring i of a direction, NULL when i is out of range. */
+struct vale_port_ring *vale_port_tx_ring(struct vale_port *port,
+					 unsigned int i);
+struct vale_port_ring *vale_port_rx_ring(struct vale_port *port,
+					 unsigned int i);
+
+/* The whole mapped region and its size; the info header inside it. */
+void *vale_port_region(const struct vale_port *port, size_t *size);
+const struct vale_info *vale_port_info(const struct vale_port *port);
+/* The register reply (geometry and offsets) as the kernel returned it. */
+const struct vale_register *vale_port_reg(const struct vale_port *port);
+
+/* Bounds-checked accessors: NULL when out of range. */
+struct vale_slot *vale_ring_slot_checked(const struct vale_port_ring *ring,
+					 uint32_t i);
+void *vale_port_buf(const struct vale_port *port, uint32_t buf_idx);
+void *vale_ring_buf_checked(const struct vale_port_ring *ring,
+			    const struct vale_slot *slot);
+
+/* --- syncs, poll, stats ------------------------------------------------- */
+
+/* VALE_IOC_TXSYNC / VALE_IOC_RXSYNC on every ring of the port. */
+int vale_port_sync_tx(struct vale_port *port);
+int vale_port_sync_rx(struct vale_port *port);
+
+/*
+ * poll() the port for @events (POLLIN, POLLOUT) for up to @timeout_ms
+ * (-1 forever).  Returns the revents mask, 0 on timeout, or -errno; EINTR
+ * is returned, not retried.
+ */
+int vale_port_poll(struct vale_port *port, short events, int timeout_ms);
+
+int vale_port_get_stats(struct vale_port *port, struct vale_port_stats *st);
+
+/* --- convenience (not the fast path) ------------------------------------ */
+
+/*
+ * Copy one packet of @len bytes into the ring's slots starting at cur,
+ * over as many slots as needed (VALE_SLOT_MOREFRAG on all but the last),
+ * and advance head and cur past it.  Does not sync.  Returns the number of
+ * slots used, -ENOBUFS when there is not room for the whole packet, or
+ * -EMSGSIZE for len 0 or above VALE_MAX_PKT_LEN / VALE_MAX_FRAGS slots.
+ */
+int vale_ring_send(struct vale_port_ring *ring, const void *data, size_t len);
+
+/*
+ * Copy the packet at cur (all its fragments) into @buf and advance head
+ * and cur past it.  Returns its length, -EAGAIN when no complete packet is
+ * available, -EMSGSIZE when it was longer than @size (the first @size bytes
+ * are copied and the packet is consumed), -EBADMSG when a slot names a
+ * buffer outside the pool (the packet is consumed).
+ */
+ssize_t vale_ring_recv(struct vale_port_ring *ring, void *buf, size_t size);
+
+/* --- errors and version ------------------------------------------------- */
+
+/* Text for a negative errno returned by libvale (positive also accepted). */
+const char *vale_strerror(int err);
+const char *vale_lib_version(void);
+
+/* --- inline fast path --------------------------------------------------- */
+
+/* i + 1, wrapped. */
+static inline uint32_t vale_ring_next(const struct vale_port_ring *r,
+				      uint32_t i)
+{
+	return i + 1 == r->num_slots ? 0 : i + 1;
+}
+
+/* i + n, wrapped; n <= num_slots. */
+static inline uint32_t vale_ring_add(const struct vale_port_ring *r,
+				     uint32_t i, uint32_t n)
+{
+	i += n;
+	return i >= r->num_slots ? i - r->num_slots : i;
+}
+
+/* (a - b) modulo the ring: how many slots from b to a. */
+static inline uint32_t vale_ring_dist(const struct vale_port_ring *r,
+				      uint32_t a, uint32_t b)
+{
+	return a >= b ? a - b : a + r->num_slots - b;
+}
+
+static inline uint32_t vale_ring_head(const struct vale_port_ring *r)
+{
+	return __atomic_load_n(r->head, __ATOMIC_RELAXED);
+}
+
+static inline uint32_t vale_ring_cur(const struct vale_port_ring *r)
+{
+	return __atomic_load_n(r->cur, __ATOMIC_RELAXED);
+}
+
+/* Acquire: slots before tail are complete once tail is seen. */
+static inline uint32_t vale_ring_tail(const struct vale_port_ring *r)
+{
+	return __atomic_load_n(r->tail, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Slots available to user space from cur: free slots to fill on tx,
+ * received slots to read on rx (netmap's nm_ring_space()).
+ */
+static inline uint32_t vale_ring_space(const struct vale_port_ring *r)
+{
+	return vale_ring_dist(r, vale_ring_tail(r), vale_ring_cur(r));
+}
+
+static inline int vale_ring_empty(const struct vale_port_ring *r)
+{
+	return vale_ring_space(r) == 0;
+}
+
+/* Move cur only (the poll() wake-up point). */
+static inline void vale_ring_set_cur(struct vale_port_ring *r, uint32_t i)
+{
+	__atomic_store_n(r->cur, i, __ATOMIC_RELEASE);
+}
+
+/*
+ * Release every slot before @i: head = cur = i.  Release ordering makes
+ * slot and buffer writes visible before the new head.
+ */
+static inline void vale_ring_advance(struct vale_port_ring *r, uint32_t i)
+{
+	__atomic_store_n(r->cur, i, __ATOMIC_RELEASE);
+	__atomic_store_n(r->head, i, __ATOMIC_RELEASE);
+}
+
+/* Unchecked: i < num_slots. */
+static inline struct vale_slot *vale_ring_slot(const struct vale_port_ring *r,
+					       uint32_t i)
+{
+	return &r->slots[i];
+}
+
+/* Unchecked: buf_idx < num_bufs. */
+static inline void *vale_ring_buf_idx(const struct vale_port_ring *r,
+				      uint32_t buf_idx)
+{
+	return r->bufs + (size_t)buf_idx * r->buf_size;
+}
+
+/* Unchecked buffer of a slot. */
+static inline void *vale_ring_buf(const struct vale_port_ring *r,
+				  const struct vale_slot *slot)
+{
+	return vale_ring_buf_idx(r, slot->buf_idx);
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBVALE_H */
