@@ -31,8 +31,25 @@
  *
  * The kernel keeps its own copy of every index and reads head, cur and every
  * slot exactly once per sync.  Indices out of range or moved backwards make
- * the sync fail with -EINVAL; a slot whose buf_idx is outside the port's pool
- * or whose len is zero or larger than the buffer is dropped and counted.
+ * the sync fail with -EINVAL (nothing is forwarded or reclaimed, tail is
+ * rewritten from the kernel's copy; poll() reports POLLERR); a slot whose
+ * buf_idx is outside the port's pool, whose len is zero or larger than the
+ * buffer, or whose flags hold unknown bits is dropped and counted
+ * (drop_bad_slot).  A slot with unknown flags also ends its packet.  A
+ * MOREFRAG chain that is not terminated before head, has more than
+ * VALE_MAX_FRAGS slots or more than VALE_MAX_PKT_LEN bytes is dropped
+ * (drop_bad_frag).  Forwarding goes on with the next packet.
+ *
+ * Packets sent on tx ring i arrive on rx ring i % num_rx_rings of each
+ * destination, split over as many slots as the receiver's buf_size needs
+ * (MOREFRAG on all but the last).  The learning bridge needs the Ethernet
+ * header (14 bytes) in the first slot.  An rx slot whose buf_idx the
+ * receiver corrupted while the kernel owned it is delivered with len 0.
+ *
+ * mmap() takes the whole region only: MAP_SHARED, offset 0, length
+ * region_size, else -EINVAL.  On a file not yet bound by VALE_IOC_REGISTER,
+ * mmap() and every ioctl but VALE_IOC_REGISTER fail with -ENXIO and poll()
+ * reports POLLERR.
  */
 #ifndef _UAPI_LINUX_VALE_H
 #define _UAPI_LINUX_VALE_H
@@ -156,10 +173,14 @@ struct vale_info {
  *      field selects the default.  flags and every reserved field must be 0.
  * out: the geometry actually used, num_bufs, region_size and offsets.
  *
+ * The out fields are ignored on input.
+ *
  * Errors: -EINVAL for a bad name, version, flag or size; -EBUSY when the
  * file is already bound or the port is in use; -EEXIST never (an existing
- * switch is joined); -ENOSPC when the switch has no free port; -EPERM when
- * the switch is restricted and the caller may not open that port.
+ * switch is joined); -ENOSPC when the switch has no free port (1024 ports
+ * per switch); -ENOMEM when the region cannot be allocated (regions above
+ * a quarter of the machine's RAM are refused); -EPERM when the switch is
+ * restricted and the caller may not open that port.
  */
 struct vale_register {
 	__u32 version;
@@ -176,7 +197,17 @@ struct vale_register {
 	__u64 __reserved[4];
 };
 
-/* Counters of one port, VALE_IOC_GET_STATS. */
+/*
+ * Counters of one port, VALE_IOC_GET_STATS.  A drop is counted once, at
+ * the port that caused it: bad slots, bad chains and packets without a
+ * destination at the sender; a full rx ring or a packet too long for it at
+ * the receiver (like a NIC's rx overrun).  drop_bad_slot also counts, at
+ * the receiver, rx slots delivered with len 0 because of a bad buf_idx.
+ * drop_no_dest: the lookup found no destination, the frame is shorter than
+ * an Ethernet header, or it is addressed to the sender itself.
+ * drop_too_long: the packet needs more rx slots than
+ * min(VALE_MAX_FRAGS, num_slots - 1) of the receiver.
+ */
 struct vale_port_stats {
 	__u64 tx_packets;	/* accepted from this port's tx rings */
 	__u64 tx_bytes;
@@ -185,8 +216,8 @@ struct vale_port_stats {
 	__u64 drop_bad_slot;	/* buf_idx, len or flags invalid */
 	__u64 drop_bad_frag;	/* MOREFRAG chain too long or unterminated */
 	__u64 drop_ring_full;	/* destination rx ring had no room */
-	__u64 drop_no_dest;	/* lookup found no destination */
-	__u64 drop_too_long;	/* packet larger than the receiver's ring */
+	__u64 drop_no_dest;	/* no destination, see above */
+	__u64 drop_too_long;	/* larger than the receiver's ring allows */
 	__u64 __reserved[7];
 };
 

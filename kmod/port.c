@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vale: port registration, syncs, poll and counters.
+ *
+ * Every sync reads head and cur of the shared ring exactly once into
+ * locals, validates them against the kernel's own indices (ring.c) and
+ * uses only the locals.  Bad indices fail the sync with -EINVAL and change
+ * nothing; ring->tail is rewritten from the kernel's copy on every sync.
+ */
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/uaccess.h>
+#include <linux/poll.h>
+
+#include "port.h"
+#include "param.h"
+#include "switch.h"
+#include "fwd.h"
+
+static void vale_port_free(struct vale_port *port)
+{
+	u32 i;
+
+	if (port->tx)
+		for (i = 0; i < port->num_tx; i++)
+			vale_fwd_scratch_free(port->tx[i].scratch);
+	if (port->rx)
+		for (i = 0; i < port->num_rx; i++)
+			kvfree(port->rx[i].st.leases);
+	kfree(port->tx);
+	kfree(port->rx);
+	vale_mem_destroy(&port->mem);
+	kfree(port);
+}
+
+static struct vale_port *vale_port_create(const struct vale_layout *lay,
+					  const char *name)
+{
+	struct vale_port *port;
+	u32 i;
+
+	port = kzalloc(sizeof(*port), GFP_KERNEL);
+	if (!port)
+		return NULL;
+	init_waitqueue_head(&port->wq);
+	INIT_LIST_HEAD(&port->node);
+	port->num_tx = lay->num_tx_rings;
+	port->num_rx = lay->num_rx_rings;
+	port->tx = kcalloc(port->num_tx, sizeof(*port->tx), GFP_KERNEL);
+	port->rx = kcalloc(port->num_rx, sizeof(*port->rx), GFP_KERNEL);
+	if (!port->tx || !port->rx)
+		goto err;
+	if (vale_mem_create(&port->mem, lay, name))
+		goto err;
+
+	for (i = 0; i < port->num_tx; i++) {
+		struct vale_kring *kr = &port->tx[i];
+
+		kr->id = i;
+		kr->ring = vale_mem_tx_ring(&port->mem, i);
+		mutex_init(&kr->sync_lock);
+		spin_lock_init(&kr->lock);
+		vale_ring_init_tx(&kr->st, lay->num_slots);
+		kr->scratch = vale_fwd_scratch_alloc();
+		if (!kr->scratch)
+			goto err;
+	}
+	for (i = 0; i < port->num_rx; i++) {
+		struct vale_kring *kr = &port->rx[i];
+		u32 *leases;
+
+		kr->id = i;
+		kr->ring = vale_mem_rx_ring(&port->mem, i);
+		mutex_init(&kr->sync_lock);
+		spin_lock_init(&kr->lock);
+		leases = kvmalloc_array(lay->num_slots, sizeof(u32), GFP_KERNEL);
+		if (!leases)
+			goto err;
+		vale_ring_init_rx(&kr->st, lay->num_slots, leases);
+	}
+	return port;
+
+err:
+	vale_port_free(port);
+	return NULL;
+}
+
+int vale_port_register(struct vale_file *vf, struct vale_register __user *u)
+{
+	char swname[VALE_NAME_MAX], pname[VALE_NAME_MAX];
+	struct vale_register req;
+	struct vale_layout lay;
+	struct vale_port *port;
+	int err;
+
+	if (copy_from_user(&req, u, sizeof(req)))
+		return -EFAULT;
+	err = vale_name_parse(req.name, swname, pname);
+	if (err)
+		return err;
+	err = vale_layout_compute(&req, &lay);
+	if (err)
+		return err;
+
+	mutex_lock(&vf->lock);
+	if (vf->port) {
+		err = -EBUSY;
+		goto out_unlock;
+	}
+	port = vale_port_create(&lay, req.name);
+	if (!port) {
+		err = -ENOMEM;
+		goto out_unlock;
+	}
+	err = vale_switch_attach(port, swname, pname);
+	if (err)
+		goto out_free;
+
+	req.num_tx_rings = lay.num_tx_rings;
+	req.num_rx_rings = lay.num_rx_rings;
+	req.num_slots = lay.num_slots;
+	req.buf_size = lay.buf_size;
+	req.extra_bufs = lay.num_extra_bufs;
+	req.num_bufs = lay.num_bufs;
+	req.region_size = lay.region_size;
+	req.off = lay.off;
+	if (copy_to_user(u, &req, sizeof(req))) {
+		err = -EFAULT;
+		goto out_detach;
+	}
+	/* the port is complete before the file is seen bound to it */
+	smp_store_release(&vf->port, port);
+	mutex_unlock(&vf->lock);
+	return 0;
+
+out_detach:
+	vale_switch_detach(port);
+out_free:
+	vale_port_free(port);
+out_unlock:
+	mutex_unlock(&vf->lock);
+	return err;
+}
+
+/* Called when the last reference to the file goes (after munmap). */
+void vale_port_release(struct vale_port *port)
+{
+	vale_switch_detach(port);
+	vale_port_free(port);
+}
+
+/* Returns 0 or -EINVAL; *ready: the ring has room beyond cur. */
+static int vale_kring_txsync(struct vale_port *port, struct vale_kring *kr,
+			     bool *ready)
+{
+	struct vale_ring_state *st = &kr->st;
+	u32 head, cur;
+	int err;
+
+	mutex_lock(&kr->sync_lock);
+	head = READ_ONCE(kr->ring->head);
+	cur = READ_ONCE(kr->ring->cur);
+	err = vale_ring_check(st, head, cur);
+	if (!err && head != st->hwcur) {
+		vale_fwd_txsync(port, kr, head);
+		/* forwarding is synchronous: every slot is back to the user */
+		st->hwcur = head;
+		st->hwtail = vale_ring_prev(head, st->num_slots);
+	}
+	WRITE_ONCE(kr->ring->tail, st->hwtail);
+	*ready = !err && cur != st->hwtail;
+	mutex_unlock(&kr->sync_lock);
+	return err;
+}
+
+/* Returns 0 or -EINVAL; *ready: the ring has packets beyond cur. */
+static int vale_kring_rxsync(struct vale_kring *kr, bool *ready)
+{
+	struct vale_ring_state *st = &kr->st;
+	u32 head, cur;
+	int err;
+
+	head = READ_ONCE(kr->ring->head);
+	cur = READ_ONCE(kr->ring->cur);
+	spin_lock_bh(&kr->lock);
+	err = vale_ring_check(st, head, cur);
+	if (!err)
+		st->hwcur = head;	/* reclaim [old head, head) */
+	/* slots filled by forwarders are visible before the new tail */
+	smp_store_release(&kr->ring->tail, st->hwtail);
+	*ready = !err && cur != st->hwtail;
+	spin_unlock_bh(&kr->lock);
+	return err;
+}
+
+int vale_port_txsync(struct vale_port *port)
+{
+	bool ready;
+	int err = 0;
+	u32 i;
+
+	for (i = 0; i < port->num_tx; i++)
+		if (vale_kring_txsync(port, &port->tx[i], &ready))
+			err = -EINVAL;
+	return err;
+}
+
+int vale_port_rxsync(struct vale_port *port)
+{
+	bool ready;
+	int err = 0;
+	u32 i;
+
+	for (i = 0; i < port->num_rx; i++)
+		if (vale_kring_rxsync(&port->rx[i], &ready))
+			err = -EINVAL;
+	return err;
+}
+
+/*
+ * Like netmap: poll() syncs the tx rings when asked for POLLOUT and the rx
+ * rings when asked for POLLIN.  A forwarder wakes port->wq after it moved
+ * an rx tail; the wait entry is added before the rings are checked.
+ */
+__poll_t vale_port_poll(struct vale_port *port, struct file *file,
+			poll_table *wait)
+{
+	__poll_t want = poll_requested_events(wait);
+	__poll_t mask = 0;
+	bool ready;
+	u32 i;
+
+	poll_wait(file, &port->wq, wait);
+	if (want & (EPOLLOUT | EPOLLWRNORM)) {
+		for (i = 0; i < port->num_tx; i++) {
+			if (vale_kring_txsync(port, &port->tx[i], &ready))
+				mask |= EPOLLERR;
+			else if (ready)
+				mask |= EPOLLOUT | EPOLLWRNORM;
+		}
+	}
+	if (want & (EPOLLIN | EPOLLRDNORM)) {
+		for (i = 0; i < port->num_rx; i++) {
+			if (vale_kring_rxsync(&port->rx[i], &ready))
+				mask |= EPOLLERR;
+			else if (ready)
+				mask |= EPOLLIN | EPOLLRDNORM;
+		}
+	}
+	return mask;
+}
+
+void vale_port_get_stats(struct vale_port *port, struct vale_port_stats *st)
+{
+	u32 i;
+
+	memset(st, 0, sizeof(*st));
+	for (i = 0; i < port->num_tx; i++) {
+		struct vale_kring *kr = &port->tx[i];
+
+		mutex_lock(&kr->sync_lock);
+		st->tx_packets += kr->stats.packets;
+		st->tx_bytes += kr->stats.bytes;
+		st->drop_bad_slot += kr->stats.drop_bad_slot;
+		st->drop_bad_frag += kr->stats.drop_bad_frag;
+		st->drop_no_dest += kr->stats.drop_no_dest;
+		mutex_unlock(&kr->sync_lock);
+	}
+	for (i = 0; i < port->num_rx; i++) {
+		struct vale_kring *kr = &port->rx[i];
+
+		spin_lock_bh(&kr->lock);
+		st->rx_packets += kr->stats.packets;
+		st->rx_bytes += kr->stats.bytes;
+		st->drop_bad_slot += kr->stats.drop_bad_slot;
+		st->drop_ring_full += kr->stats.drop_ring_full;
+		st->drop_too_long += kr->stats.drop_too_long;
+		spin_unlock_bh(&kr->lock);
+	}
+}

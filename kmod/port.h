@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vale: ports (one per bound /dev/vale file) and their kernel rings.
+ */
+#ifndef _VALE_PORT_H
+#define _VALE_PORT_H
+
+#include <linux/types.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/poll.h>
+#include <linux/vale.h>
+
+#include "mem.h"
+#include "ring.h"
+
+struct vale_switch;
+struct vale_fwd_scratch;
+
+/*
+ * Counters of one ring, summed into struct vale_port_stats.
+ * tx ring: packets/bytes accepted, drop_bad_slot/bad_frag/no_dest.
+ * rx ring: packets/bytes delivered, drop_ring_full/too_long, and
+ *   drop_bad_slot for rx slots whose buf_idx the owner corrupted.
+ */
+struct vale_kring_stats {
+	u64 packets;
+	u64 bytes;
+	u64 drop_bad_slot;
+	u64 drop_bad_frag;
+	u64 drop_no_dest;
+	u64 drop_ring_full;
+	u64 drop_too_long;
+};
+
+/*
+ * Kernel side of one ring.
+ * tx: sync_lock (a mutex: the owner's syncs sleep-wait for each other)
+ *     protects st, stats and scratch; lock is unused.
+ * rx: lock (spinlock, taken with _bh: forwarders may later run in softirq)
+ *     protects st, stats and the ring's tail field against the owner's
+ *     rxsync and concurrent forwarders; sync_lock is unused.
+ * ring points into the port's region (user-writable: read once).
+ */
+struct vale_kring {
+	struct vale_ring *ring;
+	struct vale_ring_state st;
+	struct vale_kring_stats stats;
+	struct mutex sync_lock;		/* tx: the owner's syncs */
+	spinlock_t lock;		/* rx: owner's rxsync vs forwarders */
+	struct vale_fwd_scratch *scratch;
+	u32 id;
+};
+
+/*
+ * A port.  Everything but node is constant between vale_port_register()
+ * and release; node is protected by vale_mutex (switch.c).  A port is
+ * reachable by forwarders of other ports through its switch's RCU port
+ * table only, and freed after a grace period (vale_switch_detach()).
+ */
+struct vale_port {
+	struct vale_switch *sw;
+	u16 idx;
+	char name[VALE_NAME_MAX];	/* the port part of the name */
+	struct vale_mem mem;
+	u32 num_tx;
+	u32 num_rx;
+	struct vale_kring *tx;
+	struct vale_kring *rx;
+	wait_queue_head_t wq;		/* pollers of this port */
+	struct list_head node;		/* in sw->port_list */
+};
+
+/*
+ * Per-file state.  lock serializes VALE_IOC_REGISTER on the file; port is
+ * set once (smp_store_release) and read with smp_load_acquire.
+ */
+struct vale_file {
+	struct mutex lock;		/* serializes VALE_IOC_REGISTER */
+	struct vale_port *port;
+};
+
+int vale_port_register(struct vale_file *vf, struct vale_register __user *u);
+void vale_port_release(struct vale_port *port);
+int vale_port_txsync(struct vale_port *port);
+int vale_port_rxsync(struct vale_port *port);
+__poll_t vale_port_poll(struct vale_port *port, struct file *file,
+			poll_table *wait);
+void vale_port_get_stats(struct vale_port *port, struct vale_port_stats *st);
+
+#endif /* _VALE_PORT_H */

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vale: switches.  A switch is created when the first port names it and
+ * freed when its last port goes; there is no limit on their number.
+ */
+#ifndef _VALE_SWITCH_H
+#define _VALE_SWITCH_H
+
+#include <linux/types.h>
+#include <linux/list.h>
+#include <linux/rcupdate.h>
+#include <linux/bitops.h>
+#include <linux/vale.h>
+
+#include "lookup.h"
+
+/*
+ * Ports per switch.  VALE has 254; we allow more at the cost of an
+ * 8 KiB port table per switch and 6 KiB of per-tx-ring scratch.  A port's
+ * index is a u16 below VALE_DST_BCAST.
+ */
+#define VALE_SW_MAX_PORTS	1024
+
+/* Packets (slots) per forwarding batch. */
+#define VALE_DEF_BATCH		512
+#define VALE_MAX_BATCH		1024
+
+struct vale_port;
+
+/*
+ * Locking:
+ *   vale_mutex (switch.c) protects the list of switches and, in every
+ *   switch, node, port_list, nports, max_idx and busy, and serializes
+ *   updates of ports[].
+ *   ports[] is read by forwarders under rcu_read_lock(); a slot is set only
+ *   after the port is fully built and cleared before it is torn down, with
+ *   a grace period in between (vale_switch_detach()).
+ *   batch is read with READ_ONCE() at the start of every batch.
+ *   lookup and lookup_priv are constant while the switch has ports.
+ *   mac is updated locklessly by forwarders (see lookup.h).
+ *   The switch itself lives as long as it has a port; a forwarder reaches
+ *   it only through its own (live) port.
+ */
+struct vale_switch {
+	struct list_head node;
+	char name[VALE_NAME_MAX];
+	struct list_head port_list;
+	u32 nports;
+	u32 max_idx;		/* highest busy index + 1 */
+	unsigned long busy[BITS_TO_LONGS(VALE_SW_MAX_PORTS)];
+	u32 batch;
+	vale_lookup_fn lookup;
+	void *lookup_priv;
+	struct vale_port __rcu *ports[VALE_SW_MAX_PORTS];
+	struct vale_mac_table mac;
+};
+
+/*
+ * Join (creating it if needed) switch @swname as port @pname.  On success
+ * port->sw and port->idx are set and the port is visible to forwarders.
+ * -EBUSY: a port of that name exists; -ENOSPC: the switch is full.
+ */
+int vale_switch_attach(struct vale_port *port, const char *swname,
+		       const char *pname);
+
+/*
+ * Unpublish the port, wait for forwarders that may still use it, flush
+ * its learned addresses and free the switch when it was the last port.
+ * Sleeps.
+ */
+void vale_switch_detach(struct vale_port *port);
+
+#endif /* _VALE_SWITCH_H */
