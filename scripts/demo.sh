@@ -28,6 +28,7 @@ wait
 echo "DEMO-RX \$(cat /tmp/rx.json)"
 GUEST
 
+mkdir -p build/vm
 echo "demo: booting Debian's $kernel kernel in QEMU (TCG) with vale.ko..."
 st=0
 selftests/vm/vm-run -v --kernel "$kernel" --out build/vm/demo \
