@@ -44,7 +44,9 @@ fi
 python3 - "$rx" <<'PY'
 import json, sys
 d = json.loads(sys.argv[1])
+full = d.get("port_stats", {}).get("drop_ring_full", 0)
 print("demo: vale0:tx -> vale0:rx: %.3f Mpps (%.3f Gbit/s) received, "
-      "%d packets, %.1f per sync" % (d["pps"] / 1e6, d["gbps"], d["packets"],
-                                      d["avg_batch"]))
+      "%d packets, %.1f per sync; %d dropped because the receiver's ring "
+      "was full" % (d["pps"] / 1e6, d["gbps"], d["packets"], d["avg_batch"],
+                    full))
 PY
