@@ -48,6 +48,7 @@ modules: deps
 include lib/build.mk
 include tools/build.mk
 include tools/bench.mk
+-include tools/ctl.mk
 -include qemu-backend/build.mk
 -include qemu-backend/vmpi.mk
 include selftests/build.mk

@@ -157,7 +157,8 @@ if has_tier vm; then
 	mapfile -t tests < <(vm_tests)
 	# Static tools the tests run inside the guest.
 	files=()
-	for f in vale-pktgen:vale-pktgen vale-bench-static:vale-bench; do
+	for f in vale-pktgen:vale-pktgen vale-bench-static:vale-bench \
+		 vale-ctl-static:vale-ctl; do
 		src=build/user/tools/${f%%:*}
 		[[ -x $src ]] && files+=(--file "$src:/bin/${f#*:}")
 	done
