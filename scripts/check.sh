@@ -4,7 +4,7 @@
 # make check: every test tier, one verdict.
 #
 #   build      modules for every kernel in $KERNELS, user space, tests
-#   style      checkpatch on every kernel-side file
+#   style      checkpatch on every kernel-side file, SPDX identifiers
 #   tier0      host unit tests of kernel logic under ASan/UBSan, fuzzers
 #   harness    the VM harness's self-test (it must catch failures)
 #   vm         the VM suite on each kernel in $KERNELS (default 6.1 6.12)
@@ -96,6 +96,9 @@ if has_tier style; then
 	st=0
 	scripts/checkpatch.sh >"$logs/checkpatch.log" 2>&1 || st=$?
 	tap_results "style" "$logs/checkpatch.log" "$st"
+	st=0
+	scripts/spdx-check.sh >"$logs/spdx.log" 2>&1 || st=$?
+	tap_results "style" "$logs/spdx.log" "$st"
 fi
 
 # --- tier 0 --------------------------------------------------------------
