@@ -15,15 +15,16 @@ set_batch() {	# kernel forwarding batch for switches created from now on
 	[ -w $p ] && echo "$1" >$p
 }
 
-# vale port -> vale port on a fresh switch per point.
+# vale port -> vale port on a fresh switch per point.  Receiver and sender
+# are pinned to different vCPUs, as are the bridge's endpoints below.
 sw=0
 for len in $LENS; do
 	for b in $BATCHES; do
 		sw=$((sw + 1))
 		set_batch "$b"
-		vale-pktgen rx -i vale$sw:rx -d $((D + 2)) -T 2 -j >/tmp/rx.json &
+		taskset -c 0 vale-pktgen rx -i vale$sw:rx -d $((D + 2)) -T 2 -j >/tmp/rx.json &
 		sleep 0.3
-		vale-pktgen tx -i vale$sw:tx -l $len -b $b -d $D -D 02:00:00:00:00:99 \
+		taskset -c 1 vale-pktgen tx -i vale$sw:tx -l $len -b $b -d $D -D 02:00:00:00:00:99 \
 			-j >/tmp/tx.json
 		wait
 		echo "BENCH vale len=$len batch=$b $(cat /tmp/rx.json)"
@@ -70,16 +71,16 @@ ip -n b addr add 10.0.0.2/24 dev b0
 ip netns exec a ping -c 1 -W 2 10.0.0.2 >/dev/null || diag "bridge ping failed"
 for len in $LENS; do
 	# raw AF_PACKET: sendmmsg + qdisc bypass, TPACKET_V3 ring.
-	ip netns exec b vale-bench rx -t packet -i b0 -d $((D + 1)) -j >/tmp/rx.json &
+	ip netns exec b taskset -c 0 vale-bench rx -t packet -i b0 -d $((D + 1)) -j >/tmp/rx.json &
 	sleep 0.3
-	ip netns exec a vale-bench tx -t packet -i a0 -l $len -b 512 -d $D -j >/tmp/tx.json
+	ip netns exec a taskset -c 1 vale-bench tx -t packet -i a0 -l $len -b 512 -d $D -j >/tmp/tx.json
 	wait
 	echo "BENCH bridge-packet len=$len $(cat /tmp/rx.json)"
 	echo "BENCH bridge-packet-tx len=$len $(cat /tmp/tx.json)"
 	# UDP sockets: sendmmsg/recvmmsg through the stacks and the bridge.
-	ip netns exec b vale-bench rx -t udp -B 10.0.0.2:4321 -d $((D + 1)) -j >/tmp/rx.json &
+	ip netns exec b taskset -c 0 vale-bench rx -t udp -B 10.0.0.2:4321 -d $((D + 1)) -j >/tmp/rx.json &
 	sleep 0.3
-	ip netns exec a vale-bench tx -t udp -a 10.0.0.2:4321 -l $len -b 512 -d $D -j >/tmp/tx.json
+	ip netns exec a taskset -c 1 vale-bench tx -t udp -a 10.0.0.2:4321 -l $len -b 512 -d $D -j >/tmp/tx.json
 	wait
 	echo "BENCH bridge-udp len=$len $(cat /tmp/rx.json)"
 	echo "BENCH bridge-udp-tx len=$len $(cat /tmp/tx.json)"
