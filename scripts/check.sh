@@ -8,6 +8,9 @@
 #   tier0      host unit tests of kernel logic under ASan/UBSan, fuzzers
 #   harness    the VM harness's self-test (it must catch failures)
 #   vm         the VM suite on each kernel in $KERNELS (default 6.1 6.12)
+#   tier2      host daemons with real QEMU guests and peers: every
+#              selftests/*/run.sh runner outside selftests/vm (vale-vhost,
+#              vale-vmpi), each printing TAP
 #
 # Environment:
 #   KERNELS="6.1 6.12"   kernels for the VM tier
@@ -22,7 +25,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 
 KERNELS=${KERNELS:-6.1 6.12}
-TIERS=${TIERS:-build style tier0 harness vm}
+TIERS=${TIERS:-build style tier0 harness vm tier2}
 res=$top/build/results
 mkdir -p "$res"
 summary=$res/summary
@@ -175,6 +178,18 @@ if has_tier vm; then
 		if [[ $st != 0 ]] && ! grep -q '^FAIL' "$logs/vm-$k.log"; then
 			record FAIL "vm: $k (vm-run exit $st)"
 		fi
+	done
+fi
+
+# --- Tier 2: host daemons, real QEMU guests ------------------------------
+if has_tier tier2; then
+	for r in selftests/*/run.sh; do
+		[[ -x $r && $r != selftests/vm/* ]] || continue
+		name=$(basename "$(dirname "$r")")
+		section "Tier 2: $name"
+		st=0
+		timeout 1800 "$r" >"$logs/tier2-$name.log" 2>&1 || st=$?
+		tap_results "tier2: $name" "$logs/tier2-$name.log" "$st"
 	done
 fi
 
