@@ -19,6 +19,7 @@ BASE_PKGS=(
 	clang llvm libclang-rt-14-dev
 	bc bison flex libelf-dev libssl-dev dwarves rsync python3
 	valgrind
+	dpdk-dev librte-net-virtio23 librte-net-vhost23
 )
 
 missing_pkgs() {

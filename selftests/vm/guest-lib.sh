@@ -54,3 +54,15 @@ done_testing() {
 # iproute2 programs win.
 ip() { /usr/bin/ip "$@"; }
 bridge() { /usr/sbin/bridge "$@"; }
+
+# kmod_load NAME: make kernel module NAME available.  Succeeds when it is
+# already there (loaded, or built in: /sys/module/NAME, which built-in
+# drivers without parameters lack, or modules.builtin) or modprobe loads it.
+kmod_load() {
+	_u=$(echo "$1" | tr - _)
+	_h=$(echo "$1" | tr _ -)
+	[ -d "/sys/module/$_u" ] && return 0
+	grep -qE "(^|/)($_u|$_h)\.ko\$" "/lib/modules/$(uname -r)/modules.builtin" \
+		2>/dev/null && return 0
+	modprobe "$1"
+}

@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# qemu-backend: vale-vhost, the vhost-user net backend (vale ports and
+# direct VM-to-VM pairs), and its test programs.
+#
+#   VALE_VHOST       $(O)/qemu-backend/vale-vhost (links libvale.a)
+#   VHOST_TEST_BINS  selftests/vhost helpers: hostile (malformed
+#                    vhost-user front-end) and vhost-udp (static, runs in
+#                    the test guests)
+#   INSTALL_TARGETS  += install-vhost (binary, man page, systemd unit)
+
+VALE_VHOST := $(O)/qemu-backend/vale-vhost
+VHOST_HOSTILE := $(O)/vhost/hostile
+VHOST_UDP := $(O)/vhost/vhost-udp
+VHOST_TEST_BINS := $(VHOST_HOSTILE) $(VHOST_UDP)
+SYSTEMDUNITDIR ?= /lib/systemd/system
+
+USER_TARGETS += $(VALE_VHOST) $(VHOST_TEST_BINS)
+INSTALL_TARGETS += install-vhost
+
+$(VALE_VHOST): qemu-backend/vale-vhost.c qemu-backend/vhost_user.h \
+		lib/libvale.h uapi/linux/vale.h $(LIBVALE_A)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -Iqemu-backend -o $@ $< $(LIBVALE_A) $(USER_LDFLAGS)
+
+$(VHOST_HOSTILE): selftests/vhost/hostile.c qemu-backend/vhost_user.h
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -Iqemu-backend -o $@ $< $(USER_LDFLAGS)
+
+$(VHOST_UDP): selftests/vhost/vhost-udp.c
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -o $@ $< $(USER_LDFLAGS) -static
+
+.PHONY: install-vhost
+install-vhost: $(VALE_VHOST)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(SYSTEMDUNITDIR)
+	$(INSTALL) -m 0755 $(VALE_VHOST) $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 0644 Documentation/man/vale-vhost.8 $(DESTDIR)$(MANDIR)/man8/
+	sed 's|@BINDIR@|$(BINDIR)|' qemu-backend/vale-vhost.service \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/vale-vhost.service

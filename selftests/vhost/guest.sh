@@ -1,0 +1,63 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest side of selftests/vhost/run.sh (busybox sh inside the test VM).
+# The role comes from the kernel command line:
+#   vhost.role=responder|client  vhost.ip=A.B.C.D  vhost.peer=A.B.C.D
+#   vhost.phase=basic|kill|last  vhost.secs=N (responder lifetime)
+# Markers for the host go straight to the side channel as "VHOST-SYNC ...".
+. /tests/lib.sh
+
+arg() { sed -n "s/.*vhost\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+role=$(arg role) addr=$(arg ip) peer=$(arg peer) phase=$(arg phase)
+mark() { echo "VHOST-SYNC $*" >/dev/ttyS1; }
+
+modprobe virtio_pci
+modprobe virtio_net
+i=0
+while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+ok "virtio-net device eth0 appears" test -e /sys/class/net/eth0
+ip addr add "$addr/24" dev eth0
+ip link set eth0 up
+diag "eth0 features: $(cat /sys/class/net/eth0/device/features 2>/dev/null)"
+
+ping_wait() {	# up to $1 seconds for the first answer
+	t=0
+	while [ $t -lt "$1" ]; do
+		ping -c 1 -W 1 "$peer" >/dev/null 2>&1 && return 0
+		t=$((t + 1))
+	done
+	return 1
+}
+
+case $role in
+responder)
+	mark up
+	ok "echo server runs until told to quit" vhost-udp echo 7000 "$(arg secs)"
+	;;
+client)
+	ok "peer answers ping ($phase)" ping_wait 30
+	ok "ping: 10 packets, no loss ($phase)" ping -q -c 10 -i 0.2 -W 2 "$peer"
+	ok "ping -s 8000: fragmented frames ($phase)" ping -q -c 3 -s 8000 -W 3 "$peer"
+	ok "UDP stream 2000 x 1000 B echoed ($phase)" vhost-udp stream "$peer" 7000 2000 1000
+	case $phase in
+	kill)
+		mark streaming
+		# The host kills this VM during the flood.
+		vhost-udp flood "$peer" 7000 120
+		;;
+	last)
+		ok "UDP stream 300 x 60 B echoed" vhost-udp stream "$peer" 7000 300 60
+		vhost-udp quit "$peer" 7000
+		;;
+	esac
+	;;
+*)
+	ok "known role '$role'" false
+	;;
+esac
+ip -s link show eth0 | sed 's/^/# /'
+done_testing

@@ -1,0 +1,251 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Tier 2 tests of vale-vhost on the host, TAP on stdout, non-zero exit on
+# failure.
+#
+#   selftests/vhost/run.sh [--qemu PATH]... [--no-qemu10] [--only PART]
+#
+# Parts (all by default):
+#   hostile   selftests/vhost/hostile against a private vale-vhost: every
+#             malformed message / descriptor logs an error, daemon survives
+#   vm        two QEMU guests (Debian's 6.1 kernel) whose virtio-net NICs
+#             are joined by vale-vhost in direct mode: ping and UDP stream,
+#             VM restart and reconnect, a VM killed mid-traffic while the
+#             other keeps working.  Run with the machine's QEMU and with
+#             bookworm-backports' QEMU 10 (scripts/qemu10.sh), unless
+#             --no-qemu10 or --qemu is given.
+#   testpmd   two DPDK testpmd virtio-user front-ends (txonly -> rxonly)
+#             through vale-vhost direct mode (skipped without dpdk-testpmd,
+#             root or hugepages)
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+O=${O:-build/user}
+qemus=() qemu10=1 only=
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--qemu) qemus+=("$2"); qemu10=0; shift 2 ;;
+	--no-qemu10) qemu10=0; shift ;;
+	--only) only=$2; shift 2 ;;
+	-h|--help) sed -n '4,21s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+	esac
+done
+[[ ${#qemus[@]} -eq 0 ]] && qemus=(qemu-system-x86_64)
+
+cd "$top"
+make -s "$O/qemu-backend/vale-vhost" "$O/vhost/hostile" "$O/vhost/vhost-udp" >&2 || {
+	echo "not ok 1 - build vale-vhost and its test programs"
+	exit 1
+}
+VHOST=$top/$O/qemu-backend/vale-vhost
+UDP=$top/$O/vhost/vhost-udp
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/vale-vhost-test.XXXXXX")
+pids=()
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	if [[ ${KEEP:-0} == 1 ]]; then
+		echo "# logs kept in $work" >&2
+	else
+		rm -rf "$work"
+	fi
+}
+trap cleanup EXIT
+
+n=0 nfail=0
+ok() {	# status description
+	n=$((n + 1))
+	if [[ $1 == 0 ]]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		nfail=$((nfail + 1))
+	fi
+}
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+
+# Re-number the TAP lines of a sub-test under a prefix.
+relay() {	# prefix < tap
+	local line
+	while IFS= read -r line; do
+		case $line in
+		"ok "*|"not ok "*)
+			local st=0 desc
+			[[ $line == not* ]] && st=1
+			desc=$(sed -E 's/^(not )?ok [0-9]+ (- )?//' <<<"$line")
+			if [[ $desc == *"# SKIP"* ]]; then
+				n=$((n + 1)); echo "ok $n - $1$desc"
+			else
+				ok $st "$1$desc"
+			fi
+			;;
+		"#"*) echo "$line" ;;
+		esac
+	done
+}
+
+# vm-run's PASS/FAIL lines as TAP.
+relay_vmrun() {	# prefix < vm-run output
+	local line
+	while IFS= read -r line; do
+		case $line in
+		PASS\ *) ok 0 "$1${line#PASS }" ;;
+		FAIL\ *) ok 1 "$1${line#FAIL }" ;;
+		SKIP\ *) n=$((n + 1)); echo "ok $n - $1${line#SKIP } # SKIP" ;;
+		esac
+	done
+}
+
+descendants() {	# pid: all descendants
+	local c
+	for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+		echo "$c"
+		descendants "$c"
+	done
+}
+
+wait_file() {	# file pattern seconds
+	local t=0
+	while ((t < $3 * 10)); do
+		grep -aq "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		t=$((t + 1))
+	done
+	return 1
+}
+
+# --- hostile front-end -------------------------------------------------------
+
+part_hostile() {
+	mkdir -p "$work/hostile"
+	timeout 300 "$top/$O/vhost/hostile" "$VHOST" "$work/hostile" >"$work/hostile.tap"
+	local rc=$?
+	relay "hostile: " <"$work/hostile.tap"
+	ok $rc "hostile: exit status"
+}
+
+# --- two guests in direct mode --------------------------------------------
+
+vm_start() {	# dir name role phase qemu [secs]
+	local d=$1 name=$2 role=$3 phase=$4 q=$5 secs=${6:-0} ip peer mac
+	if [[ $name == a ]]; then
+		ip=10.99.0.1 peer=10.99.0.2 mac=52:54:00:99:00:0a
+	else
+		ip=10.99.0.2 peer=10.99.0.1 mac=52:54:00:99:00:0b
+	fi
+	"$top/selftests/vm/vm-run" --no-load --qemu "$q" --mem 256M \
+		--net-vhost "$d/$name.sock,mac=$mac" --file "$UDP:/bin/vhost-udp" \
+		--cmdline "vhost.role=$role vhost.ip=$ip vhost.peer=$peer vhost.phase=$phase vhost.secs=$secs" \
+		--out "$d/$name-$phase" --timeout 400 --test-timeout 380 -v \
+		"$top/selftests/vhost/guest.sh" >"$d/$name-$phase.out" 2>&1
+}
+
+stats() {	# dir: counters as JSON (through SIGUSR1 on stdout)
+	kill -USR1 "$vpid"
+	sleep 0.3
+	tail -n 1 "$1/vhost.out"
+}
+
+jget() {	# json vm key
+	python3 -c 'import json,sys
+d=json.loads(sys.argv[1])
+print([v for v in d["vms"] if v["name"] == sys.argv[2]][0][sys.argv[3]])' "$@"
+}
+
+part_vm() {	# qemu
+	local q=$1 label d bpid a2pid qp s
+	label=$("$q" --version | sed -n 's/.*version \([0-9.]*\).*/QEMU \1/p' | head -n1)
+	d=$work/vm-${label// /}
+	mkdir -p "$d"
+	"$VHOST" --vm "a,path=$d/a.sock,direct=p0" --vm "b,path=$d/b.sock,direct=p0" \
+		</dev/null >"$d/vhost.out" 2>"$d/vhost.log" &
+	vpid=$!
+	pids+=("$vpid")
+
+	# B: the echo server, alive for the whole part.
+	vm_start "$d" b responder all "$q" 360 &
+	bpid=$!
+	pids+=("$bpid")
+	if ! wait_file "$d/b-all/side.log" "VHOST-SYNC up" 120; then
+		ok 1 "$label: guest B boots with its vhost-user NIC"
+		return
+	fi
+	ok 0 "$label: guest B boots with its vhost-user NIC"
+
+	# A, first boot: ping and UDP stream.
+	vm_start "$d" a client basic "$q"
+	relay_vmrun "$label: A first boot: " <"$d/a-basic.out"
+
+	# A, second boot (VM restart, vhost-user reconnect), killed mid-flood.
+	vm_start "$d" a client kill "$q" &
+	a2pid=$!
+	pids+=("$a2pid")
+	if wait_file "$d/a-kill/side.log" "VHOST-SYNC streaming" 150; then
+		sleep 2
+		for qp in $(descendants "$a2pid"); do
+			[[ $(ps -o comm= -p "$qp") == qemu-system* ]] && kill -9 "$qp"
+		done
+		wait "$a2pid" 2>/dev/null
+		ok 0 "$label: A rebooted, reconnected, streamed, killed with SIGKILL mid-traffic"
+	else
+		ok 1 "$label: A rebooted, reconnected, streamed, killed with SIGKILL mid-traffic"
+		kill "$a2pid" 2>/dev/null
+		wait "$a2pid" 2>/dev/null
+	fi
+	grep -a '^ok\|^not ok' "$d/a-kill/side.txt" 2>/dev/null | head -n 5 | sed 's/^/# A killed: /'
+	kill -0 "$vpid" 2>/dev/null
+	ok $? "$label: vale-vhost still running after A was killed"
+	s=$(stats "$d")
+	[[ $(jget "$s" b connected) == True && $(jget "$s" a connected) == False ]]
+	ok $? "$label: B still connected, A's connection closed"
+
+	# A, third boot: B kept working through A's death.
+	vm_start "$d" a client last "$q"
+	relay_vmrun "$label: A third boot: " <"$d/a-last.out"
+
+	wait "$bpid"
+	relay_vmrun "$label: B: " <"$d/b-all.out"
+	s=$(stats "$d")
+	echo "# $s" | cut -c1-400
+	[[ $(jget "$s" a connects) -ge 3 && $(jget "$s" b connects) -ge 1 &&
+	   $(jget "$s" a errors) == 0 && $(jget "$s" b errors) == 0 &&
+	   $(jget "$s" a rx_packets) -gt 2000 && $(jget "$s" b rx_packets) -gt 2000 ]]
+	ok $? "$label: counters: A connected 3 times, no errors, traffic both ways"
+	kill "$vpid"
+	wait "$vpid" 2>/dev/null
+	grep -a 'error' "$d/vhost.log" | head -n 5 | sed 's/^/# vhost.log: /'
+}
+
+# --- DPDK testpmd front-ends -----------------------------------------------
+
+part_testpmd() {
+	"$top/selftests/vhost/testpmd.sh" "$VHOST" "$work/testpmd" >"$work/testpmd.tap"
+	relay "testpmd: " <"$work/testpmd.tap"
+}
+
+want() { [[ -z $only || $only == "$1" ]]; }
+
+want hostile && part_hostile
+if want vm; then
+	if [[ $qemu10 == 1 ]]; then
+		if q10=$("$top/scripts/qemu10.sh" 2>"$work/qemu10.err"); then
+			qemus+=("$q10")
+		else
+			skip "QEMU 10 guests" "scripts/qemu10.sh failed: $(tail -n1 "$work/qemu10.err")"
+		fi
+	fi
+	for q in "${qemus[@]}"; do
+		part_vm "$q"
+	done
+fi
+want testpmd && part_testpmd
+
+echo "1..$n"
+echo "# vhost: $((n - nfail)) passed, $nfail failed" >&2
+[[ $nfail == 0 ]]

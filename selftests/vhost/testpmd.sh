@@ -1,0 +1,98 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Third-party front-end: two DPDK testpmd processes with net_virtio_user
+# (a real vhost-user front-end, no VM) joined by vale-vhost in direct mode.
+# One runs txonly, the other rxonly; packets must flow.  TAP on stdout.
+#
+#   selftests/vhost/testpmd.sh VALE_VHOST WORKDIR [SECONDS]
+#
+# Needs dpdk-testpmd (Debian: dpdk-dev, librte-net-virtio23), root and 2 MiB
+# hugepages (reserved here if none are free: 512 pages, hugetlbfs mounted on
+# /dev/hugepages if nothing is).  Skips otherwise.  The rate printed is a
+# diagnostic, not a pass criterion (see make bench).
+set -uo pipefail
+
+vhost=$1 work=$2 secs=${3:-5}
+n=0 fail=0
+ok() { n=$((n + 1)); if [[ $1 == 0 ]]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=$((fail + 1)); fi; }
+skip_all() { echo "1..0 # SKIP $1"; echo "ok 1 - testpmd front-ends # SKIP $1"; exit 0; }
+
+tp=$(command -v dpdk-testpmd) || skip_all "dpdk-testpmd not installed (dpdk-dev)"
+[[ $(id -u) == 0 ]] || skip_all "needs root for hugepages"
+ls /usr/lib/x86_64-linux-gnu/dpdk/pmds-*/librte_net_virtio.so* >/dev/null 2>&1 ||
+	skip_all "virtio PMD not installed (librte-net-virtio23)"
+
+# files left by an earlier run that was killed hold pages
+rm -f /dev/hugepages/vale-vhost-* 2>/dev/null
+free=$(awk '/HugePages_Free/ { print $2 }' /proc/meminfo)
+if [[ ${free:-0} -lt 256 ]]; then
+	echo 512 >/proc/sys/vm/nr_hugepages 2>/dev/null
+	free=$(awk '/HugePages_Free/ { print $2 }' /proc/meminfo)
+fi
+[[ ${free:-0} -ge 256 ]] || skip_all "cannot reserve hugepages"
+if ! grep -q hugetlbfs /proc/mounts; then
+	mkdir -p /dev/hugepages
+	mount -t hugetlbfs nodev /dev/hugepages || skip_all "cannot mount hugetlbfs"
+fi
+
+mkdir -p "$work"
+"$vhost" --vm "tx,path=$work/tx.sock,direct=pmd" --vm "rx,path=$work/rx.sock,direct=pmd" \
+	</dev/null >"$work/vhost.out" 2>"$work/vhost.log" &
+vpid=$!
+tpids=()
+cleanup() {
+	local p
+	for p in "${tpids[@]}" "$vpid"; do kill -INT "$p" 2>/dev/null; done
+	sleep 1
+	for p in "${tpids[@]}" "$vpid"; do kill -9 "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -f /dev/hugepages/vale-vhost-* 2>/dev/null
+}
+trap cleanup EXIT
+sleep 0.5
+
+# Each testpmd: a main lcore and one forwarding lcore, different per process.
+pmd() {	# name main-lcore mode
+	"$tp" -l 0,1 --main-lcore "$2" --no-pci --file-prefix "vale-vhost-$1" \
+		--single-file-segments -m 256 \
+		--vdev "net_virtio_user0,path=$work/$1.sock,queues=1" -- \
+		--forward-mode="$3" --nb-cores=1 --stats-period 1 --txq=1 --rxq=1 \
+		</dev/null >"$work/$1.log" 2>&1 &
+	tpids+=($!)
+}
+pmd rx 1 rxonly
+sleep 2
+pmd tx 0 txonly
+sleep "$secs"
+kill -USR1 "$vpid"
+sleep 0.3
+for p in "${tpids[@]}"; do kill -INT "$p" 2>/dev/null; done
+for p in "${tpids[@]}"; do
+	for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+done
+
+grep -q 'Port 0: ' "$work/tx.log" && ! grep -q 'EAL: .*[Ee]rror\|Cannot\|Failed' "$work/tx.log"
+ok $? "txonly testpmd attached through net_virtio_user"
+rx=$(grep -o 'RX-packets: *[0-9]*' "$work/rx.log" | tail -n 1 | grep -o '[0-9]*$')
+tx=$(grep -o 'TX-packets: *[0-9]*' "$work/tx.log" | tail -n 1 | grep -o '[0-9]*$')
+echo "# txonly sent ${tx:-?}, rxonly received ${rx:-?} in about ${secs}s"
+[[ ${rx:-0} -gt 1000 ]]
+ok $? "rxonly testpmd received the txonly testpmd's packets through vale-vhost"
+s=$(tail -n 1 "$work/vhost.out")
+python3 - "$s" "$secs" <<'EOF'
+import json, sys
+d = json.loads(sys.argv[1])
+v = {x["name"]: x for x in d["vms"]}
+print("# vale-vhost: tx consumed %d, rx delivered %d, rx drops %d, ~%.2f Mpps delivered, "
+      "%d kicks, %d interrupts" % (v["tx"]["tx_packets"], v["rx"]["rx_packets"],
+      v["rx"]["rx_drops"], v["rx"]["rx_packets"] / float(sys.argv[2]) / 1e6,
+      v["tx"]["kicks"], v["rx"]["interrupts"]))
+sys.exit(0 if v["rx"]["rx_packets"] > 1000 and v["tx"]["errors"] == 0 and v["rx"]["errors"] == 0 else 1)
+EOF
+ok $? "vale-vhost counters: packets delivered, no errors"
+kill -0 "$vpid" 2>/dev/null
+ok $? "vale-vhost still running"
+grep -a 'error' "$work/vhost.log" | head -n 5 | sed 's/^/# /'
+echo "1..$n"
+[[ $fail == 0 ]]

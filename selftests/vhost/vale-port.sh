@@ -1,0 +1,49 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# vale-port mode: front-end -> vale-vhost -> vale0 -> vale-pktgen and back.
+# Runs inside the test VM, where vale.ko is loaded (vm-run loads it around
+# every test), e.g.:
+#
+#   selftests/vm/vm-run \
+#     --file build/user/qemu-backend/vale-vhost:/bin/vale-vhost \
+#     --file build/user/vhost/hostile:/bin/hostile \
+#     --file build/user/tools/vale-pktgen:/bin/vale-pktgen \
+#     selftests/vhost/vale-port.sh
+#
+# The front-end is hostile's well-behaved --pump mode (vhost-user over a
+# UNIX socket, rings in a memfd), so no nested QEMU is needed.
+. /tests/lib.sh
+
+vale-vhost --vm vm1,path=/tmp/vm1.sock,port=vale0:vm1 </dev/null >/tmp/vhost.out 2>/tmp/vhost.log &
+vp=$!
+sleep 0.5
+
+# guest -> switch: broadcast frames reach another port of vale0
+vale-pktgen rx -i vale0:sink -T 3 -j >/tmp/rx.json 2>&1 &
+rp=$!
+sleep 0.5
+ok "front-end sends 20000 frames through vale-vhost" hostile --pump /tmp/vm1.sock 20000
+wait $rp
+got=$(sed -n 's/.*"packets":\([0-9]*\).*/\1/p' /tmp/rx.json | head -n 1)
+diag "vale-pktgen rx on vale0:sink: ${got:-?} packets"
+ok "vale0:sink received at least 90% of them" test "${got:-0}" -ge 18000
+
+# switch -> guest: vale-pktgen's broadcasts reach the front-end
+hostile --pump /tmp/vm1.sock 1 >/tmp/pump.out 2>&1 &
+pp=$!
+sleep 0.5
+vale-pktgen tx -i vale0:src -n 2000 -R 20000 >/dev/null 2>&1
+wait $pp
+rcv=$(sed -n 's/.*received \([0-9]*\).*/\1/p' /tmp/pump.out)
+diag "front-end received ${rcv:-?} frames from vale0:src"
+ok "frames from vale0 reach the guest rx ring" test "${rcv:-0}" -gt 0
+
+ok "vale-vhost still running" kill -0 $vp
+kill -USR1 $vp
+sleep 0.3
+tail -n 1 /tmp/vhost.out | sed 's/^/# /'
+kill $vp
+wait $vp
+grep error /tmp/vhost.log | sed 's/^/# /'
+done_testing

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vhost-udp: the UDP traffic of the vale-vhost guest tests (static, runs
+ * inside the test VMs).
+ *
+ *   vhost-udp echo PORT SECONDS          echo datagrams back until a "QUIT"
+ *                                        datagram or SECONDS; prints counts
+ *   vhost-udp stream HOST PORT COUNT SIZE  send COUNT numbered datagrams of
+ *                                        SIZE bytes to an echo server, at
+ *                                        most 64 outstanding; succeeds if
+ *                                        at least 90% come back intact
+ *   vhost-udp flood HOST PORT SECONDS    send without waiting (errors ignored)
+ *   vhost-udp quit HOST PORT             ask an echo server to stop
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int sock_to(const char *host, const char *port, struct sockaddr_in *sa)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons(atoi(port));
+	if (fd < 0 || inet_pton(AF_INET, host, &sa->sin_addr) != 1) {
+		fprintf(stderr, "vhost-udp: bad address %s\n", host);
+		exit(2);
+	}
+	return fd;
+}
+
+static int echo(const char *port, double secs)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(atoi(port)) };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	unsigned long n = 0;
+	double end = now() + secs;
+	char buf[65536];
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		perror("vhost-udp: bind");
+		return 2;
+	}
+	while (now() < end) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct sockaddr_in from;
+		socklen_t fl = sizeof(from);
+		ssize_t len;
+
+		if (poll(&p, 1, 200) <= 0)
+			continue;
+		len = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+		if (len < 0)
+			continue;
+		if (len == 4 && !memcmp(buf, "QUIT", 4)) {
+			printf("echo: quit after %lu datagrams\n", n);
+			return 0;
+		}
+		sendto(fd, buf, len, 0, (struct sockaddr *)&from, fl);
+		n++;
+	}
+	printf("echo: timeout after %lu datagrams\n", n);
+	return 1;
+}
+
+static int stream(const char *host, const char *port, unsigned long count,
+		  unsigned long size)
+{
+	struct sockaddr_in sa;
+	int fd = sock_to(host, port, &sa);
+	unsigned long sent = 0, got = 0, bad = 0;
+	double deadline = now() + 60, quiet_end = 0;
+	char buf[65536], rbuf[65536];
+
+	if (size < 8 || size > sizeof(buf))
+		size = 64;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		perror("vhost-udp: connect");
+		return 2;
+	}
+	while (now() < deadline) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t len;
+		uint32_t seq;
+
+		while (sent < count && sent - got - bad < 64) {
+			seq = sent;
+			memset(buf, (int)(seq & 0xff), size);
+			memcpy(buf, &seq, 4);
+			if (send(fd, buf, size, 0) < 0) {
+				if (errno == ENOBUFS || errno == EAGAIN)
+					break;
+				/* ECONNREFUSED from an earlier datagram: try again */
+			}
+			sent++;
+		}
+		if (sent == count && !quiet_end)
+			quiet_end = now() + 3;
+		if (quiet_end && (got + bad == sent || now() > quiet_end))
+			break;
+		if (poll(&p, 1, 100) <= 0) {
+			/* lost datagrams: stop waiting for them */
+			if (sent - got - bad >= 64)
+				bad += sent - got - bad;
+			continue;
+		}
+		len = recv(fd, rbuf, sizeof(rbuf), 0);
+		if (len < 0)
+			continue;
+		memcpy(&seq, rbuf, 4);
+		if ((unsigned long)len == size && seq < sent &&
+		    (size <= 4 || (unsigned char)rbuf[size - 1] == (seq & 0xff)))
+			got++;
+	}
+	printf("stream: sent %lu received %lu (size %lu)\n", sent, got, size);
+	return sent == count && got * 10 >= count * 9 ? 0 : 1;
+}
+
+static int flood(const char *host, const char *port, double secs)
+{
+	struct sockaddr_in sa;
+	int fd = sock_to(host, port, &sa);
+	double end = now() + secs;
+	unsigned long n = 0;
+	char buf[1000];
+
+	memset(buf, 0x5a, sizeof(buf));
+	while (now() < end)
+		if (sendto(fd, buf, sizeof(buf), 0, (struct sockaddr *)&sa, sizeof(sa)) > 0)
+			n++;
+	printf("flood: sent %lu\n", n);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && !strcmp(argv[1], "echo"))
+		return echo(argv[2], atof(argv[3]));
+	if (argc == 6 && !strcmp(argv[1], "stream"))
+		return stream(argv[2], argv[3], strtoul(argv[4], NULL, 0),
+			      strtoul(argv[5], NULL, 0));
+	if (argc == 5 && !strcmp(argv[1], "flood"))
+		return flood(argv[2], argv[3], atof(argv[4]));
+	if (argc == 4 && !strcmp(argv[1], "quit")) {
+		struct sockaddr_in sa;
+		int fd = sock_to(argv[2], argv[3], &sa), i;
+
+		for (i = 0; i < 3; i++)
+			sendto(fd, "QUIT", 4, 0, (struct sockaddr *)&sa, sizeof(sa));
+		return 0;
+	}
+	fprintf(stderr, "usage: vhost-udp echo PORT SECS | stream HOST PORT COUNT SIZE |"
+		" flood HOST PORT SECS | quit HOST PORT\n");
+	return 2;
+}
