@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# VMPI host side: the vale-vmpi daemon, the libvale VMPI host API as its
+# own static library (libvale-vmpi.a: lib/vmpi.c, header lib/libvale-vmpi.h),
+# vmpi-perf, and the VMPI test programs.  Included by the top Makefile
+# (-include qemu-backend/vmpi.mk).
+#
+#   VALE_VMPI        the daemon
+#   LIBVALE_VMPI_A   the host API (link it before -lc; no other dependency)
+#   VMPI_PERF        tools/vmpi-perf.c, static: runs in the guest and on the host
+#   VMPI_TESTS       selftests/vmpi/*.c, static
+#   INSTALL_TARGETS  += install-vmpi
+
+VALE_VMPI := $(O)/qemu-backend/vale-vmpi
+LIBVALE_VMPI_A := $(O)/lib/libvale-vmpi.a
+VMPI_PERF := $(O)/tools/vmpi-perf
+VMPI_TEST_SRCS := $(wildcard selftests/vmpi/*.c)
+VMPI_TESTS := $(patsubst selftests/vmpi/%.c,$(O)/vmpi-tests/%,$(VMPI_TEST_SRCS))
+VMPI_HDRS := uapi/linux/vmpi.h lib/libvale-vmpi.h
+
+USER_TARGETS += $(VALE_VMPI) $(LIBVALE_VMPI_A) $(VMPI_PERF) $(VMPI_TESTS)
+INSTALL_TARGETS += install-vmpi
+
+$(O)/lib/vmpi.o: lib/vmpi.c $(VMPI_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -fPIC -c -o $@ $<
+
+$(LIBVALE_VMPI_A): $(O)/lib/vmpi.o
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(VALE_VMPI): qemu-backend/vale-vmpi.c $(VMPI_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -DVALE_VERSION='"$(shell git describe --always --dirty 2>/dev/null || echo 0.1)"' \
+		-o $@ $< $(USER_LDFLAGS)
+
+$(VMPI_PERF): tools/vmpi-perf.c $(VMPI_HDRS) $(LIBVALE_VMPI_A)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -pthread -o $@ $< $(LIBVALE_VMPI_A) $(USER_LDFLAGS) -static -pthread
+
+$(O)/vmpi-tests/%: selftests/vmpi/%.c $(wildcard selftests/vmpi/*.h) $(VMPI_HDRS) $(LIBVALE_VMPI_A)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -pthread -o $@ $< $(LIBVALE_VMPI_A) $(USER_LDFLAGS) -static -pthread
+
+.PHONY: install-vmpi vmpi
+vmpi: $(VALE_VMPI) $(LIBVALE_VMPI_A) $(VMPI_PERF) $(VMPI_TESTS)
+
+install-vmpi: $(VALE_VMPI) $(LIBVALE_VMPI_A) $(VMPI_PERF)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(INCLUDEDIR)/linux $(DESTDIR)$(MANDIR)/man8
+	$(INSTALL) -m 0755 $(VALE_VMPI) $(VMPI_PERF) $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 0644 $(LIBVALE_VMPI_A) $(DESTDIR)$(LIBDIR)/
+	$(INSTALL) -m 0644 lib/libvale-vmpi.h $(DESTDIR)$(INCLUDEDIR)/
+	$(INSTALL) -m 0644 uapi/linux/vmpi.h $(DESTDIR)$(INCLUDEDIR)/linux/
+	$(INSTALL) -m 0644 Documentation/man/vale-vmpi.8 $(DESTDIR)$(MANDIR)/man8/

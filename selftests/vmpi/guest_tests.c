@@ -1,0 +1,600 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * guest_tests: the guest side of the VMPI Tier-2 tests (static, TAP).
+ * Runs inside the test VM against selftests/vmpi/hostpeer on the host;
+ * channel 0 carries commands to it (see hostpeer.c).
+ *
+ * The kernel command line may carry vmpi_tests=NAME[,NAME...] to run a
+ * subset (init passes unknown parameters to it in the environment):
+ * smoke, alone, sizes, multi, block, nonblock, poll, reload, hostile,
+ * header, unbind, traffic (runs echo traffic until the VM is killed).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/vmpi.h>
+#include "vmpi_test.h"
+
+#define DEV "/dev/vmpi0"
+#define MAXMSG 65536
+
+static int ctl = -1;
+static struct vmpi_info info;
+
+static int sh(const char *cmd)
+{
+	int st = system(cmd);
+
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static bool exists(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0;
+}
+
+static bool wait_dev(bool present, double secs)
+{
+	double end = vt_now() + secs;
+
+	while (vt_now() < end) {
+		if (exists(DEV) == present)
+			return true;
+		usleep(20000);
+	}
+	return exists(DEV) == present;
+}
+
+static int open_chan(unsigned int c, int flags)
+{
+	int fd = open(DEV, O_RDWR | flags);
+	__u32 idx = c;
+
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, VMPI_IOC_BIND, &idx) < 0) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
+	return fd;
+}
+
+/* Read one message, waiting at most ms. */
+static ssize_t read_to(int fd, void *buf, size_t len, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+
+	if (poll(&p, 1, ms) <= 0)
+		return -ETIMEDOUT;
+	n = read(fd, buf, len);
+	return n < 0 ? -errno : n;
+}
+
+/* A command to the host peer; its reply in r. */
+static int cmd(char *r, size_t rlen, const char *fmt, ...)
+{
+	char c[160];
+	va_list ap;
+	ssize_t n;
+
+	va_start(ap, fmt);
+	vsnprintf(c, sizeof(c), fmt, ap);
+	va_end(ap);
+	if (write(ctl, c, strlen(c)) < 0)
+		return -errno;
+	for (int i = 0; i < 12; i++) {
+		n = read_to(ctl, r, rlen - 1, 5000);
+		if (n != -ETIMEDOUT)
+			break;
+		printf("# no reply to '%s' after %ds\n", c, 5 * (i + 1));
+		sh("grep '^chan 0\\|irqs' /sys/kernel/debug/vmpi/vmpi0/stats | sed 's/^/# /'");
+	}
+	if (n < 0) {
+		snprintf(r, rlen, "error %zd", n);
+		return n;
+	}
+	r[n] = 0;
+	return strncmp(r, "ok", 2) ? -EPROTO : 0;
+}
+
+static bool ctl_open(void)
+{
+	if (ctl >= 0)
+		close(ctl);
+	ctl = open_chan(0, 0);
+	if (ctl < 0)
+		return false;
+	return ioctl(ctl, VMPI_IOC_INFO, &info) == 0;
+}
+
+static bool reload(void)
+{
+	if (ctl >= 0)
+		close(ctl);
+	ctl = -1;
+	if (sh("rmmod vmpi") || !wait_dev(false, 5))
+		return false;
+	if (sh("insmod /vale/vmpi.ko") || !wait_dev(true, 5))
+		return false;
+	return ctl_open();
+}
+
+/* ---- tests ----------------------------------------------------------- */
+
+static void t_smoke(void)
+{
+	char r[64];
+	__u32 bad = 999;
+	char b[8];
+
+	vt_ok(info.nchannels >= 4 && info.max_msg == MAXMSG && info.channel == 0,
+	      "info: %u channels, max message %u, slots %u, data %u",
+	      info.nchannels, info.max_msg, info.slots, info.data_size);
+	printf("# interrupts: %s, %u vectors, peer id %u\n",
+	       info.nvec ? "MSI-X" : "INTx", info.nvec, info.peer_id);
+	vt_ok(cmd(r, sizeof(r), "ping") == 0,
+	      "host answers on channel 0 (host->guest interrupt via %s)",
+	      info.nvec ? "MSI-X" : "INTx");
+	vt_ok(open_chan(0, 0) == -EBUSY, "second bind of a channel is -EBUSY");
+	{
+		int fd = open(DEV, O_RDWR);
+
+		vt_ok(fd >= 0 && ioctl(fd, VMPI_IOC_BIND, &bad) < 0 && errno == EINVAL,
+		      "bind to channel 999 is -EINVAL");
+		vt_ok(read(fd, b, sizeof(b)) < 0 && errno == ENOTCONN,
+		      "read on an unbound file is -ENOTCONN");
+		close(fd);
+	}
+}
+
+static void t_alone(void)
+{
+	DIR *d = opendir("/sys/bus/pci/devices");
+	struct dirent *e;
+	int ivshmem = 0, bound = 0;
+	char p[300], v[32];
+
+	while (d && (e = readdir(d))) {
+		FILE *f;
+
+		snprintf(p, sizeof(p), "/sys/bus/pci/devices/%s/device", e->d_name);
+		f = fopen(p, "r");
+		if (!f)
+			continue;
+		if (fgets(v, sizeof(v), f) && !strncmp(v, "0x1110", 6)) {
+			ivshmem++;
+			snprintf(p, sizeof(p), "/sys/bus/pci/devices/%s/driver", e->d_name);
+			bound += exists(p);
+		}
+		fclose(f);
+	}
+	if (d)
+		closedir(d);
+	vt_ok(ivshmem == 2 && bound == 1 && !exists("/dev/vmpi1"),
+	      "ivshmem device without VMPI magic left alone (%d devices, %d bound)",
+	      ivshmem, bound);
+}
+
+static void t_sizes(void)
+{
+	static uint8_t out[MAXMSG + 8], in[MAXMSG + 8];
+	unsigned int sizes[] = { 0, 1, 4000, 4096, 65536 }, i;
+	int fd = open_chan(1, 0), good = 1;
+	ssize_t n;
+
+	for (i = 0; fd >= 0 && i < 5; i++) {
+		vt_fill(out, 1, i, sizes[i]);
+		n = write(fd, out, sizes[i]);
+		if (n != (ssize_t)sizes[i]) {
+			good = 0;
+			break;
+		}
+		n = read_to(fd, in, sizeof(in), 10000);
+		if (vt_check(in, n, sizes[i], 1, i))
+			good = 0;
+	}
+	vt_ok(fd >= 0 && good, "echo of sizes 0, 1, 4000, 4096, 65536 intact");
+	vt_ok(write(fd, out, MAXMSG + 1) < 0 && errno == EMSGSIZE,
+	      "write over max_msg is -EMSGSIZE");
+	vt_fill(out, 2, 0, 4000);
+	n = write(fd, out, 4000);
+	n = read_to(fd, in, 100, 10000);
+	vt_ok(n == -EMSGSIZE, "read into a short buffer is -EMSGSIZE (%zd)", n);
+	n = read_to(fd, in, sizeof(in), 10000);
+	vt_ok(vt_check(in, n, 4000, 2, 0) == 0, "... and the message is still there");
+	close(fd);
+}
+
+struct stream {
+	int fd, rule;
+	unsigned int seed, count, usec;
+	int result;
+	double waited;
+};
+
+static void *writer(void *arg)
+{
+	struct stream *s = arg;
+	static __thread uint8_t b[MAXMSG];
+	unsigned int k;
+
+	for (k = 0; k < s->count; k++) {
+		unsigned int len = vt_size(s->rule, s->seed, k);
+		double t0 = vt_now();
+
+		vt_fill(b, s->seed, k, len);
+		if (write(s->fd, b, len) != (ssize_t)len) {
+			printf("# write %u: %s\n", k, strerror(errno));
+			s->result = -1;
+			return NULL;
+		}
+		s->waited += vt_now() - t0;
+	}
+	return NULL;
+}
+
+static void *reader(void *arg)
+{
+	struct stream *s = arg;
+	static __thread uint8_t b[MAXMSG];
+	unsigned int k;
+
+	for (k = 0; k < s->count; k++) {
+		ssize_t n;
+
+		if (s->usec)
+			usleep(s->usec);
+		n = read_to(s->fd, b, sizeof(b), 30000);
+		if (vt_check(b, n, s->rule, s->seed, k)) {
+			s->result = -1;
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+static void t_multi(void)
+{
+	struct stream w[3], rd[3];
+	pthread_t tw[3], tr[3];
+	int i, good = 1, fd[3];
+
+	for (i = 0; i < 3; i++) {
+		fd[i] = open_chan(1 + i, 0);
+		w[i] = (struct stream){ .fd = fd[i], .rule = VT_RAND(MAXMSG),
+					.seed = 100 + i, .count = 300 };
+		rd[i] = w[i];
+		pthread_create(&tw[i], NULL, writer, &w[i]);
+		pthread_create(&tr[i], NULL, reader, &rd[i]);
+	}
+	for (i = 0; i < 3; i++) {
+		pthread_join(tw[i], NULL);
+		pthread_join(tr[i], NULL);
+		good &= fd[i] >= 0 && !w[i].result && !rd[i].result;
+		close(fd[i]);
+	}
+	vt_ok(good, "3 channels at once, both directions, 300 random-size messages each: content and order");
+}
+
+static void t_block(void)
+{
+	struct stream s = { .rule = 4000, .seed = 7, .count = 200 };
+	char r[64];
+	double t0;
+
+	/* Guest writes to a slow host reader: the writer must block. */
+	s.fd = open_chan(1, 0);
+	cmd(r, sizeof(r), "sink 1 200 7 4000 2000");
+	t0 = vt_now();
+	writer(&s);
+	cmd(r, sizeof(r), "result 1");
+	vt_ok(!s.result && !strcmp(r, "ok 200") && s.waited > 0.1,
+	      "slow host reader: guest writer blocked %.2fs of %.2fs, host got 200/200 in order (%s)",
+	      s.waited, vt_now() - t0, r);
+	close(s.fd);
+
+	/* Host writes to a slow guest reader: the host blocks, nothing lost. */
+	s = (struct stream){ .rule = VT_RAND(20000), .seed = 8, .count = 400, .usec = 1000 };
+	s.fd = open_chan(2, 0);
+	cmd(r, sizeof(r), "gen 2 400 8 %d", VT_RAND(20000));
+	reader(&s);
+	vt_ok(!s.result, "slow guest reader: 400 host messages, none lost or reordered");
+	close(s.fd);
+}
+
+static void t_nonblock(void)
+{
+	static uint8_t b[16384];
+	struct pollfd p;
+	unsigned int k = 0;
+	int fd = open_chan(3, O_NONBLOCK), n, err = 0;
+	double t0;
+	char r[64];
+
+	cmd(r, sizeof(r), "sink 3 40 9 16384 100000");
+	for (;;) {
+		vt_fill(b, 9, k, sizeof(b));
+		if (write(fd, b, sizeof(b)) != sizeof(b)) {
+			err = errno;
+			break;
+		}
+		k++;
+	}
+	vt_ok(err == EAGAIN && k > 0, "non-blocking writer gets -EAGAIN when full (after %u)", k);
+	p = (struct pollfd){ .fd = fd, .events = POLLOUT };
+	n = poll(&p, 1, 0);
+	vt_ok(n == 0, "poll: not writable while full");
+	t0 = vt_now();
+	n = poll(&p, 1, 10000);
+	vt_ok(n == 1 && (p.revents & POLLOUT), "poll wakes on room (%.2fs)", vt_now() - t0);
+	while (k < 40) {
+		vt_fill(b, 9, k, sizeof(b));
+		if (write(fd, b, sizeof(b)) == sizeof(b)) {
+			k++;
+			continue;
+		}
+		if (errno != EAGAIN)
+			break;
+		p.events = POLLOUT;
+		poll(&p, 1, 10000);
+	}
+	cmd(r, sizeof(r), "result 3");
+	vt_ok(!strcmp(r, "ok 40"), "nothing lost across -EAGAIN (%s)", r);
+	close(fd);
+}
+
+static void t_poll(void)
+{
+	static uint8_t b[256];
+	struct pollfd p;
+	int fd = open_chan(2, 0), n;
+	double t0;
+	char r[64];
+
+	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	vt_ok(poll(&p, 1, 100) == 0, "poll: nothing to read");
+	vt_ok(poll(&(struct pollfd){ .fd = fd, .events = POLLOUT }, 1, 0) == 1,
+	      "poll: writable when empty");
+	cmd(r, sizeof(r), "gen 2 1 11 200");
+	t0 = vt_now();
+	n = poll(&p, 1, 10000);
+	vt_ok(n == 1 && (p.revents & POLLIN), "poll wakes on data (%.3fs)", vt_now() - t0);
+	n = read(fd, b, sizeof(b));
+	vt_ok(vt_check(b, n, 200, 11, 0) == 0, "... and the message is right");
+	close(fd);
+}
+
+static void t_reload(void)
+{
+	struct stream in = { .rule = VT_RAND(MAXMSG), .seed = 21, .count = 50 };
+	struct stream out = { .rule = VT_RAND(MAXMSG), .seed = 22, .count = 100 };
+	char r[64];
+	int good;
+
+	/* The host streams 200 messages in, the guest streams 200 out. */
+	cmd(r, sizeof(r), "gen 2 200 21 %d", VT_RAND(MAXMSG));
+	cmd(r, sizeof(r), "sink 1 200 22 %d 1000", VT_RAND(MAXMSG));
+	in.fd = open_chan(2, 0);
+	out.fd = open_chan(1, 0);
+	reader(&in);
+	writer(&out);
+	good = !in.result && !out.result;
+	close(in.fd);
+	close(out.fd);
+	/* Unload and load the driver with both streams in flight. */
+	vt_ok(reload(), "vmpi.ko unloaded and loaded again under traffic");
+	/* The rest of both streams carries on where it stopped. */
+	in.fd = open_chan(2, 0);
+	out.fd = open_chan(1, 0);
+	in.count = 200;
+	out.count = 200;
+	{
+		static uint8_t b[MAXMSG];
+		unsigned int k;
+
+		for (k = 50; k < 200 && !in.result; k++) {
+			ssize_t n = read_to(in.fd, b, sizeof(b), 30000);
+
+			if (vt_check(b, n, in.rule, in.seed, k))
+				in.result = -1;
+		}
+		for (k = 100; k < 200 && !out.result; k++) {
+			unsigned int len = vt_size(out.rule, out.seed, k);
+
+			vt_fill(b, out.seed, k, len);
+			if (write(out.fd, b, len) != (ssize_t)len)
+				out.result = -1;
+		}
+	}
+	cmd(r, sizeof(r), "result 1");
+	vt_ok(good && !in.result && !out.result && !strcmp(r, "ok 200"),
+	      "both streams complete and in order across the reload (%s)", r);
+	close(in.fd);
+	close(out.fd);
+}
+
+static volatile int hammering;
+
+static void *hammer(void *arg)
+{
+	static uint8_t b[MAXMSG];
+	int fd = *(int *)arg;
+	unsigned long ops = 0, errs = 0;
+
+	while (hammering) {
+		struct pollfd p = { .fd = fd, .events = POLLIN | POLLOUT };
+
+		poll(&p, 1, 1);
+		if (read(fd, b, sizeof(b)) < 0)
+			errs++;
+		if (write(fd, b, 1 + ops % 5000) < 0)
+			errs++;
+		ops++;
+	}
+	printf("# hammer: %lu rounds, %lu errors\n", ops, errs);
+	return NULL;
+}
+
+static void t_hostile(void)
+{
+	pthread_t t;
+	char r[64];
+	int fd = open_chan(3, O_NONBLOCK), rc;
+	static uint8_t b[128];
+	ssize_t n;
+
+	hammering = 1;
+	pthread_create(&t, NULL, hammer, &fd);
+	rc = cmd(r, sizeof(r), "hostile 3 1500");
+	hammering = 0;
+	pthread_join(t, NULL);
+	close(fd);
+	vt_ok(rc == 0, "guest survives a host writing garbage indices, lengths, offsets");
+	sh("cat /sys/kernel/debug/vmpi/vmpi0/stats | grep '^chan 3' | sed 's/^/# /'");
+	fd = open_chan(3, 0);
+	vt_fill(b, 5, 0, 100);
+	n = write(fd, b, 100);
+	n = read_to(fd, b, sizeof(b), 10000);
+	vt_ok(vt_check(b, n, 100, 5, 0) == 0, "channel works again after rebinding");
+	close(fd);
+}
+
+static void t_header(void)
+{
+	char r[64];
+	bool refused;
+
+	cmd(r, sizeof(r), "hostile-hdr 3000");
+	close(ctl);
+	ctl = -1;
+	sh("rmmod vmpi");
+	sh("insmod /vale/vmpi.ko");
+	refused = !wait_dev(true, 1);
+	vt_ok(refused, "probe refuses a garbage header");
+	sleep(3);
+	vt_ok(reload() && cmd(r, sizeof(r), "ping") == 0,
+	      "binds again once the header is sane");
+}
+
+static void *blocked_reader(void *arg)
+{
+	int fd = *(int *)arg;
+	char b[64];
+	ssize_t n = read(fd, b, sizeof(b));
+
+	*(int *)arg = n < 0 ? -errno : (int)n;
+	return NULL;
+}
+
+static void t_unbind(void)
+{
+	char bdf[64] = "", p[300], r[64];
+	int fd = open_chan(2, 0), res = fd;
+	pthread_t t;
+	FILE *f;
+
+	f = popen("basename $(readlink /sys/class/misc/vmpi0/device)", "r");
+	if (f) {
+		if (fgets(bdf, sizeof(bdf), f))
+			bdf[strcspn(bdf, "\n")] = 0;
+		pclose(f);
+	}
+	pthread_create(&t, NULL, blocked_reader, &res);
+	usleep(200000);
+	snprintf(p, sizeof(p), "echo %s > /sys/bus/pci/drivers/vmpi/unbind", bdf);
+	sh(p);
+	pthread_join(t, NULL);
+	vt_ok(res == -ENODEV, "unbinding the device wakes a blocked reader with -ENODEV (%d)", res);
+	close(fd);
+	close(ctl);
+	ctl = -1;
+	snprintf(p, sizeof(p), "echo %s > /sys/bus/pci/drivers/vmpi/bind", bdf);
+	sh(p);
+	vt_ok(wait_dev(true, 5) && ctl_open() && cmd(r, sizeof(r), "ping") == 0,
+	      "device bound again and working");
+}
+
+static void t_traffic(void)
+{
+	struct stream w = { .rule = VT_RAND(MAXMSG), .seed = 31, .count = 1000000 };
+	struct stream rd;
+	pthread_t a, b;
+
+	/* Until the host kills the VM. */
+	w.fd = open_chan(1, 0);
+	rd = w;
+	printf("# traffic running\n");
+	fflush(stdout);
+	pthread_create(&a, NULL, writer, &w);
+	pthread_create(&b, NULL, reader, &rd);
+	pthread_join(a, NULL);
+	pthread_join(b, NULL);
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} tests[] = {
+	{ "smoke", t_smoke }, { "alone", t_alone }, { "sizes", t_sizes },
+	{ "multi", t_multi }, { "block", t_block }, { "nonblock", t_nonblock },
+	{ "poll", t_poll }, { "reload", t_reload }, { "hostile", t_hostile },
+	{ "header", t_header }, { "unbind", t_unbind }, { "traffic", NULL },
+};
+
+static bool selected(const char *sel, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; sel; sel = strchr(sel, ',') ? strchr(sel, ',') + 1 : NULL)
+		if (!strncmp(sel, name, n) && (sel[n] == ',' || !sel[n]))
+			return true;
+	return false;
+}
+
+int main(void)
+{
+	const char *sel = getenv("vmpi_tests");
+	char r[64];
+	unsigned int i;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!exists("/sys/module/vmpi"))
+		sh("insmod /vale/vmpi.ko");
+	if (!wait_dev(true, 5) || !ctl_open()) {
+		printf("not ok 1 - %s appears and channel 0 binds\n", DEV);
+		return 1;
+	}
+	if (sel && !strcmp(sel, "traffic")) {
+		t_traffic();
+		return 0;
+	}
+	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		if (!tests[i].fn)
+			continue;
+		if (sel && !selected(sel, tests[i].name))
+			continue;
+		printf("# %s\n", tests[i].name);
+		tests[i].fn();
+	}
+	sh("cat /sys/kernel/debug/vmpi/vmpi0/stats | sed 's/^/# /'");
+	printf("# final ping\n");
+	if (ctl >= 0)
+		printf("# final ping: %d %s\n", cmd(r, sizeof(r), "ping"), r);
+	sh("cat /sys/kernel/debug/vmpi/vmpi0/stats | sed 's/^/# /'");
+	printf("1..%d\n", vt_n);
+	return vt_failed ? 1 : 0;
+}
