@@ -5,6 +5,8 @@
 Input (RAW directory):
   switch.txt  lines "BENCH <case> key=value... <json>" from bench/vm-switch.sh
   instr.txt   lines "INSTR key=value..." from scripts/bench-instr.sh
+  vhost.txt   lines "BENCH vhost-vale|vhost-dpdk len=N <json>" from
+              bench/host-vhost.sh
 
 Every output file is one comparison measured side by side in the same run:
 name, unit, ours, baseline, baseline_name, ratio (> 1 means vale is better),
@@ -136,6 +138,31 @@ def main(raw, out):
                        "sweep": {str(k): v
                                  for k, v in sorted(by_batch.items())},
                        "tool": "valgrind --tool=callgrind, Tier-0 build"},
+            "where": "host",
+        })
+
+    vhost = parse_bench(os.path.join(raw, "vhost.txt"))
+    for length in sorted({int(kv["len"]) for c, kv, _ in vhost}):
+        got = {c: d for c, kv, d in vhost if int(kv["len"]) == length}
+        ours, base = got.get("vhost-vale"), got.get("vhost-dpdk")
+        if not ours or not base:
+            continue
+        results.append({
+            "name": "vhost-%dB" % length,
+            "unit": "Mpps received",
+            "ours": round(mpps(ours), 4),
+            "baseline": round(mpps(base), 4),
+            "baseline_name": "DPDK testpmd, two net_vhost ports, io forwarding",
+            "ratio": ratio(mpps(ours), mpps(base)),
+            "params": {
+                "length": length,
+                "frontends": "2 x testpmd net_virtio_user, txonly -> rxonly",
+                "vale_mode": "vale-vhost direct pair",
+                "vale": ours, "baseline_raw": base,
+                "vale_gbps": ours.get("gbps"), "baseline_gbps": base.get("gbps"),
+                "cpus": "tx front-end forwards on core 1; rx front-end and "
+                        "the backend share core 0",
+            },
             "where": "host",
         })
 

@@ -26,6 +26,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <poll.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -159,6 +160,7 @@ struct vm {
 	unsigned int nfds;
 
 	struct stats st;
+	uint64_t q_packets[MAX_VQ];	/* per queue, since the daemon started */
 	char last_error[160];
 	struct vm *next;
 };
@@ -283,6 +285,108 @@ static void *uva_range(const struct vm *vm, uint64_t uva, uint64_t size)
 	}
 	return NULL;
 }
+
+/*
+ * SIGBUS from guest memory.
+ *
+ * Guest RAM is a file the front-end owns (a memfd, a hugetlbfs file).  The
+ * memory table is checked against the file's size when it arrives, but the
+ * front-end can shrink the file afterwards (ftruncate), and a hugetlbfs
+ * file can run out of huge pages: the next access to a page that is gone
+ * raises SIGBUS, which by default kills the daemon and every VM with it.
+ * Checking the file size before each access would cost a system call per
+ * packet and still race with the truncation, so instead:
+ *
+ *  - every code path that touches guest memory (one kick, one batch loop
+ *    turn, one control message, a stats read) runs under GUARDED(), which
+ *    records a sigsetjmp() point;
+ *  - the SIGBUS handler (SA_NODEFER, so that SIGBUS is not left blocked
+ *    after a siglongjmp that does not restore the mask) notes the faulting
+ *    address and siglongjmp()s back there;
+ *  - guest_fault() finds the VM whose mapping holds that address (in
+ *    direct mode the fault may be in the peer's memory, not in the memory
+ *    of the VM whose kick is being served), logs an error for it and closes
+ *    its connection; its mappings go away with it.  The daemon and every
+ *    other VM carry on; a batch cut short leaves the other VM's queue in a
+ *    consistent state (used entries are staged and published in steps
+ *    that a jump cannot tear: the counters that publish them are updated
+ *    only after the copy).
+ *
+ * A SIGBUS outside a guarded section, or at an address that is not guest
+ * memory, is a bug in the daemon: the handler restores the default action
+ * and the fault repeats and dumps core.
+ */
+static sigjmp_buf *volatile guard_jb;
+static void *volatile fault_addr;
+
+static void sigbus_handler(int sig, siginfo_t *si, void *uc)
+{
+	sigjmp_buf *jb = guard_jb;
+
+	(void)uc;
+	fault_addr = si->si_addr;
+	if (jb)
+		siglongjmp(*jb, 1);
+	signal(sig, SIG_DFL);
+}
+
+static struct vm *vm_of_addr(const void *addr)
+{
+	const uint8_t *a = addr;
+	struct vm *vm;
+	unsigned int i;
+
+	for (vm = vms; vm; vm = vm->next)
+		for (i = 0; i < vm->nregions; i++)
+			if (a >= (uint8_t *)vm->reg[i].map &&
+			    a < (uint8_t *)vm->reg[i].map + vm->reg[i].map_len)
+				return vm;
+	return NULL;
+}
+
+static void vm_disconnect(struct vm *vm, const char *why);
+static bool vq_ready(const struct vq *vq);
+static void vq_set_busy(struct vq *vq, bool busy);
+
+static void guest_fault(void)
+{
+	void *addr = fault_addr;
+	struct vm *vm = vm_of_addr(addr);
+
+	if (!vm) {
+		err("SIGBUS at %p, outside guest memory", addr);
+		abort();
+	}
+	vm_error(vm, "guest memory at %p is gone (SIGBUS): the front-end shrank its memory file?",
+		 addr);
+	vm_disconnect(vm, "guest memory fault");
+	/*
+	 * The batch cut short may have been another VM's (direct peer), with
+	 * its ring half drained and its notifications off: look at every
+	 * transmit queue again on the next loop turn.
+	 */
+	for (vm = vms; vm; vm = vm->next) {
+		unsigned int q;
+
+		for (q = 1; q < MAX_VQ && vm->conn_fd >= 0; q += 2)
+			if (vq_ready(&vm->vq[q]))
+				vq_set_busy(&vm->vq[q], true);
+	}
+}
+
+/* Run @stmt; a SIGBUS on guest memory inside it disconnects that VM. */
+#define GUARDED(stmt) do {						\
+	sigjmp_buf jb_, *prev_ = guard_jb;				\
+									\
+	if (sigsetjmp(jb_, 0) == 0) {					\
+		guard_jb = &jb_;					\
+		stmt;							\
+		guard_jb = prev_;					\
+	} else {							\
+		guard_jb = prev_;					\
+		guest_fault();						\
+	}								\
+} while (0)
 
 /* ----------------------------------------------------------------------- */
 /* virtqueues */
@@ -656,6 +760,7 @@ static int rx_deliver(struct vm *vm, unsigned int qi, const struct seg *segs,
 	vq->pending += nbuf;
 	vm->st.rx_packets++;
 	vm->st.rx_bytes += pkt_len;
+	vm->q_packets[qi]++;
 	return 0;
 }
 
@@ -796,6 +901,7 @@ static void tx_process(struct vm *vm, unsigned int qi)
 					vq->blocked = false;
 					vm->st.tx_packets++;
 					vm->st.tx_bytes += total - vm->hdr_len;
+					vm->q_packets[qi]++;
 				}
 			}
 			vq_stage_used(vq, 0, head, 0);
@@ -1566,11 +1672,31 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* The ring indexes of @vq as the guest sees them, false if unreadable. */
+static bool ring_peek(struct vq *vq, uint16_t r[6])
+{
+	volatile bool okay = false;
+
+	if (!vq->avail || !vq->used)
+		return false;
+	GUARDED({
+		r[0] = vq->avail->idx;
+		r[1] = vq->used->idx;
+		r[2] = vq->avail->flags;
+		r[3] = vq->used->flags;
+		r[4] = *used_event_p(vq);
+		r[5] = *avail_event_p(vq);
+		okay = true;
+	});
+	return okay;
+}
+
 static void stats_json(FILE *f)
 {
 	struct vm *vm;
 	bool first = true, qfirst;
 	unsigned int q;
+	uint16_t r[6];
 
 	fprintf(f, "{\"vms\":[");
 	for (vm = vms; vm; vm = vm->next) {
@@ -1600,9 +1726,13 @@ static void stats_json(FILE *f)
 			(unsigned long long)s->interrupts, (unsigned long long)s->connects,
 			(unsigned long long)s->disconnects, (unsigned long long)s->errors);
 		json_str(f, vm->last_error);
-		fprintf(f, ",\"queues\":[");
+		fprintf(f, ",\"queue_packets\":[");
+		for (q = 0; q < 2 * vm->max_qp; q++)
+			fprintf(f, "%s%llu", q ? "," : "",
+				(unsigned long long)vm->q_packets[q]);
+		fprintf(f, "],\"queues\":[");
 		for (q = 0, qfirst = true; q < 2 * vm->max_qp; q++) {
-			const struct vq *vq = &vm->vq[q];
+			struct vq *vq = &vm->vq[q];
 
 			if (!vq_ready(vq) && !vq->broken)
 				continue;
@@ -1612,13 +1742,11 @@ static void stats_json(FILE *f)
 				qfirst ? "" : ",", q, vq->num, vq->enabled ? "true" : "false",
 				vq->broken ? "true" : "false", vq->blocked ? "true" : "false",
 				vq->last_avail, vq->last_used);
-			if (vq->avail)
+			if (ring_peek(vq, r))
 				fprintf(f, ",\"avail_idx\":%u,\"used_idx\":%u,"
 					"\"avail_flags\":%u,\"used_flags\":%u,"
 					"\"used_event\":%u,\"avail_event\":%u",
-					vq->avail->idx, vq->used->idx, vq->avail->flags,
-					vq->used->flags, *used_event_p((struct vq *)vq),
-					*avail_event_p((struct vq *)vq));
+					r[0], r[1], r[2], r[3], r[4], r[5]);
 			fputc('}', f);
 			qfirst = false;
 		}
@@ -1885,6 +2013,17 @@ static void handle_event(struct ev *ev, uint32_t events)
 	}
 }
 
+/* The guarded entry points of the main loop (see GUARDED). */
+static void guarded_event(struct ev *ev, uint32_t events)
+{
+	GUARDED(handle_event(ev, events));
+}
+
+static void guarded_tx(struct vm *vm, unsigned int qi)
+{
+	GUARDED(tx_process(vm, qi));
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -1957,6 +2096,13 @@ int main(int argc, char **argv)
 		return 2;
 
 	signal(SIGPIPE, SIG_IGN);
+	{
+		struct sigaction sa = { .sa_sigaction = sigbus_handler,
+					.sa_flags = SA_SIGINFO | SA_NODEFER };
+
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGBUS, &sa, NULL);
+	}
 	epfd = epoll_create1(EPOLL_CLOEXEC);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
@@ -2043,7 +2189,7 @@ int main(int argc, char **argv)
 			} else if (ev->type == EV_STATS) {
 				stats_client();
 			} else {
-				handle_event(ev, evs[i].events);
+				guarded_event(ev, evs[i].events);
 			}
 		}
 		if (nr_busy) {
@@ -2053,7 +2199,7 @@ int main(int argc, char **argv)
 				for (q = 0; q < MAX_VQ; q++)
 					if (vm->vq[q].busy) {
 						if (q & 1)
-							tx_process(vm, q);
+							guarded_tx(vm, q);
 						else
 							vq_set_busy(&vm->vq[q], false);
 					}

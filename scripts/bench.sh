@@ -8,6 +8,9 @@
 #             1514 bytes, batch sweep; fan-out to 1, 2, 4, 8 receivers
 #   instr     (host) instructions per packet of the forwarding stages,
 #             callgrind on the Tier-0 build
+#   vhost     (host) vale-vhost direct mode against testpmd's net_vhost
+#             io forwarding, both between two testpmd virtio-user
+#             front-ends, 64 and 1518 bytes (bench/host-vhost.sh)
 #
 # Results: one JSON file per comparison in bench/results/, plus
 # bench/results/summary.md.  Environment: BENCH_KERNEL (default 6.1),
@@ -21,9 +24,11 @@ raw=$out/raw
 rm -rf "$raw"
 mkdir -p "$raw"
 kernel=${BENCH_KERNEL:-6.1}
-only=${BENCH_ONLY:-switch instr}
+only=${BENCH_ONLY:-switch instr vhost}
 
-make -s all KERNEL="$kernel" >&2
+# vhost alone needs only the user-space build (bench/host-vhost.sh makes it)
+[[ " $only " == *" switch "* || " $only " == *" instr "* ]] &&
+	make -s all KERNEL="$kernel" >&2
 
 if [[ " $only " == *" switch "* ]]; then
 	# The guest script, with the sweep settings of this run in front.
@@ -48,6 +53,13 @@ fi
 
 if [[ " $only " == *" instr "* ]]; then
 	scripts/bench-instr.sh >"$raw/instr.txt"
+fi
+
+if [[ " $only " == *" vhost "* ]]; then
+	bench/host-vhost.sh >"$raw/vhost.txt" || {
+		echo "bench: the vhost benchmark failed" >&2
+		exit 1
+	}
 fi
 
 python3 bench/report.py "$raw" "$out"

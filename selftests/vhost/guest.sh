@@ -4,7 +4,9 @@
 # Guest side of selftests/vhost/run.sh (busybox sh inside the test VM).
 # The role comes from the kernel command line:
 #   vhost.role=responder|client  vhost.ip=A.B.C.D  vhost.peer=A.B.C.D
-#   vhost.phase=basic|kill|last  vhost.secs=N (responder lifetime)
+#   vhost.phase=basic|kill|last|mq  vhost.secs=N (responder lifetime)
+#   vhost.queues=N (the NIC has N queue pairs: check that the driver uses
+#   them all; phase mq sends from one CPU per queue pair)
 # Markers for the host go straight to the side channel as "VHOST-SYNC ...".
 . /tests/lib.sh
 
@@ -23,6 +25,16 @@ ok "virtio-net device eth0 appears" test -e /sys/class/net/eth0
 ip addr add "$addr/24" dev eth0
 ip link set eth0 up
 diag "eth0 features: $(cat /sys/class/net/eth0/device/features 2>/dev/null)"
+qs=$(arg queues)
+if [ -n "$qs" ]; then
+	# virtio_net turns on min(queue pairs, CPUs) pairs when it negotiates
+	# MQ (busybox has no ethtool -L); the real counts show in sysfs.
+	diag "eth0 queues: $(ls /sys/class/net/eth0/queues | tr '\n' ' ')"
+	ok "eth0 uses $qs rx and $qs tx queues" \
+		test -e /sys/class/net/eth0/queues/rx-$((qs - 1)) -a \
+		-e /sys/class/net/eth0/queues/tx-$((qs - 1)) -a \
+		! -e /sys/class/net/eth0/queues/tx-$qs
+fi
 
 ping_wait() {	# up to $1 seconds for the first answer
 	t=0
@@ -51,6 +63,19 @@ client)
 		;;
 	last)
 		ok "UDP stream 300 x 60 B echoed" vhost-udp stream "$peer" 7000 300 60
+		vhost-udp quit "$peer" 7000
+		;;
+	mq)
+		# one stream per CPU: XPS maps CPU i to tx queue i
+		taskset -c 0 vhost-udp stream "$peer" 7000 2000 500 >/tmp/s0 2>&1 &
+		p0=$!
+		taskset -c 1 vhost-udp stream "$peer" 7000 2000 500 >/tmp/s1 2>&1
+		r1=$?
+		wait $p0
+		r0=$?
+		diag "stream on CPU 0: $(cat /tmp/s0)"
+		diag "stream on CPU 1: $(cat /tmp/s1)"
+		ok "two UDP streams at once, one per CPU, echoed" test $r0 = 0 -a $r1 = 0
 		vhost-udp quit "$peer" 7000
 		;;
 	esac

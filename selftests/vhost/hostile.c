@@ -679,6 +679,47 @@ static void c_rx_readonly(struct fe *f)
 	fe_close(&e2);
 }
 
+/*
+ * The front-end shrinks its memory file after SET_MEM_TABLE: the pages the
+ * daemon mapped are gone and touching them raises SIGBUS in the daemon.
+ * First the rings themselves (a tx kick reads the avail ring), then only
+ * the rx buffers, which the daemon writes while serving evil2's kick: the
+ * fault is in evil's memory although the kick was evil2's.
+ */
+static void c_mem_shrunk_rings(struct fe *f)
+{
+	uint16_t d;
+
+	if (fe_setup(f) < 0)
+		return;
+	fe_post_rx(f, 16);
+	usleep(50000);
+	d = f->q[1].avail_idx % QSZ;
+	memset(f->mem + TXBUF_GPA, 0, HDR_LEN + 60);
+	fe_add(f, 1, d, TXBUF_GPA, HDR_LEN + 60, 0, 0);
+	fe_publish(f, 1, d);
+	if (ftruncate(f->memfd, 4096) < 0)	/* only the first page stays */
+		return;
+	fe_kick(f, 1);
+}
+
+static void c_mem_shrunk_rxbuf(struct fe *f)
+{
+	struct fe e2;
+
+	if (fe_setup(f) < 0)
+		return;
+	fe_post_rx(f, 16);
+	usleep(50000);
+	if (ftruncate(f->memfd, RXBUF_GPA) < 0)	/* rings stay, buffers go */
+		return;
+	if (fe_connect(&e2, "evil2") == 0 && fe_setup(&e2) == 0) {
+		fe_tx(&e2, 60, 9);
+		usleep(200000);
+	}
+	fe_close(&e2);
+}
+
 static void c_mid_message(struct fe *f)
 {
 	/* half a header, then the socket closes (a front-end that dies) */
@@ -722,6 +763,8 @@ static const struct hcase cases[] = {
 	{ "writable descriptor on a tx queue", c_desc_write },
 	{ "avail index 1000 ahead", c_avail_jump },
 	{ "read-only buffer on an rx queue", c_rx_readonly },
+	{ "memory file shrunk after SET_MEM_TABLE, then a tx kick", c_mem_shrunk_rings },
+	{ "memory file shrunk under the rx buffers, peer sends", c_mem_shrunk_rxbuf },
 	{ "front-end dies in the middle of a message", c_mid_message },
 };
 

@@ -12,7 +12,9 @@
 #   vm        two QEMU guests (Debian's 6.1 kernel) whose virtio-net NICs
 #             are joined by vale-vhost in direct mode: ping and UDP stream,
 #             VM restart and reconnect, a VM killed mid-traffic while the
-#             other keeps working.  Run with the machine's QEMU and with
+#             other keeps working; then two guests with 2 queue pairs
+#             each (multiqueue): ping, UDP streams from both vCPUs,
+#             frames on both queue pairs.  Run with the machine's QEMU and with
 #             bookworm-backports' QEMU 10 (scripts/qemu10.sh), unless
 #             --no-qemu10 or --qemu is given.
 #   testpmd   two DPDK testpmd virtio-user front-ends (txonly -> rxonly)
@@ -28,7 +30,7 @@ while [[ $# -gt 0 ]]; do
 	--qemu) qemus+=("$2"); qemu10=0; shift 2 ;;
 	--no-qemu10) qemu10=0; shift ;;
 	--only) only=$2; shift 2 ;;
-	-h|--help) sed -n '4,21s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '4,22s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -132,16 +134,18 @@ part_hostile() {
 
 # --- two guests in direct mode --------------------------------------------
 
-vm_start() {	# dir name role phase qemu [secs]
-	local d=$1 name=$2 role=$3 phase=$4 q=$5 secs=${6:-0} ip peer mac
+vm_start() {	# dir name role phase qemu [secs [queues]]
+	local d=$1 name=$2 role=$3 phase=$4 q=$5 secs=${6:-0} qs=${7:-} ip peer mac
+	local nopt= copt=
 	if [[ $name == a ]]; then
 		ip=10.99.0.1 peer=10.99.0.2 mac=52:54:00:99:00:0a
 	else
 		ip=10.99.0.2 peer=10.99.0.1 mac=52:54:00:99:00:0b
 	fi
+	[[ -n $qs ]] && nopt=",queues=$qs" copt=" vhost.queues=$qs"
 	"$top/selftests/vm/vm-run" --no-load --qemu "$q" --mem 256M \
-		--net-vhost "$d/$name.sock,mac=$mac" --file "$UDP:/bin/vhost-udp" \
-		--cmdline "vhost.role=$role vhost.ip=$ip vhost.peer=$peer vhost.phase=$phase vhost.secs=$secs" \
+		--net-vhost "$d/$name.sock,mac=$mac$nopt" --file "$UDP:/bin/vhost-udp" \
+		--cmdline "vhost.role=$role vhost.ip=$ip vhost.peer=$peer vhost.phase=$phase vhost.secs=$secs$copt" \
 		--out "$d/$name-$phase" --timeout 400 --test-timeout 380 -v \
 		"$top/selftests/vhost/guest.sh" >"$d/$name-$phase.out" 2>&1
 }
@@ -222,6 +226,49 @@ part_vm() {	# qemu
 	grep -a 'error' "$d/vhost.log" | head -n 5 | sed 's/^/# vhost.log: /'
 }
 
+# Two guests with 2 queue pairs each (virtio-net mq=on), direct mode.
+part_vm_mq() {	# qemu
+	local q=$1 label d bpid s
+	label=$("$q" --version | sed -n 's/.*version \([0-9.]*\).*/QEMU \1/p' | head -n1)
+	d=$work/vm-mq-${label// /}
+	label+=" multiqueue"
+	mkdir -p "$d"
+	"$VHOST" --vm "a,path=$d/a.sock,direct=p0,queues=2" \
+		--vm "b,path=$d/b.sock,direct=p0,queues=2" \
+		</dev/null >"$d/vhost.out" 2>"$d/vhost.log" &
+	vpid=$!
+	pids+=("$vpid")
+	vm_start "$d" b responder mq "$q" 240 2 &
+	bpid=$!
+	pids+=("$bpid")
+	if ! wait_file "$d/b-mq/side.log" "VHOST-SYNC up" 120; then
+		ok 1 "$label: guest B boots with a 2-queue-pair NIC"
+		kill "$vpid" "$bpid"
+		return
+	fi
+	ok 0 "$label: guest B boots with a 2-queue-pair NIC"
+	vm_start "$d" a client mq "$q" 0 2
+	relay_vmrun "$label: A: " <"$d/a-mq.out"
+	wait "$bpid"
+	relay_vmrun "$label: B: " <"$d/b-mq.out"
+	grep -a 'eth0 queues\|stream on' "$d/a-mq.out" | head -n 3 | sed 's/^[# ]*/# A: /'
+	s=$(stats "$d")
+	echo "# per-queue packets [rx0,tx0,rx1,tx1]: a $(jget "$s" a queue_packets), b $(jget "$s" b queue_packets)"
+	# traffic on both queue pairs of A or of B
+	python3 - "$s" <<'EOF'
+import json, sys
+v = {x["name"]: x for x in json.loads(sys.argv[1])["vms"]}
+pairs = lambda q: [q[0] + q[1] > 0, q[2] + q[3] > 0]
+ok = all(x["errors"] == 0 for x in v.values()) and \
+    (all(pairs(v["a"]["queue_packets"])) or all(pairs(v["b"]["queue_packets"])))
+sys.exit(0 if ok else 1)
+EOF
+	ok $? "$label: frames on both queue pairs (vale-vhost per-queue counters), no errors"
+	kill "$vpid"
+	wait "$vpid" 2>/dev/null
+	grep -a 'error' "$d/vhost.log" | head -n 5 | sed 's/^/# vhost.log: /'
+}
+
 # --- DPDK testpmd front-ends -----------------------------------------------
 
 part_testpmd() {
@@ -242,6 +289,7 @@ if want vm; then
 	fi
 	for q in "${qemus[@]}"; do
 		part_vm "$q"
+		part_vm_mq "$q"
 	done
 fi
 want testpmd && part_testpmd

@@ -6,17 +6,22 @@
 # One runs txonly, the other rxonly; packets must flow.  TAP on stdout.
 #
 #   selftests/vhost/testpmd.sh VALE_VHOST WORKDIR [SECONDS]
+#   selftests/vhost/testpmd.sh --hugepages
 #
 # Needs dpdk-testpmd (Debian: dpdk-dev, librte-net-virtio23), root and 2 MiB
 # hugepages (reserved here if none are free: 512 pages, hugetlbfs mounted on
 # /dev/hugepages if nothing is).  Skips otherwise.  The rate printed is a
 # diagnostic, not a pass criterion (see make bench).
+#
+# With --hugepages: only check dpdk-testpmd and set up the hugepages (as
+# above), print why not on stdout and exit 1 if that is impossible; used by
+# bench/host-vhost.sh.
 set -uo pipefail
 
-vhost=$1 work=$2 secs=${3:-5}
 n=0 fail=0
 ok() { n=$((n + 1)); if [[ $1 == 0 ]]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=$((fail + 1)); fi; }
 skip_all() { echo "1..0 # SKIP $1"; echo "ok 1 - testpmd front-ends # SKIP $1"; exit 0; }
+[[ ${1:-} == --hugepages ]] && skip_all() { echo "$1"; exit 1; }
 
 tp=$(command -v dpdk-testpmd) || skip_all "dpdk-testpmd not installed (dpdk-dev)"
 [[ $(id -u) == 0 ]] || skip_all "needs root for hugepages"
@@ -35,6 +40,9 @@ if ! grep -q hugetlbfs /proc/mounts; then
 	mkdir -p /dev/hugepages
 	mount -t hugetlbfs nodev /dev/hugepages || skip_all "cannot mount hugetlbfs"
 fi
+[[ ${1:-} == --hugepages ]] && exit 0
+
+vhost=$1 work=$2 secs=${3:-5}
 
 mkdir -p "$work"
 "$vhost" --vm "tx,path=$work/tx.sock,direct=pmd" --vm "rx,path=$work/rx.sock,direct=pmd" \
