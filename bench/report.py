@@ -7,6 +7,8 @@ Input (RAW directory):
   instr.txt   lines "INSTR key=value..." from scripts/bench-instr.sh
   vhost.txt   lines "BENCH vhost-vale|vhost-dpdk len=N <json>" from
               bench/host-vhost.sh
+  vmpi.txt    lines "BENCH vmpi|vmpi-udp|vmpi-rtt|udp-rtt size=N <json>"
+              from bench/vm-vmpi.sh
 
 Every output file is one comparison measured side by side in the same run:
 name, unit, ours, baseline, baseline_name, ratio (> 1 means vale is better),
@@ -55,6 +57,95 @@ def mpps(d):
 
 def ratio(ours, base):
     return round(ours / base, 3) if base else None
+
+
+VMPI_BASE = ("UDP through QEMU virtio-net (tap backend, vhost off) "
+             "to a host socket, same guest, same run")
+
+
+def vmpi_results(raw):
+    """VMPI against UDP over virtio-net (bench/vm-vmpi.sh)."""
+    rows = parse_bench(os.path.join(raw, "vmpi.txt"))
+    got = {}
+    for c, kv, d in rows:
+        if d is not None:
+            got[(c, int(kv["size"]))] = d
+    res = []
+    for n in sorted({n for c, n in got if c == "vmpi"}):
+        ours, base = got.get(("vmpi", n)), got.get(("vmpi-udp", n))
+        if not ours or not base:
+            continue
+        # Size 0 carries no payload: compare messages per second.
+        key, unit = (("msgs_per_sec", "messages/s guest -> host") if n == 0
+                     else ("mbps", "Mbit/s goodput guest -> host"))
+        res.append({
+            "name": "vmpi-goodput-%d" % n,
+            "unit": unit,
+            "ours": ours[key],
+            "baseline": base[key],
+            "baseline_name": VMPI_BASE,
+            "ratio": ratio(ours[key], base[key]),
+            "params": {
+                "size": n, "udp_payload": base.get("payload"),
+                "vmpi_msgs_per_sec": ours["msgs_per_sec"],
+                "udp_msgs_per_sec": base["msgs_per_sec"],
+                "vmpi_mbps": ours["mbps"], "udp_mbps": base["mbps"],
+                "udp_loss": base.get("loss"), "secs": ours.get("secs"),
+                "tool": "vmpi-perf tx in the guest, rx on the host",
+            },
+            "where": "vm-tcg",
+        })
+    for n in sorted({n for c, n in got if c == "vmpi-rtt"}):
+        ours, base = got.get(("vmpi-rtt", n)), got.get(("udp-rtt", n))
+        if not ours or not base:
+            continue
+        o, b = ours["rtt_us"]["median"], base["rtt_us"]["median"]
+        res.append({
+            "name": "vmpi-rtt-%d" % n,
+            "unit": "round trip, median us (lower is better)",
+            "ours": o,
+            "baseline": b,
+            "baseline_name": VMPI_BASE,
+            # Lower is better: baseline / ours, so that > 1 means better.
+            "ratio": ratio(b, o),
+            "params": {
+                "size": n, "udp_payload": base.get("payload"),
+                "vmpi_rtt_us": ours["rtt_us"], "udp_rtt_us": base["rtt_us"],
+                "vmpi_count": ours.get("count"),
+                "udp_count": base.get("count"),
+                "udp_lost": base.get("lost"),
+                "tool": "vmpi-perf ping in the guest, pong on the host",
+            },
+            "where": "vm-tcg",
+        })
+    return res
+
+
+def vmpi_summary(f, results):
+    gp = [r for r in results if r["name"].startswith("vmpi-goodput-")]
+    if gp:
+        f.write("\n## VMPI goodput guest -> host (TCG guest)\n\n"
+                "Baseline: %s.\n\n" % VMPI_BASE)
+        f.write("| size | VMPI Mbit/s | VMPI msg/s | UDP Mbit/s | UDP msg/s "
+                "| UDP loss | ratio |\n|---|---|---|---|---|---|---|\n")
+        for r in gp:
+            p = r["params"]
+            f.write("| %d | %s | %s | %s | %s | %s | %s |\n" % (
+                p["size"], p["vmpi_mbps"], p["vmpi_msgs_per_sec"],
+                p["udp_mbps"], p["udp_msgs_per_sec"], p["udp_loss"],
+                r["ratio"]))
+    rt = [r for r in results if r["name"].startswith("vmpi-rtt-")]
+    if rt:
+        f.write("\n## VMPI round trip (TCG guest pings, host echoes)\n\n")
+        f.write("| size | VMPI median us | VMPI p99 us | UDP median us "
+                "| UDP p99 us | ratio (UDP / VMPI median) |\n"
+                "|---|---|---|---|---|---|\n")
+        for r in rt:
+            p = r["params"]
+            f.write("| %d | %s | %s | %s | %s | %s |\n" % (
+                p["size"], p["vmpi_rtt_us"]["median"], p["vmpi_rtt_us"]["p99"],
+                p["udp_rtt_us"]["median"], p["udp_rtt_us"]["p99"],
+                r["ratio"]))
 
 
 def main(raw, out):
@@ -166,6 +257,8 @@ def main(raw, out):
             "where": "host",
         })
 
+    results += vmpi_results(raw)
+
     os.makedirs(out, exist_ok=True)
     for r in results:
         with open(os.path.join(out, r["name"] + ".json"), "w") as f:
@@ -196,6 +289,7 @@ def main(raw, out):
                 f.write("| %d | " % r["params"]["length"] +
                         " | ".join(str(s.get(str(b), "")) for b in batches) +
                         " |\n")
+        vmpi_summary(f, results)
     return 0 if results else 1
 
 

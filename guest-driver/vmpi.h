@@ -14,6 +14,7 @@
 #include <linux/rwsem.h>
 #include <linux/wait.h>
 #include <linux/vmpi.h>
+#include "vmpi_ring_ops.h"
 
 /* ivshmem BAR0 registers (docs/specs/ivshmem-spec.txt in QEMU). */
 #define IVSHMEM_INTR_MASK	0x00
@@ -34,25 +35,6 @@ struct vmpi_stats {
 	u64 tx_kicks;
 	u64 rx_kicks;
 	u64 faults;
-};
-
-/*
- * One direction of a channel as this side sees it.  Everything the guest
- * relies on is private (prod/cons/dhead/start[]); the shared fields are
- * only read into locals and checked.
- */
-struct vmpi_ring {
-	struct vmpi_ring_ctl *ctl;	/* shared */
-	struct vmpi_desc *desc;		/* shared */
-	u8 *data;			/* shared */
-	u32 mask;			/* slots - 1 */
-	u32 data_size;
-	u32 max_msg;
-	u32 prod;			/* producer: next index to publish */
-	u32 cons;			/* last cons seen (producer) or own */
-	u32 dhead;			/* producer: free-running data head */
-	u32 *start;			/* producer: data start per slot */
-	bool fault;			/* peer broke the rules */
 };
 
 struct vmpi_chan {
@@ -97,19 +79,6 @@ struct vmpi_dev {
 
 /* vmpi_main.c */
 void vmpi_dev_put(struct vmpi_dev *vdev);
-
-/* vmpi_ring.c */
-int vmpi_geometry_check(const struct vmpi_shm_hdr *h, u64 bar_len);
-void vmpi_ring_init(struct vmpi_ring *r, void *base,
-		    const struct vmpi_shm_hdr *geo);
-int vmpi_ring_adopt_producer(struct vmpi_ring *r);
-int vmpi_ring_adopt_consumer(struct vmpi_ring *r);
-int vmpi_ring_reserve(struct vmpi_ring *r, u32 len, u32 *off);
-bool vmpi_ring_commit(struct vmpi_ring *r, u32 off, u32 len);
-int vmpi_ring_peek(struct vmpi_ring *r, u32 *off, u32 *len);
-bool vmpi_ring_release(struct vmpi_ring *r);
-void vmpi_ring_arm_data(struct vmpi_ring *r);
-void vmpi_ring_arm_room(struct vmpi_ring *r);
 
 /* vmpi_irq.c */
 int vmpi_irq_setup(struct vmpi_dev *vdev);

@@ -5,11 +5,17 @@
  * The host is not trusted.  Shared indices and descriptors are read once
  * into locals, checked, and only the locals are used; the producer's
  * accounting of the data area (dhead, start[]) is private.  A bad value
- * sets ring->fault and every later operation returns -EIO.
+ * sets ring->fault and every later operation returns -EIO.  The rules
+ * themselves (index arithmetic, descriptor and geometry checks, free
+ * space) are the pure functions of <linux/vmpi_ring.h>, shared with the
+ * host's lib/vmpi.c; this file only adds the memory accesses, their
+ * ordering and the private state.
  */
-#include <linux/align.h>
-#include <linux/log2.h>
-#include "vmpi.h"
+#include <linux/compiler.h>
+#include <linux/errno.h>
+#include <asm/barrier.h>
+#include <linux/vmpi_ring.h>
+#include "vmpi_ring_ops.h"
 
 static int vmpi_fault(struct vmpi_ring *r)
 {
@@ -19,36 +25,14 @@ static int vmpi_fault(struct vmpi_ring *r)
 
 int vmpi_geometry_check(const struct vmpi_shm_hdr *h, u64 bar_len)
 {
-	const u64 line = VMPI_CACHELINE;
-
-	if (h->magic != VMPI_MAGIC)
+	switch (vmpi_geo_check(h, bar_len)) {
+	case 0:
+		return 0;
+	case VMPI_GEO_NOMAGIC:
 		return -ENODEV;
-	if (h->version != VMPI_VERSION || h->hdr_size < sizeof(*h))
+	default:
 		return -EINVAL;
-	if (!h->nchannels || h->nchannels > VMPI_MAX_CHANNELS)
-		return -EINVAL;
-	if (!is_power_of_2(h->slots) || h->slots < VMPI_MIN_SLOTS ||
-	    h->slots > VMPI_MAX_SLOTS)
-		return -EINVAL;
-	if (!is_power_of_2(h->data_size) || h->data_size < VMPI_MIN_DATA ||
-	    h->data_size > VMPI_MAX_DATA || h->max_msg > h->data_size)
-		return -EINVAL;
-	if (!h->host_nvec || h->host_nvec > VMPI_MAX_VECTORS)
-		return -EINVAL;
-	if (h->desc_off % line || h->data_off % line ||
-	    h->ring_stride % line || h->chan_stride % line ||
-	    h->chan_off % line)
-		return -EINVAL;
-	if (h->desc_off < sizeof(struct vmpi_ring_ctl) ||
-	    (u64)h->desc_off + (u64)h->slots * sizeof(struct vmpi_desc) >
-	    h->data_off ||
-	    (u64)h->data_off + h->data_size > h->ring_stride ||
-	    2 * (u64)h->ring_stride > h->chan_stride ||
-	    h->chan_off < sizeof(*h) ||
-	    (u64)h->chan_off + (u64)h->nchannels * h->chan_stride > h->shm_size ||
-	    h->shm_size > bar_len)
-		return -EINVAL;
-	return 0;
+	}
 }
 
 void vmpi_ring_init(struct vmpi_ring *r, void *base,
@@ -62,10 +46,9 @@ void vmpi_ring_init(struct vmpi_ring *r, void *base,
 	r->max_msg = geo->max_msg;
 }
 
-static bool vmpi_desc_ok(const struct vmpi_ring *r, u32 off, u32 len)
+static bool vmpi_ring_desc_ok(const struct vmpi_ring *r, u32 off, u32 len)
 {
-	return len <= r->max_msg && off <= r->data_size &&
-	       len <= r->data_size - off;
+	return vmpi_desc_ok(r->max_msg, r->data_size, off, len);
 }
 
 /*
@@ -79,11 +62,12 @@ int vmpi_ring_adopt_producer(struct vmpi_ring *r)
 	u32 prod = READ_ONCE(r->ctl->prod);
 	u32 size = r->data_size;
 	u32 i, cons, fr = 0, first = 0;
+	u32 *start = r->start;
 
 	/* The host's cons before anything it may have freed. */
 	cons = smp_load_acquire(&r->ctl->cons);
 	r->fault = false;
-	if (prod - cons > r->mask + 1)
+	if (!vmpi_span_ok(prod, cons, r->mask + 1))
 		return vmpi_fault(r);
 	r->prod = prod;
 	r->cons = cons;
@@ -92,19 +76,15 @@ int vmpi_ring_adopt_producer(struct vmpi_ring *r)
 		struct vmpi_desc *d = &r->desc[i & r->mask];
 		u32 off = READ_ONCE(d->off);
 		u32 len = READ_ONCE(d->len);
-		u32 cur, pad;
 
-		if (!vmpi_desc_ok(r, off, len))
+		if (!vmpi_ring_desc_ok(r, off, len))
 			return vmpi_fault(r);
 		if (i == cons) {
 			first = off;
 			fr = off;
 		}
-		cur = fr & (size - 1);
-		pad = off >= cur ? off - cur : size - cur + off;
-		r->start[i & r->mask] = fr;
-		fr += pad + ALIGN(len, VMPI_MSG_ALIGN);
-		if (fr - first > size)
+		if (vmpi_adopt_step(&fr, first, off, len, size,
+				    &start[i & r->mask]))
 			return vmpi_fault(r);
 	}
 	r->dhead = fr;
@@ -119,7 +99,7 @@ int vmpi_ring_adopt_consumer(struct vmpi_ring *r)
 	/* The host's prod before the descriptors it published. */
 	prod = smp_load_acquire(&r->ctl->prod);
 	r->fault = false;
-	if (prod - cons > r->mask + 1)
+	if (!vmpi_span_ok(prod, cons, r->mask + 1))
 		return vmpi_fault(r);
 	r->cons = cons;
 	r->prod = prod;
@@ -134,15 +114,14 @@ int vmpi_ring_adopt_consumer(struct vmpi_ring *r)
  */
 int vmpi_ring_reserve(struct vmpi_ring *r, u32 len, u32 *off)
 {
-	u32 size = r->data_size;
-	u32 cons, used, pos, pad, need;
+	u32 cons, used;
 
 	if (r->fault)
 		return -EIO;
 	/* The host's cons before reusing what it gave back. */
 	cons = smp_load_acquire(&r->ctl->cons);
 	/* cons only moves forward and never past what was published. */
-	if (cons - r->cons > r->prod - r->cons)
+	if (!vmpi_cons_ok(cons, r->cons, r->prod))
 		return vmpi_fault(r);
 	r->cons = cons;
 	if (r->prod - cons > r->mask)
@@ -153,13 +132,7 @@ int vmpi_ring_reserve(struct vmpi_ring *r, u32 len, u32 *off)
 	} else {
 		used = r->dhead - r->start[cons & r->mask];
 	}
-	pos = r->dhead & (size - 1);
-	pad = pos + len > size ? size - pos : 0;
-	need = pad + ALIGN(len, VMPI_MSG_ALIGN);
-	if (used > size || need > size - used)
-		return -EAGAIN;
-	*off = pad ? 0 : pos;
-	return 0;
+	return vmpi_room(r->dhead, used, r->data_size, len, off) ? 0 : -EAGAIN;
 }
 
 /* Producer: publish a reserved message; true when the host wants a kick. */
@@ -167,14 +140,11 @@ bool vmpi_ring_commit(struct vmpi_ring *r, u32 off, u32 len)
 {
 	u32 i = r->prod;
 	struct vmpi_desc *d = &r->desc[i & r->mask];
-	u32 pos = r->dhead & (r->data_size - 1);
 
 	WRITE_ONCE(d->off, off);
 	WRITE_ONCE(d->len, len);
 	r->start[i & r->mask] = r->dhead;
-	if (off != pos)
-		r->dhead += r->data_size - pos;
-	r->dhead += ALIGN(len, VMPI_MSG_ALIGN);
+	r->dhead = vmpi_dhead_next(r->dhead, off, len, r->data_size);
 	r->prod = i + 1;
 	/* Descriptor and data before the index. */
 	smp_store_release(&r->ctl->prod, r->prod);
@@ -197,8 +167,7 @@ int vmpi_ring_peek(struct vmpi_ring *r, u32 *off, u32 *len)
 	/* The host's prod before the descriptors and data it published. */
 	prod = smp_load_acquire(&r->ctl->prod);
 	/* prod only moves forward and at most one ring ahead of cons. */
-	if (prod - r->cons > r->mask + 1 ||
-	    prod - r->cons < r->prod - r->cons)
+	if (!vmpi_prod_ok(prod, r->prod, r->cons, r->mask + 1))
 		return vmpi_fault(r);
 	r->prod = prod;
 	if (prod == r->cons)
@@ -206,7 +175,7 @@ int vmpi_ring_peek(struct vmpi_ring *r, u32 *off, u32 *len)
 	d = &r->desc[r->cons & r->mask];
 	o = READ_ONCE(d->off);
 	l = READ_ONCE(d->len);
-	if (!vmpi_desc_ok(r, o, l))
+	if (!vmpi_ring_desc_ok(r, o, l))
 		return vmpi_fault(r);
 	*off = o;
 	*len = l;

@@ -6,7 +6,10 @@
  * ring VMPI_RING_G2H.  The guest is not trusted: the geometry comes from
  * the daemon (never from the shared header), every shared index and
  * descriptor is loaded once and checked, the producer's accounting is
- * private, and a bad value makes the handle return -EPROTO.
+ * private, and a bad value makes the handle return -EPROTO.  The rules
+ * (index arithmetic, descriptor and geometry checks, free space) are the
+ * pure functions of <linux/vmpi_ring.h>, shared with the guest driver;
+ * this file adds the memory accesses, their ordering and the state.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +25,7 @@
 #include <unistd.h>
 
 #include <linux/vmpi.h>
+#include <linux/vmpi_ring.h>
 #include "libvale-vmpi.h"
 
 #define LOAD_ACQ(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
@@ -29,7 +33,6 @@
 #define STORE_REL(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
 #define STORE(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELAXED)
 #define FENCE()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define ALIGN_UP(x, a)	(((x) + (a) - 1) & ~((uint32_t)(a) - 1))
 
 struct ring {
 	struct vmpi_ring_ctl *ctl;
@@ -68,8 +71,7 @@ static void ring_init(struct ring *r, uint8_t *base, const struct vmpi_shm_hdr *
 
 static bool desc_ok(const struct ring *r, uint32_t off, uint32_t len)
 {
-	return len <= r->max_msg && off <= r->data_size &&
-	       len <= r->data_size - off;
+	return vmpi_desc_ok(r->max_msg, r->data_size, off, len);
 }
 
 /* Take over the producer end; rebuild the accounting of what is in flight. */
@@ -78,23 +80,20 @@ static int ring_adopt_producer(struct ring *r)
 	uint32_t prod = LOAD(&r->ctl->prod), cons = LOAD_ACQ(&r->ctl->cons);
 	uint32_t size = r->data_size, fr = 0, first = 0, i;
 
-	if (prod - cons > r->mask + 1)
+	if (!vmpi_span_ok(prod, cons, r->mask + 1))
 		return -EPROTO;
 	r->prod = prod;
 	r->cons = cons;
 	for (i = cons; i != prod; i++) {
 		struct vmpi_desc *d = &r->desc[i & r->mask];
-		uint32_t off = LOAD(&d->off), len = LOAD(&d->len), cur, pad;
+		uint32_t off = LOAD(&d->off), len = LOAD(&d->len);
 
 		if (!desc_ok(r, off, len))
 			return -EPROTO;
 		if (i == cons)
 			fr = first = off;
-		cur = fr & (size - 1);
-		pad = off >= cur ? off - cur : size - cur + off;
-		r->start[i & r->mask] = fr;
-		fr += pad + ALIGN_UP(len, VMPI_MSG_ALIGN);
-		if (fr - first > size)
+		if (vmpi_adopt_step(&fr, first, off, len, size,
+				    &r->start[i & r->mask]))
 			return -EPROTO;
 	}
 	r->dhead = fr;
@@ -106,7 +105,7 @@ static int ring_adopt_consumer(struct ring *r)
 {
 	uint32_t cons = LOAD(&r->ctl->cons), prod = LOAD_ACQ(&r->ctl->prod);
 
-	if (prod - cons > r->mask + 1)
+	if (!vmpi_span_ok(prod, cons, r->mask + 1))
 		return -EPROTO;
 	r->cons = cons;
 	r->prod = prod;
@@ -117,10 +116,10 @@ static int ring_adopt_consumer(struct ring *r)
 
 static int ring_reserve(struct ring *r, uint32_t len, uint32_t *off)
 {
-	uint32_t size = r->data_size, cons, used, pos, pad, need;
+	uint32_t cons, used;
 
 	cons = LOAD_ACQ(&r->ctl->cons);
-	if (cons - r->cons > r->prod - r->cons)
+	if (!vmpi_cons_ok(cons, r->cons, r->prod))
 		return -EPROTO;
 	r->cons = cons;
 	if (r->prod - cons > r->mask)
@@ -131,26 +130,18 @@ static int ring_reserve(struct ring *r, uint32_t len, uint32_t *off)
 	} else {
 		used = r->dhead - r->start[cons & r->mask];
 	}
-	pos = r->dhead & (size - 1);
-	pad = pos + len > size ? size - pos : 0;
-	need = pad + ALIGN_UP(len, VMPI_MSG_ALIGN);
-	if (used > size || need > size - used)
-		return -EAGAIN;
-	*off = pad ? 0 : pos;
-	return 0;
+	return vmpi_room(r->dhead, used, r->data_size, len, off) ? 0 : -EAGAIN;
 }
 
 static bool ring_commit(struct ring *r, uint32_t off, uint32_t len)
 {
-	uint32_t i = r->prod, pos = r->dhead & (r->data_size - 1);
+	uint32_t i = r->prod;
 	struct vmpi_desc *d = &r->desc[i & r->mask];
 
 	STORE(&d->off, off);
 	STORE(&d->len, len);
 	r->start[i & r->mask] = r->dhead;
-	if (off != pos)
-		r->dhead += r->data_size - pos;
-	r->dhead += ALIGN_UP(len, VMPI_MSG_ALIGN);
+	r->dhead = vmpi_dhead_next(r->dhead, off, len, r->data_size);
 	r->prod = i + 1;
 	STORE_REL(&r->ctl->prod, r->prod);
 	FENCE();
@@ -162,7 +153,7 @@ static int ring_peek(struct ring *r, uint32_t *off, uint32_t *len)
 	uint32_t prod = LOAD_ACQ(&r->ctl->prod), o, l;
 	struct vmpi_desc *d;
 
-	if (prod - r->cons > r->mask + 1 || prod - r->cons < r->prod - r->cons)
+	if (!vmpi_prod_ok(prod, r->prod, r->cons, r->mask + 1))
 		return -EPROTO;
 	r->prod = prod;
 	if (prod == r->cons)
@@ -299,20 +290,7 @@ int vale_vmpi_status(const char *ctl_path, const char *vm, unsigned int *gen,
 /* The daemon's geometry is trusted, but check it all the same. */
 static int geo_ok(const struct vmpi_shm_hdr *h, size_t len)
 {
-	if (h->magic != VMPI_MAGIC || h->version != VMPI_VERSION ||
-	    !h->nchannels || h->nchannels > VMPI_MAX_CHANNELS ||
-	    h->slots < VMPI_MIN_SLOTS || h->slots > VMPI_MAX_SLOTS ||
-	    (h->slots & (h->slots - 1)) || h->data_size < VMPI_MIN_DATA ||
-	    h->data_size > VMPI_MAX_DATA || (h->data_size & (h->data_size - 1)) ||
-	    h->max_msg > h->data_size ||
-	    h->desc_off < sizeof(struct vmpi_ring_ctl) ||
-	    (uint64_t)h->desc_off + (uint64_t)h->slots * 8 > h->data_off ||
-	    (uint64_t)h->data_off + h->data_size > h->ring_stride ||
-	    2 * (uint64_t)h->ring_stride > h->chan_stride ||
-	    (uint64_t)h->chan_off + (uint64_t)h->nchannels * h->chan_stride >
-	    h->shm_size || h->shm_size > len)
-		return -EPROTO;
-	return 0;
+	return vmpi_geo_check(h, len) ? -EPROTO : 0;
 }
 
 int vale_vmpi_open(const char *ctl_path, const char *vm, unsigned int channel,

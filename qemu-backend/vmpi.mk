@@ -16,7 +16,7 @@ LIBVALE_VMPI_A := $(O)/lib/libvale-vmpi.a
 VMPI_PERF := $(O)/tools/vmpi-perf
 VMPI_TEST_SRCS := $(wildcard selftests/vmpi/*.c)
 VMPI_TESTS := $(patsubst selftests/vmpi/%.c,$(O)/vmpi-tests/%,$(VMPI_TEST_SRCS))
-VMPI_HDRS := uapi/linux/vmpi.h lib/libvale-vmpi.h
+VMPI_HDRS := uapi/linux/vmpi.h uapi/linux/vmpi_ring.h lib/libvale-vmpi.h
 
 USER_TARGETS += $(VALE_VMPI) $(LIBVALE_VMPI_A) $(VMPI_PERF) $(VMPI_TESTS)
 INSTALL_TARGETS += install-vmpi
@@ -51,5 +51,5 @@ install-vmpi: $(VALE_VMPI) $(LIBVALE_VMPI_A) $(VMPI_PERF)
 	$(INSTALL) -m 0755 $(VALE_VMPI) $(VMPI_PERF) $(DESTDIR)$(BINDIR)/
 	$(INSTALL) -m 0644 $(LIBVALE_VMPI_A) $(DESTDIR)$(LIBDIR)/
 	$(INSTALL) -m 0644 lib/libvale-vmpi.h $(DESTDIR)$(INCLUDEDIR)/
-	$(INSTALL) -m 0644 uapi/linux/vmpi.h $(DESTDIR)$(INCLUDEDIR)/linux/
+	$(INSTALL) -m 0644 uapi/linux/vmpi.h uapi/linux/vmpi_ring.h $(DESTDIR)$(INCLUDEDIR)/linux/
 	$(INSTALL) -m 0644 Documentation/man/vale-vmpi.8 $(DESTDIR)$(MANDIR)/man8/

@@ -11,6 +11,9 @@
 #   vhost     (host) vale-vhost direct mode against testpmd's net_vhost
 #             io forwarding, both between two testpmd virtio-user
 #             front-ends, 64 and 1518 bytes (bench/host-vhost.sh)
+#   vmpi      (VM) VMPI goodput guest -> host, sizes 0..4000 step 250, 8,
+#             16, 64 KiB, and round trips, against UDP over virtio-net
+#             (tap) from the same guest (bench/vm-vmpi.sh)
 #
 # Results: one JSON file per comparison in bench/results/, plus
 # bench/results/summary.md.  Environment: BENCH_KERNEL (default 6.1),
@@ -24,7 +27,7 @@ raw=$out/raw
 rm -rf "$raw"
 mkdir -p "$raw"
 kernel=${BENCH_KERNEL:-6.1}
-only=${BENCH_ONLY:-switch instr vhost}
+only=${BENCH_ONLY:-switch instr vhost vmpi}
 
 # vhost alone needs only the user-space build (bench/host-vhost.sh makes it)
 [[ " $only " == *" switch "* || " $only " == *" instr "* ]] &&
@@ -58,6 +61,13 @@ fi
 if [[ " $only " == *" vhost "* ]]; then
 	bench/host-vhost.sh >"$raw/vhost.txt" || {
 		echo "bench: the vhost benchmark failed" >&2
+		exit 1
+	}
+fi
+
+if [[ " $only " == *" vmpi "* ]]; then
+	bench/vm-vmpi.sh --kernel "$kernel" >"$raw/vmpi.txt" || {
+		echo "bench: the vmpi benchmark failed" >&2
 		exit 1
 	}
 fi

@@ -14,8 +14,20 @@
  * per size, messages, messages/s and goodput (payload bits/s, timed from
  * the first to the last message of that size); ping sends one message
  * at a time and waits for its echo (--count round trips per size,
- * percentiles in microseconds); pong echoes.  rx and pong stop after
- * --idle seconds without traffic.  --json prints one JSON object per size.
+ * percentiles in microseconds); pong echoes.  rx starts a new report
+ * when the size changes, or with --gap after a pause.  rx and pong wait as long
+ * as it takes for the first message, then stop after --idle seconds
+ * without traffic (or when the VM goes away).  --secs bounds tx and ping
+ * by time per size instead of by count.  --json prints one JSON object
+ * per size.
+ *
+ * The same roles over UDP, as the baseline of bench/vm-vmpi.sh (a guest
+ * sending through virtio-net to a host socket):
+ *   host$  vmpi-perf --udp-listen 10.77.0.1:5001 rx
+ *   guest$ vmpi-perf --udp 10.77.0.1:5001 --sizes 0..4000..250 tx
+ * UDP messages are datagrams of at most 65507 bytes (larger sizes are cut
+ * to that; beyond the MTU IP fragments them); a ping whose echo does not
+ * come back within a second counts as lost.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +37,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,17 +48,22 @@
 #include "libvale-vmpi.h"
 
 #define MAXSZ (16u << 20)
+#define UDP_MAX 65507u
 
 static struct {
-	const char *dev, *vm, *ctl;
-	unsigned int channel, count, idle;
+	const char *dev, *vm, *ctl, *udp, *udp_listen;
+	unsigned int channel, count, idle, wait_open;
+	double secs, gap;
 	unsigned int sizes[256], nsizes;
 	bool json;
 } opt = { .ctl = VALE_VMPI_CTL_DEFAULT, .count = 10000, .idle = 3 };
 
-static int gfd = -1;
+static int gfd = -1, ufd = -1;
 static struct vale_vmpi *hch;
 static unsigned char *buf;
+static struct sockaddr_in upeer;
+static bool upeer_known;
+static unsigned long udp_errors;
 
 static double now(void)
 {
@@ -57,6 +77,19 @@ static long ep_send(const void *b, size_t len)
 {
 	long r;
 
+	if (ufd >= 0) {
+		if (!upeer_known)
+			return -ENOTCONN;
+		r = sendto(ufd, b, len, 0, (struct sockaddr *)&upeer,
+			   sizeof(upeer));
+		/* A datagram lost on the way is the baseline's business. */
+		if (r < 0 && (errno == ECONNREFUSED || errno == ENOBUFS ||
+			      errno == EAGAIN)) {
+			udp_errors++;
+			return len;
+		}
+		return r < 0 ? -errno : r;
+	}
 	if (hch)
 		return vale_vmpi_send(hch, b, len, 0);
 	while ((r = write(gfd, b, len)) < 0 && errno == EAGAIN) {
@@ -72,6 +105,32 @@ static long ep_recv(void *b, size_t cap, int ms)
 {
 	long r;
 
+	if (ufd >= 0) {
+		struct sockaddr_in from;
+		socklen_t fl = sizeof(from);
+		struct pollfd p = { .fd = ufd, .events = POLLIN };
+
+		for (;;) {
+			r = recvfrom(ufd, b, cap, MSG_DONTWAIT,
+				     (struct sockaddr *)&from, &fl);
+			if (r >= 0) {
+				if (opt.udp_listen) {
+					upeer = from;
+					upeer_known = true;
+				}
+				return r;
+			}
+			if (errno == ECONNREFUSED)
+				continue;
+			if (errno != EAGAIN)
+				return -errno;
+			r = poll(&p, 1, ms);
+			if (r == 0)
+				return -ETIMEDOUT;
+			if (r < 0 && errno != EINTR)
+				return -errno;
+		}
+	}
 	if (hch) {
 		r = vale_vmpi_recv(hch, b, cap, VALE_VMPI_NONBLOCK);
 		if (r != -EAGAIN)
@@ -125,16 +184,18 @@ static int do_tx(void)
 	long r;
 
 	for (s = 0; s < opt.nsizes; s++) {
-		double t0 = now();
+		double t0 = now(), t = t0;
 
-		for (k = 0; k < opt.count; k++) {
+		for (k = 0; opt.secs ? t - t0 < opt.secs : k < opt.count; k++) {
 			r = ep_send(buf, opt.sizes[s]);
 			if (r < 0) {
 				fprintf(stderr, "vmpi-perf: send: %s\n", strerror(-r));
 				return 1;
 			}
+			if (opt.secs && !(k & 15))
+				t = now();
 		}
-		report("tx", opt.sizes[s], opt.count, now() - t0);
+		report("tx", opt.sizes[s], k, now() - t0);
 	}
 	return 0;
 }
@@ -143,25 +204,27 @@ static int do_rx(void)
 {
 	long r, cur = -1;
 	unsigned long n = 0;
-	double first = 0, last = 0;
+	double first = 0, last = 0, t;
 
 	for (;;) {
-		r = ep_recv(buf, MAXSZ, opt.idle * 1000);
-		if (r == -ETIMEDOUT)
+		r = ep_recv(buf, MAXSZ, cur < 0 ? -1 : (int)opt.idle * 1000);
+		if (r == -ETIMEDOUT || (r == -ECONNRESET && cur >= 0))
 			break;
 		if (r < 0) {
 			fprintf(stderr, "vmpi-perf: recv: %s\n", strerror(-r));
 			return 1;
 		}
-		if (r != cur) {
+		t = now();
+		/* A new size, or (--gap) a pause: a new measurement. */
+		if (r != cur || (opt.gap && t - last > opt.gap)) {
 			if (n)
 				report("rx", cur, n - 1, last - first);
 			cur = r;
 			n = 0;
-			first = now();
+			first = t;
 		}
 		n++;
-		last = now();
+		last = t;
 	}
 	if (n)
 		report("rx", cur, n - 1, last - first);
@@ -171,36 +234,48 @@ static int do_rx(void)
 static int do_ping(void)
 {
 	double *rtt = calloc(opt.count, sizeof(double));
-	unsigned int s, k;
+	unsigned int s, k, n, lost;
 	long r;
 
 	if (!rtt)
 		return 1;
 	for (s = 0; s < opt.nsizes; s++) {
 		unsigned int size = opt.sizes[s];
+		double start = now();
 
-		for (k = 0; k < opt.count; k++) {
+		for (k = n = lost = 0; k < opt.count; k++) {
 			double t0 = now();
 
+			if (opt.secs && t0 - start >= opt.secs)
+				break;
 			r = ep_send(buf, size);
 			if (r >= 0)
-				r = ep_recv(buf, MAXSZ, 5000);
+				r = ep_recv(buf, MAXSZ, ufd >= 0 ? 1000 : 5000);
+			if (r == -ETIMEDOUT && ufd >= 0) {
+				lost++;
+				continue;
+			}
 			if (r < 0) {
 				fprintf(stderr, "vmpi-perf: ping: %s\n", strerror(-r));
 				return 1;
 			}
-			rtt[k] = (now() - t0) * 1e6;
+			rtt[n++] = (now() - t0) * 1e6;
 		}
-		qsort(rtt, opt.count, sizeof(double), cmp_double);
+		if (!n) {
+			fprintf(stderr, "vmpi-perf: ping: no echo at size %u\n", size);
+			return 1;
+		}
+		qsort(rtt, n, sizeof(double), cmp_double);
 		if (opt.json)
-			printf("{\"role\":\"ping\",\"size\":%u,\"count\":%u,\"rtt_us_p50\":%.1f,"
-			       "\"rtt_us_p90\":%.1f,\"rtt_us_p99\":%.1f,\"rtt_us_min\":%.1f}\n",
-			       size, opt.count, rtt[opt.count / 2],
-			       rtt[opt.count * 9 / 10], rtt[opt.count * 99 / 100], rtt[0]);
+			printf("{\"role\":\"ping\",\"size\":%u,\"count\":%u,\"lost\":%u,"
+			       "\"rtt_us_p50\":%.1f,\"rtt_us_p90\":%.1f,\"rtt_us_p99\":%.1f,"
+			       "\"rtt_us_min\":%.1f}\n",
+			       size, n, lost, rtt[n / 2], rtt[n * 9 / 10],
+			       rtt[n * 99 / 100], rtt[0]);
 		else
-			printf("ping size %7u  rtt us: min %.1f  p50 %.1f  p90 %.1f  p99 %.1f\n",
-			       size, rtt[0], rtt[opt.count / 2],
-			       rtt[opt.count * 9 / 10], rtt[opt.count * 99 / 100]);
+			printf("ping size %7u  rtt us: min %.1f  p50 %.1f  p90 %.1f  p99 %.1f  (%u, %u lost)\n",
+			       size, rtt[0], rtt[n / 2], rtt[n * 9 / 10],
+			       rtt[n * 99 / 100], n, lost);
 		fflush(stdout);
 	}
 	free(rtt);
@@ -209,12 +284,14 @@ static int do_ping(void)
 
 static int do_pong(void)
 {
+	bool started = false;
 	long r;
 
 	for (;;) {
-		r = ep_recv(buf, MAXSZ, opt.idle * 1000);
-		if (r == -ETIMEDOUT)
+		r = ep_recv(buf, MAXSZ, started ? (int)opt.idle * 1000 : -1);
+		if (r == -ETIMEDOUT || (r == -ECONNRESET && started))
 			return 0;
+		started = true;
 		if (r >= 0)
 			r = ep_send(buf, r);
 		if (r < 0) {
@@ -222,6 +299,44 @@ static int do_pong(void)
 			return 1;
 		}
 	}
+}
+
+/* A UDP socket sending to (connect) or receiving on (bind) ADDR:PORT. */
+static int udp_open(const char *spec, bool listen)
+{
+	char host[64];
+	const char *colon = strrchr(spec, ':');
+	int big = 4 << 20;
+	unsigned int i;
+
+	if (!colon || colon - spec >= (long)sizeof(host)) {
+		fprintf(stderr, "vmpi-perf: bad address %s\n", spec);
+		return -1;
+	}
+	memcpy(host, spec, colon - spec);
+	host[colon - spec] = 0;
+	upeer.sin_family = AF_INET;
+	upeer.sin_port = htons(atoi(colon + 1));
+	if (inet_pton(AF_INET, host, &upeer.sin_addr) != 1) {
+		fprintf(stderr, "vmpi-perf: bad address %s\n", spec);
+		return -1;
+	}
+	ufd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (ufd < 0) {
+		perror("socket");
+		return -1;
+	}
+	setsockopt(ufd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+	if (listen ? bind(ufd, (struct sockaddr *)&upeer, sizeof(upeer)) :
+		     connect(ufd, (struct sockaddr *)&upeer, sizeof(upeer))) {
+		perror(spec);
+		return -1;
+	}
+	upeer_known = !listen;
+	for (i = 0; i < opt.nsizes; i++)
+		if (opt.sizes[i] > UDP_MAX)
+			opt.sizes[i] = UDP_MAX;
+	return 0;
 }
 
 /* "a..b..step" or "a,b,c" */
@@ -254,10 +369,16 @@ static void usage(FILE *f)
 "  -d, --dev PATH       guest side: the /dev/vmpiN device\n"
 "  -m, --vm NAME        host side: the VM (through vale-vmpi)\n"
 "  -C, --ctl PATH       vale-vmpi control socket (default %s)\n"
+"  -u, --udp ADDR:PORT  UDP instead of VMPI: send to ADDR:PORT (tx, ping)\n"
+"  -U, --udp-listen ADDR:PORT  UDP: receive on ADDR:PORT (rx, pong)\n"
+"  -w, --wait-open SECS host side: retry while the VM is not running\n"
 "  -c, --channel N      channel (default 0)\n"
 "  -s, --sizes LIST     a..b..step or a,b,c (default 64)\n"
 "  -n, --count N        messages (tx) or round trips (ping) per size\n"
-"  -i, --idle SECS      rx/pong stop after this long without traffic (3)\n"
+"  -t, --secs S         tx/ping: this long per size instead (fractions ok)\n"
+"  -g, --gap SECS       rx: a pause this long also starts a new report\n"
+"  -i, --idle SECS      rx/pong stop after this long without traffic,\n"
+"                       once it began (3)\n"
 "  -j, --json           one JSON object per size\n"
 "  -h, --help\n", VALE_VMPI_CTL_DEFAULT);
 }
@@ -273,6 +394,11 @@ int main(int argc, char **argv)
 		{ "count", required_argument, NULL, 'n' },
 		{ "idle", required_argument, NULL, 'i' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "udp", required_argument, NULL, 'u' },
+		{ "udp-listen", required_argument, NULL, 'U' },
+		{ "wait-open", required_argument, NULL, 'w' },
+		{ "secs", required_argument, NULL, 't' },
+		{ "gap", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
@@ -281,7 +407,7 @@ int main(int argc, char **argv)
 
 	opt.sizes[0] = 64;
 	opt.nsizes = 1;
-	while ((o = getopt_long(argc, argv, "d:m:C:c:s:n:i:jh", lopts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "d:m:C:c:s:n:i:jhu:U:w:t:g:", lopts, NULL)) != -1) {
 		switch (o) {
 		case 'd': opt.dev = optarg; break;
 		case 'm': opt.vm = optarg; break;
@@ -296,11 +422,17 @@ int main(int argc, char **argv)
 		case 'n': opt.count = atoi(optarg); break;
 		case 'i': opt.idle = atoi(optarg); break;
 		case 'j': opt.json = true; break;
+		case 'u': opt.udp = optarg; break;
+		case 'U': opt.udp_listen = optarg; break;
+		case 'w': opt.wait_open = atoi(optarg); break;
+		case 't': opt.secs = atof(optarg); break;
+		case 'g': opt.gap = atof(optarg); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
-	if (optind != argc - 1 || !!opt.dev == !!opt.vm || !opt.count) {
+	if (optind != argc - 1 || !!opt.dev + !!opt.vm + !!opt.udp +
+	    !!opt.udp_listen != 1 || !opt.count) {
 		usage(stderr);
 		return 2;
 	}
@@ -309,7 +441,10 @@ int main(int argc, char **argv)
 	if (!buf)
 		return 1;
 	memset(buf, 0x5a, MAXSZ);
-	if (opt.dev) {
+	if (opt.udp || opt.udp_listen) {
+		if (udp_open(opt.udp ? opt.udp : opt.udp_listen, !!opt.udp_listen))
+			return 1;
+	} else if (opt.dev) {
 		__u32 c = opt.channel;
 
 		gfd = open(opt.dev, O_RDWR | O_NONBLOCK);
@@ -321,7 +456,12 @@ int main(int argc, char **argv)
 		if (!strcmp(role, "tx"))
 			fcntl(gfd, F_SETFL, 0);
 	} else {
-		err = vale_vmpi_open(opt.ctl, opt.vm, opt.channel, &hch);
+		double until = now() + opt.wait_open;
+
+		while ((err = vale_vmpi_open(opt.ctl, opt.vm, opt.channel, &hch)) &&
+		       (err == -ENOTCONN || err == -ENOENT || err == -ECONNREFUSED) &&
+		       now() < until)
+			usleep(100000);
 		if (err) {
 			fprintf(stderr, "vmpi-perf: %s channel %u: %s\n", opt.vm,
 				opt.channel, strerror(-err));
