@@ -6,6 +6,8 @@
 #   scripts/kernel.sh 6.1     Debian 12's kernel: the version of the
 #                             installed linux-headers-amd64 package
 #   scripts/kernel.sh 6.12    the newest 6.12 kernel of bookworm-backports
+#   scripts/kernel.sh debug   the debug kernel built from linux-source-6.1
+#                             (scripts/debug-kernel.sh; KIMAGE is its bzImage)
 #
 # Prints shell assignments on stdout (eval them):
 #   KVER     kernel release, e.g. 6.1.0-56-amd64
@@ -123,8 +125,13 @@ case $flavour in
 	fi
 	kdir=$dir/root/usr/src/linux-headers-$kver
 	;;
+debug)
+	# Our own debug kernel (KASAN, lockdep, kmemleak, fault injection),
+	# built from linux-source-6.1 and cached: see scripts/debug-kernel.sh.
+	exec "$here/debug-kernel.sh"
+	;;
 *)
-	die "unknown kernel '$flavour' (6.1 or 6.12)"
+	die "unknown kernel '$flavour' (6.1, 6.12 or debug)"
 	;;
 esac
 
