@@ -17,13 +17,24 @@
  * found in the switch's table stays allocated until it ends.  All copies
  * go from the sender's region to the receiver's region, both kernel
  * (vmalloc) memory, so nothing here faults or sleeps.
+ *
+ * This file is also built in user space (Tier 0: selftests/tier0/fwd_test.c
+ * and the instruction-count benchmark bench_fwd.c) against the shims in
+ * selftests/tier0/shim/: locks become pthread mutexes, RCU and
+ * cond_resched() no-ops, wake-ups counters.  Include only what the shims
+ * provide; the kernel build is unchanged.
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
 #include <linux/prefetch.h>
 #include <linux/rcupdate.h>
 #include <linux/poll.h>
+#include <asm/barrier.h>
 
 #include "fwd.h"
 #include "port.h"
@@ -90,7 +101,7 @@ static u32 vale_fwd_list_len(const struct vale_fwd_scratch *s, u16 i)
  * once and check it against the receiver's pool.  A bad one gets len 0 and
  * is counted in *bad.
  */
-static u32 vale_fwd_copy(const struct vale_port *src,
+static u32 vale_fwd_copy(const struct vale_mem *smem,
 			 const struct vale_fwd_scratch *s,
 			 const struct vale_pkt *p, const struct vale_port *dst,
 			 struct vale_kring *rk, u32 j, u32 *bad)
@@ -114,7 +125,7 @@ static u32 vale_fwd_copy(const struct vale_port *src,
 			u32 k = min(c, f->len - foff);
 
 			if (d) {
-				memcpy(d, vale_mem_buf(&src->mem, f->buf_idx) +
+				memcpy(d, vale_mem_buf(smem, f->buf_idx) +
 				       foff, k);
 				d += k;
 			}
@@ -134,23 +145,45 @@ static u32 vale_fwd_copy(const struct vale_port *src,
 }
 
 /*
+ * Stage 3 for a netdev port: one skb per packet, queued on src->xmitq and
+ * sent by the caller once it holds no lock (netdev.c).
+ */
+static void vale_fwd_to_netdev(const struct vale_fwd_src *src,
+			       struct vale_port *dst, u16 uc, u16 bc)
+{
+	const struct vale_fwd_scratch *s = src->s;
+	u16 u = uc, b = bc, i;
+
+	while ((i = vale_fwd_next(s, &u, &b)) != VALE_NIL) {
+		const struct vale_pkt *p = &s->pkts[i];
+
+		vale_netdev_send(dst, src->xmitq, src->mem,
+				 &s->frags[p->frag], p->len);
+	}
+}
+
+/*
  * Stage 3 for one destination: the packets of unicast list @uc merged (in
  * ring order) with broadcast list @bc.  Called under rcu_read_lock().
  */
-static void vale_fwd_deliver(const struct vale_port *src,
-			     const struct vale_kring *skr,
-			     struct vale_port *dst,
-			     const struct vale_fwd_scratch *s, u16 uc, u16 bc)
+static void vale_fwd_deliver(const struct vale_fwd_src *src,
+			     struct vale_port *dst, u16 uc, u16 bc)
 {
-	struct vale_kring *rk = &dst->rx[skr->id % dst->num_rx];
+	const struct vale_fwd_scratch *s = src->s;
+	struct vale_kring *rk;
 	u32 bsize = dst->mem.lay.buf_size;
-	u32 maxs = min_t(u32, VALE_MAX_FRAGS, rk->st.num_slots - 1);
-	u32 room, need = 0, taken = 0, too_long = 0, full = 0, bad = 0;
+	u32 maxs, room, need = 0, taken = 0, too_long = 0, full = 0, bad = 0;
 	u32 start, lease, j, left;
 	u16 u = uc, b = bc, i;
 	u64 bytes = 0;
 	bool moved;
 
+	if (unlikely(dst->nd)) {
+		vale_fwd_to_netdev(src, dst, uc, bc);
+		return;
+	}
+	rk = &dst->rx[src->ring_id % dst->num_rx];
+	maxs = min_t(u32, VALE_MAX_FRAGS, rk->st.num_slots - 1);
 	spin_lock_bh(&rk->lock);
 	room = vale_rx_room(&rk->st);
 	while ((i = vale_fwd_next(s, &u, &b)) != VALE_NIL) {
@@ -183,7 +216,7 @@ static void vale_fwd_deliver(const struct vale_port *src,
 		i = vale_fwd_next(s, &u, &b);
 		if (DIV_ROUND_UP(s->pkts[i].len, bsize) > maxs)
 			continue;
-		j = vale_fwd_copy(src, s, &s->pkts[i], dst, rk, j, &bad);
+		j = vale_fwd_copy(src->mem, s, &s->pkts[i], dst, rk, j, &bad);
 		left--;
 	}
 
@@ -199,15 +232,17 @@ static void vale_fwd_deliver(const struct vale_port *src,
 		wake_up_interruptible_poll(&dst->wq, EPOLLIN | EPOLLRDNORM);
 }
 
-/* Stages 2 and 3 for one gathered batch.  Called under rcu_read_lock(). */
-static void vale_fwd_batch(struct vale_port *port, struct vale_kring *kr,
-			   u32 npkts)
+/*
+ * Stages 2 and 3 for one gathered batch.  Called under rcu_read_lock().
+ * Returns the number of packets without a destination.
+ */
+static u32 vale_fwd_batch(const struct vale_fwd_src *fs, u32 npkts)
 {
-	struct vale_fwd_scratch *s = kr->scratch;
-	struct vale_switch *sw = port->sw;
-	vale_lookup_fn lookup = sw->lookup;
+	struct vale_fwd_scratch *s = fs->s;
+	struct vale_switch *sw = fs->sw;
+	vale_lookup_fn lookup = READ_ONCE(sw->lookup);
 	void *priv = sw->lookup_priv;
-	u16 src = port->idx, bhead = VALE_NIL, btail = VALE_NIL, d;
+	u16 src = fs->idx, bhead = VALE_NIL, btail = VALE_NIL, d;
 	u32 i, nactive = 0, no_dest = 0, max;
 	struct vale_port *dp;
 
@@ -215,7 +250,7 @@ static void vale_fwd_batch(struct vale_port *port, struct vale_kring *kr,
 		struct vale_pkt *p = &s->pkts[i];
 		const struct vale_frag *f = &s->frags[p->frag];
 
-		d = lookup(priv, vale_mem_buf(&port->mem, f->buf_idx), f->len,
+		d = lookup(priv, vale_mem_buf(fs->mem, f->buf_idx), f->len,
 			   src);
 		p->dst = d;
 		p->next = VALE_NIL;
@@ -243,8 +278,8 @@ static void vale_fwd_batch(struct vale_port *port, struct vale_kring *kr,
 			d = s->active[i];
 			dp = rcu_dereference(sw->ports[d]);
 			if (dp)
-				vale_fwd_deliver(port, kr, dp, s,
-						 s->dst_head[d], VALE_NIL);
+				vale_fwd_deliver(fs, dp, s->dst_head[d],
+						 VALE_NIL);
 			else
 				no_dest += vale_fwd_list_len(s, s->dst_head[d]);
 		}
@@ -256,8 +291,8 @@ static void vale_fwd_batch(struct vale_port *port, struct vale_kring *kr,
 				continue;
 			dp = rcu_dereference(sw->ports[d]);
 			if (dp)
-				vale_fwd_deliver(port, kr, dp, s,
-						 s->dst_head[d], bhead);
+				vale_fwd_deliver(fs, dp, s->dst_head[d],
+						 bhead);
 			else
 				no_dest += vale_fwd_list_len(s, s->dst_head[d]);
 		}
@@ -269,7 +304,19 @@ static void vale_fwd_batch(struct vale_port *port, struct vale_kring *kr,
 
 	for (i = 0; i < nactive; i++)
 		s->dst_head[s->active[i]] = VALE_NIL;
-	kr->stats.drop_no_dest += no_dest;
+	return no_dest;
+}
+
+u32 vale_fwd_frame(const struct vale_fwd_src *fs, u32 len)
+{
+	struct vale_fwd_scratch *s = fs->s;
+
+	s->frags[0].buf_idx = 0;
+	s->frags[0].len = len;
+	s->pkts[0].len = len;
+	s->pkts[0].frag = 0;
+	s->pkts[0].nfrags = 1;
+	return vale_fwd_batch(fs, 1);
 }
 
 void vale_fwd_txsync(struct vale_port *port, struct vale_kring *kr, u32 head)
@@ -283,7 +330,18 @@ void vale_fwd_txsync(struct vale_port *port, struct vale_kring *kr, u32 head)
 		.frags = s->frags,
 		.pkts = s->pkts,
 	};
+	struct sk_buff_head xmitq;
+	struct vale_fwd_src fs = {
+		.sw = port->sw,
+		.mem = &port->mem,
+		.s = s,
+		.xmitq = &xmitq,
+		.ring_id = kr->id,
+		.idx = port->idx,
+	};
 	u32 cur = kr->st.hwcur, i;
+
+	vale_netdev_queue_init(&xmitq);
 
 	while (cur != head) {
 		g.max_frags = clamp_t(u32, READ_ONCE(port->sw->batch), 1,
@@ -300,7 +358,8 @@ void vale_fwd_txsync(struct vale_port *port, struct vale_kring *kr, u32 head)
 				prefetch(vale_mem_buf(&port->mem, idx));
 			}
 			rcu_read_lock();
-			vale_fwd_batch(port, kr, g.npkts);
+			kr->stats.drop_no_dest += vale_fwd_batch(&fs, g.npkts);
+			vale_netdev_xmit(&xmitq);
 			rcu_read_unlock();
 		}
 		if (cur != head)

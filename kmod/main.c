@@ -20,6 +20,7 @@
 #include <linux/vale.h>
 
 #include "port.h"
+#include "ctrl.h"
 
 #ifndef VALE_VERSION
 #define VALE_VERSION "unknown"
@@ -58,8 +59,10 @@ static int vale_release(struct inode *inode, struct file *file)
 
 static long vale_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
+	u32 __user *uring = (u32 __user *)arg;
 	struct vale_port_stats stats;
 	struct vale_port *port;
+	u32 ring;
 
 	if (cmd == VALE_IOC_REGISTER)
 		return vale_port_register(file->private_data,
@@ -68,9 +71,17 @@ static long vale_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	port = vale_file_port(file);
 	switch (cmd) {
 	case VALE_IOC_TXSYNC:
-		return port ? vale_port_txsync(port) : -ENXIO;
+		if (!port)
+			return -ENXIO;
+		if (get_user(ring, uring))
+			return -EFAULT;
+		return vale_port_txsync(port, ring);
 	case VALE_IOC_RXSYNC:
-		return port ? vale_port_rxsync(port) : -ENXIO;
+		if (!port)
+			return -ENXIO;
+		if (get_user(ring, uring))
+			return -EFAULT;
+		return vale_port_rxsync(port, ring);
 	case VALE_IOC_GET_STATS:
 		if (!port)
 			return -ENXIO;
@@ -123,18 +134,36 @@ static int __init vale_init(void)
 {
 	int err;
 
+	err = vale_netdev_init();
+	if (err)
+		return err;
+	err = vale_nl_init();
+	if (err) {
+		pr_err("cannot register the netlink family: %d\n", err);
+		goto err_netdev;
+	}
 	err = misc_register(&vale_miscdev);
 	if (err) {
 		pr_err("cannot register /dev/vale: %d\n", err);
-		return err;
+		goto err_nl;
 	}
 	pr_info("version %s (api %d) loaded\n", VALE_VERSION, VALE_API_VERSION);
 	return 0;
+
+err_nl:
+	vale_nl_exit();
+err_netdev:
+	vale_netdev_exit();
+	vale_nl_free_switches();
+	return err;
 }
 
 static void __exit vale_exit(void)
 {
 	misc_deregister(&vale_miscdev);
+	vale_nl_exit();
+	vale_netdev_exit();
+	vale_nl_free_switches();
 	pr_info("unloaded\n");
 }
 

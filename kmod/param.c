@@ -137,5 +137,6 @@ int vale_layout_compute(const struct vale_register *req,
 	lay->off.ring.cur = offsetof(struct vale_ring, cur);
 	lay->off.ring.tail = offsetof(struct vale_ring, tail);
 	lay->off.ring.slots = offsetof(struct vale_ring, slot);
+	lay->off.slot_size = sizeof(struct vale_slot);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <linux/mm.h>
 #include <linux/uaccess.h>
 #include <linux/poll.h>
+#include <linux/nospec.h>
 
 #include "port.h"
 #include "param.h"
@@ -194,24 +195,36 @@ static int vale_kring_rxsync(struct vale_kring *kr, bool *ready)
 	return err;
 }
 
-int vale_port_txsync(struct vale_port *port)
+int vale_port_txsync(struct vale_port *port, u32 ring)
 {
 	bool ready;
 	int err = 0;
 	u32 i;
 
+	if (ring != VALE_SYNC_ALL_RINGS) {
+		if (ring >= port->num_tx)
+			return -EINVAL;
+		ring = array_index_nospec(ring, port->num_tx);
+		return vale_kring_txsync(port, &port->tx[ring], &ready);
+	}
 	for (i = 0; i < port->num_tx; i++)
 		if (vale_kring_txsync(port, &port->tx[i], &ready))
 			err = -EINVAL;
 	return err;
 }
 
-int vale_port_rxsync(struct vale_port *port)
+int vale_port_rxsync(struct vale_port *port, u32 ring)
 {
 	bool ready;
 	int err = 0;
 	u32 i;
 
+	if (ring != VALE_SYNC_ALL_RINGS) {
+		if (ring >= port->num_rx)
+			return -EINVAL;
+		ring = array_index_nospec(ring, port->num_rx);
+		return vale_kring_rxsync(&port->rx[ring], &ready);
+	}
 	for (i = 0; i < port->num_rx; i++)
 		if (vale_kring_rxsync(&port->rx[i], &ready))
 			err = -EINVAL;

@@ -18,6 +18,8 @@
 
 struct vale_switch;
 struct vale_fwd_scratch;
+struct vale_netdev;
+struct vale_resv;
 
 /*
  * Counters of one ring, summed into struct vale_port_stats.
@@ -71,6 +73,8 @@ struct vale_port {
 	struct vale_kring *rx;
 	wait_queue_head_t wq;		/* pollers of this port */
 	struct list_head node;		/* in sw->port_list */
+	struct vale_netdev *nd;		/* netdev port (netdev.c), or NULL */
+	struct vale_resv *resv;		/* admin-created port it opened */
 };
 
 /*
@@ -84,8 +88,13 @@ struct vale_file {
 
 int vale_port_register(struct vale_file *vf, struct vale_register __user *u);
 void vale_port_release(struct vale_port *port);
-int vale_port_txsync(struct vale_port *port);
-int vale_port_rxsync(struct vale_port *port);
+/*
+ * Sync tx (rx) ring @ring, or every ring of the direction for
+ * VALE_SYNC_ALL_RINGS.  -EINVAL for a ring index out of range (nothing
+ * synced) or when a ring's head/cur were invalid.
+ */
+int vale_port_txsync(struct vale_port *port, u32 ring);
+int vale_port_rxsync(struct vale_port *port, u32 ring);
 __poll_t vale_port_poll(struct vale_port *port, struct file *file,
 			poll_table *wait);
 void vale_port_get_stats(struct vale_port *port, struct vale_port_stats *st);

@@ -4,16 +4,56 @@
  * control-path operation) and port attach/detach.
  */
 #include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/stringify.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/cred.h>
+#include <linux/capability.h>
 
 #include "switch.h"
 #include "port.h"
+#include "ctrl.h"
 
 /* See the locking comment in switch.h. */
-static DEFINE_MUTEX(vale_mutex);
-static LIST_HEAD(vale_switches);
+DEFINE_MUTEX(vale_mutex);
+LIST_HEAD(vale_switches);
+
+/*
+ * Forwarding batch of switches created from now on.  A stopgap until the
+ * netlink interface sets it per switch.  Written through sysfs (under the
+ * kernel's param lock) and read at switch creation: WRITE_ONCE/READ_ONCE.
+ */
+static unsigned int vale_default_batch = VALE_DEF_BATCH;
+
+static int vale_default_batch_set(const char *val,
+				  const struct kernel_param *kp)
+{
+	unsigned int n;
+	int err;
+
+	err = kstrtouint(val, 0, &n);
+	if (err)
+		return err;
+	if (n < 1 || n > VALE_MAX_BATCH)
+		return -EINVAL;
+	WRITE_ONCE(*(unsigned int *)kp->arg, n);
+	return 0;
+}
+
+static const struct kernel_param_ops vale_default_batch_ops = {
+	.set = vale_default_batch_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(default_batch, &vale_default_batch_ops, &vale_default_batch,
+		0644);
+MODULE_PARM_DESC(default_batch,
+		 "forwarding batch (slots) of switches created from now on, 1.."
+		 __stringify(VALE_MAX_BATCH) " (default "
+		 __stringify(VALE_DEF_BATCH) ")");
 
 static struct vale_switch *vale_switch_find(const char *name)
 {
@@ -36,19 +76,115 @@ static struct vale_switch *vale_switch_create(const char *name)
 		return NULL;
 	strscpy(sw->name, name, sizeof(sw->name));
 	INIT_LIST_HEAD(&sw->port_list);
-	sw->batch = VALE_DEF_BATCH;
+	sw->batch = READ_ONCE(vale_default_batch);
 	sw->lookup = vale_lookup_learn;
 	sw->lookup_priv = &sw->mac;
+	INIT_LIST_HEAD(&sw->resv_list);
+	sw->lookup_mode = VALE_LOOKUP_LEARNING;
 	list_add_tail(&sw->node, &vale_switches);
 	return sw;
+}
+
+static struct vale_resv *vale_resv_find(struct vale_switch *sw,
+					const char *name)
+{
+	struct vale_resv *r;
+
+	list_for_each_entry(r, &sw->resv_list, node)
+		if (!strcmp(r->name, name))
+			return r;
+	return NULL;
+}
+
+/*
+ * May the caller open admin-created port @r: no owner set, its uid is the
+ * caller's effective uid, its gid one of the caller's groups, or the
+ * caller has CAP_NET_ADMIN (switches are global: initial namespace).
+ */
+static bool vale_resv_may_open(const struct vale_resv *r)
+{
+	if (!uid_valid(r->uid) && !gid_valid(r->gid))
+		return true;
+	if (uid_valid(r->uid) && uid_eq(current_euid(), r->uid))
+		return true;
+	if (gid_valid(r->gid) && in_egroup_p(r->gid))
+		return true;
+	return capable(CAP_NET_ADMIN);
+}
+
+/* Publish @port on @sw as @pname.  Under vale_mutex. */
+static int vale_switch_add_port(struct vale_switch *sw,
+				struct vale_port *port, const char *pname)
+{
+	struct vale_port *p;
+	unsigned long idx;
+
+	lockdep_assert_held(&vale_mutex);
+	list_for_each_entry(p, &sw->port_list, node)
+		if (!strcmp(p->name, pname))
+			return -EBUSY;
+	idx = find_first_zero_bit(sw->busy, VALE_SW_MAX_PORTS);
+	if (idx >= VALE_SW_MAX_PORTS)
+		return -ENOSPC;
+	strscpy(port->name, pname, sizeof(port->name));
+	port->sw = sw;
+	port->idx = idx;
+	__set_bit(idx, sw->busy);
+	sw->nports++;
+	WRITE_ONCE(sw->max_idx, max_t(u32, sw->max_idx, idx + 1));
+	list_add_tail(&port->node, &sw->port_list);
+	rcu_assign_pointer(sw->ports[idx], port);
+	return 0;
+}
+
+struct vale_switch *vale_switch_lookup(const char *name)
+{
+	return vale_switch_find(name);
+}
+
+struct vale_switch *vale_switch_new(const char *name)
+{
+	return vale_switch_create(name);
+}
+
+void vale_switch_put(struct vale_switch *sw)
+{
+	lockdep_assert_held(&vale_mutex);
+	if (sw->nports || sw->persistent || !list_empty(&sw->resv_list))
+		return;
+	vale_nl_notify_switch(sw, VALE_CMD_SWITCH_DEL_NTF);
+	list_del(&sw->node);
+	kvfree(sw);
+}
+
+void vale_switch_set_lookup(struct vale_switch *sw, u8 mode)
+{
+	lockdep_assert_held(&vale_mutex);
+	/* lookup_priv is the MAC table in both modes: only lookup changes */
+	sw->lookup_mode = mode;
+	WRITE_ONCE(sw->lookup, mode == VALE_LOOKUP_P2P ? vale_lookup_p2p :
+		   vale_lookup_learn);
+}
+
+int vale_switch_attach_admin(struct vale_port *port, struct vale_switch *sw,
+			     const char *pname)
+{
+	int err;
+
+	lockdep_assert_held(&vale_mutex);
+	if (vale_resv_find(sw, pname))
+		return -EBUSY;
+	err = vale_switch_add_port(sw, port, pname);
+	if (!err)
+		vale_nl_notify_port(port, VALE_CMD_PORT_ADD_NTF);
+	return err;
 }
 
 int vale_switch_attach(struct vale_port *port, const char *swname,
 		       const char *pname)
 {
 	struct vale_switch *sw;
-	struct vale_port *p;
-	unsigned long idx;
+	struct vale_resv *r;
 	int err = 0;
 
 	mutex_lock(&vale_mutex);
@@ -59,34 +195,29 @@ int vale_switch_attach(struct vale_port *port, const char *swname,
 			err = -ENOMEM;
 			goto out;
 		}
+		vale_nl_notify_switch(sw, VALE_CMD_SWITCH_ADD_NTF);
 	}
-	list_for_each_entry(p, &sw->port_list, node) {
-		if (!strcmp(p->name, pname)) {
-			err = -EBUSY;
-			goto out_put;
-		}
+	/* restricted switches: admin-created ports only, owners only */
+	r = vale_resv_find(sw, pname);
+	if (r && r->port)
+		err = -EBUSY;
+	else if (r && !vale_resv_may_open(r))
+		err = -EPERM;
+	else if (!r && sw->restricted)
+		err = -EPERM;
+	if (!err)
+		err = vale_switch_add_port(sw, port, pname);
+	if (err) {
+		/* a switch we just created has no port: drop it again */
+		vale_switch_put(sw);
+		goto out;
 	}
-	idx = find_first_zero_bit(sw->busy, VALE_SW_MAX_PORTS);
-	if (idx >= VALE_SW_MAX_PORTS) {
-		err = -ENOSPC;
-		goto out_put;
+	if (r) {
+		r->port = port;
+		port->resv = r;
 	}
-	strscpy(port->name, pname, sizeof(port->name));
-	port->sw = sw;
-	port->idx = idx;
-	__set_bit(idx, sw->busy);
-	sw->nports++;
-	WRITE_ONCE(sw->max_idx, max_t(u32, sw->max_idx, idx + 1));
-	list_add_tail(&port->node, &sw->port_list);
-	rcu_assign_pointer(sw->ports[idx], port);
-	goto out;
-
-out_put:
-	/* A switch we just created has no port: drop it again. */
-	if (!sw->nports) {
-		list_del(&sw->node);
-		kvfree(sw);
-	}
+	vale_nl_notify_port(port, r ? VALE_CMD_PORT_CHANGE_NTF :
+			    VALE_CMD_PORT_ADD_NTF);
 out:
 	mutex_unlock(&vale_mutex);
 	return err;
@@ -95,12 +226,20 @@ out:
 void vale_switch_detach(struct vale_port *port)
 {
 	struct vale_switch *sw = port->sw;
+	struct vale_resv *r = port->resv;
 	unsigned long idx;
-	bool last;
 
 	mutex_lock(&vale_mutex);
 	RCU_INIT_POINTER(sw->ports[port->idx], NULL);
 	list_del(&port->node);
+	if (r) {
+		/* an admin-created port stays, closed */
+		r->port = NULL;
+		port->resv = NULL;
+		vale_nl_notify_resv(sw, r, VALE_CMD_PORT_CHANGE_NTF);
+	} else {
+		vale_nl_notify_port(port, VALE_CMD_PORT_DEL_NTF);
+	}
 	mutex_unlock(&vale_mutex);
 
 	/* Forwarders that saw the port are done with it after this. */
@@ -112,12 +251,9 @@ void vale_switch_detach(struct vale_port *port)
 	__clear_bit(port->idx, sw->busy);
 	idx = find_last_bit(sw->busy, VALE_SW_MAX_PORTS);
 	WRITE_ONCE(sw->max_idx, idx >= VALE_SW_MAX_PORTS ? 0 : idx + 1);
-	last = --sw->nports == 0;
-	if (last)
-		list_del(&sw->node);
+	sw->nports--;
+	vale_switch_put(sw);
 	mutex_unlock(&vale_mutex);
 
 	port->sw = NULL;
-	if (last)
-		kvfree(sw);
 }

@@ -8,6 +8,7 @@
 
 #include <linux/types.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/bitops.h>
 #include <linux/vale.h>
@@ -53,6 +54,11 @@ struct vale_switch {
 	void *lookup_priv;
 	struct vale_port __rcu *ports[VALE_SW_MAX_PORTS];
 	struct vale_mac_table mac;
+	/* control plane (ctrl.h), under vale_mutex */
+	struct list_head resv_list;	/* admin-created ports, vale_resv */
+	bool persistent;		/* created over netlink */
+	bool restricted;		/* only admin-created ports may open */
+	u8 lookup_mode;			/* enum vale_lookup_mode */
 };
 
 /*
@@ -69,5 +75,9 @@ int vale_switch_attach(struct vale_port *port, const char *swname,
  * Sleeps.
  */
 void vale_switch_detach(struct vale_port *port);
+
+/* The registry, for the control plane (netlink.c, netdev.c). */
+extern struct mutex vale_mutex;
+extern struct list_head vale_switches;
 
 #endif /* _VALE_SWITCH_H */

@@ -9,7 +9,7 @@
 #   INSTALL_TARGETS  += install-lib  (the top-level install depends on it)
 #   BINDIR, LIBDIR, INCLUDEDIR, MANDIR  install directories under $(PREFIX)
 
-LIBVALE_VERSION := 0.1.0
+LIBVALE_VERSION := 0.2.0
 LIBVALE_SOMAJOR := 0
 
 BINDIR ?= $(PREFIX)/bin

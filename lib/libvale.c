@@ -84,6 +84,10 @@ static int check_layout(const struct vale_register *r)
 	    o->ring.slots % 4 || o->tx_ring % 4 || o->rx_ring % 4 ||
 	    o->ring_stride % 4)
 		return -EPROTO;
+	/* a larger slot only has fields this libvale does not know */
+	if (o->slot_size < sizeof(struct vale_slot) || o->slot_size % 4 ||
+	    o->slot_size > VALE_MAX_REGION_SIZE)
+		return -EPROTO;
 	if (__builtin_mul_overflow((__u64)r->num_bufs, r->buf_size, &len) ||
 	    !in_region(o->bufs, len, size))
 		return -EPROTO;
@@ -91,8 +95,7 @@ static int check_layout(const struct vale_register *r)
 		unsigned int n = dir ? r->num_rx_rings : r->num_tx_rings;
 
 		for (i = 0; i < n; i++) {
-			__u64 slots_len = (__u64)r->num_slots *
-					  sizeof(struct vale_slot);
+			__u64 slots_len = (__u64)r->num_slots * o->slot_size;
 
 			if (__builtin_mul_overflow((__u64)i, o->ring_stride, &base) ||
 			    __builtin_add_overflow(base,
@@ -126,6 +129,7 @@ static void ring_init(struct vale_port *p, struct vale_port_ring *ring,
 	ring->num_bufs = p->reg.num_bufs;
 	ring->ring_id = id;
 	ring->is_tx = tx;
+	ring->slot_size = (uint32_t)p->reg.off.slot_size;
 	ring->port = p;
 }
 
@@ -321,7 +325,7 @@ LIBVALE_EXPORT
 struct vale_slot *vale_ring_slot_checked(const struct vale_port_ring *r,
 					 uint32_t i)
 {
-	return i < r->num_slots ? &r->slots[i] : NULL;
+	return i < r->num_slots ? vale_ring_slot(r, i) : NULL;
 }
 
 LIBVALE_EXPORT void *vale_port_buf(const struct vale_port *p, uint32_t idx)
@@ -350,14 +354,28 @@ static int do_ioctl(int fd, unsigned long req, void *arg)
 	return ret < 0 ? -errno : 0;
 }
 
+LIBVALE_EXPORT int vale_port_sync_tx_ring(struct vale_port *p, unsigned int i)
+{
+	__u32 ring = i;
+
+	return do_ioctl(p->fd, VALE_IOC_TXSYNC, &ring);
+}
+
+LIBVALE_EXPORT int vale_port_sync_rx_ring(struct vale_port *p, unsigned int i)
+{
+	__u32 ring = i;
+
+	return do_ioctl(p->fd, VALE_IOC_RXSYNC, &ring);
+}
+
 LIBVALE_EXPORT int vale_port_sync_tx(struct vale_port *p)
 {
-	return do_ioctl(p->fd, VALE_IOC_TXSYNC, NULL);
+	return vale_port_sync_tx_ring(p, VALE_SYNC_ALL_RINGS);
 }
 
 LIBVALE_EXPORT int vale_port_sync_rx(struct vale_port *p)
 {
-	return do_ioctl(p->fd, VALE_IOC_RXSYNC, NULL);
+	return vale_port_sync_rx_ring(p, VALE_SYNC_ALL_RINGS);
 }
 
 LIBVALE_EXPORT
@@ -393,7 +411,7 @@ int vale_ring_send(struct vale_port_ring *r, const void *data, size_t len)
 		return -ENOBUFS;
 	cur = vale_ring_cur(r);
 	for (i = 0; i < nslots; i++) {
-		struct vale_slot *s = &r->slots[cur];
+		struct vale_slot *s = vale_ring_slot(r, cur);
 		uint32_t n = len > r->buf_size ? r->buf_size : len;
 		void *dst = vale_ring_buf_checked(r, s);
 
@@ -423,12 +441,12 @@ ssize_t vale_ring_recv(struct vale_port_ring *r, void *buf, size_t size)
 	do {
 		if (i == tail)
 			return -EAGAIN;
-		flags = r->slots[i].flags;
+		flags = vale_ring_slot(r, i)->flags;
 		i = vale_ring_next(r, i);
 	} while (flags & VALE_SLOT_MOREFRAG);
 
 	for (; cur != i; cur = vale_ring_next(r, cur)) {
-		struct vale_slot *s = &r->slots[cur];
+		struct vale_slot *s = vale_ring_slot(r, cur);
 		uint32_t n = s->len;
 		const char *src = vale_ring_buf_checked(r, s);
 

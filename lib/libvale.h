@@ -34,7 +34,7 @@ extern "C" {
 #endif
 
 #define LIBVALE_VERSION_MAJOR	0
-#define LIBVALE_VERSION_MINOR	1
+#define LIBVALE_VERSION_MINOR	2
 #define LIBVALE_VERSION_PATCH	0
 
 struct vale_port;
@@ -65,19 +65,21 @@ struct vale_port_opts {
 /*
  * One ring of a port, filled in by vale_port_open().  head and cur are
  * written by user space, tail by the kernel.  Do not change the pointers.
+ * Slot i is at (char *)slots + i * slot_size (the kernel's slot may be
+ * larger than struct vale_slot): use vale_ring_slot(), not slots[i].
  */
 struct vale_port_ring {
 	uint32_t *head;
 	uint32_t *cur;
 	uint32_t *tail;
-	struct vale_slot *slots;
+	struct vale_slot *slots;	/* slot 0 */
 	char *bufs;		/* buffer 0 of the port's pool */
 	uint32_t num_slots;
 	uint32_t buf_size;
 	uint32_t num_bufs;	/* buffers in the port's pool */
 	uint32_t ring_id;
 	uint32_t is_tx;
-	uint32_t __pad;
+	uint32_t slot_size;	/* bytes per slot, >= sizeof(struct vale_slot) */
 	struct vale_port *port;
 };
 
@@ -128,9 +130,26 @@ void *vale_ring_buf_checked(const struct vale_port_ring *ring,
 
 /* --- syncs, poll, stats ------------------------------------------------- */
 
-/* VALE_IOC_TXSYNC / VALE_IOC_RXSYNC on every ring of the port. */
+/*
+ * VALE_IOC_TXSYNC / VALE_IOC_RXSYNC on every ring of the port.  -EINVAL
+ * when a ring's head or cur are invalid (the other rings are synced).
+ */
 int vale_port_sync_tx(struct vale_port *port);
 int vale_port_sync_rx(struct vale_port *port);
+
+/*
+ * The same on one ring: tx (rx) ring @i, or every ring for
+ * VALE_SYNC_ALL_RINGS.  -EINVAL also for @i out of range.  (libvale 0.2)
+ */
+int vale_port_sync_tx_ring(struct vale_port *port, unsigned int i);
+int vale_port_sync_rx_ring(struct vale_port *port, unsigned int i);
+
+/* Sync the ring @r belongs to (tx or rx ring r->ring_id of its port). */
+static inline int vale_ring_sync(struct vale_port_ring *r)
+{
+	return r->is_tx ? vale_port_sync_tx_ring(r->port, r->ring_id) :
+			  vale_port_sync_rx_ring(r->port, r->ring_id);
+}
 
 /*
  * poll() the port for @events (POLLIN, POLLOUT) for up to @timeout_ms
@@ -237,11 +256,16 @@ static inline void vale_ring_advance(struct vale_port_ring *r, uint32_t i)
 	__atomic_store_n(r->head, i, __ATOMIC_RELEASE);
 }
 
-/* Unchecked: i < num_slots. */
+/*
+ * Unchecked: i < num_slots.  One multiply by slot_size (a field of the
+ * ring descriptor, in the same cache line as slots): the slot may grow in
+ * a later kernel without breaking binaries built against this header.
+ */
 static inline struct vale_slot *vale_ring_slot(const struct vale_port_ring *r,
 					       uint32_t i)
 {
-	return &r->slots[i];
+	return (struct vale_slot *)((char *)r->slots +
+				    (size_t)i * r->slot_size);
 }
 
 /* Unchecked: buf_idx < num_bufs. */

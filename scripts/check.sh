@@ -4,7 +4,8 @@
 # make check: every test tier, one verdict.
 #
 #   build      modules for every kernel in $KERNELS, user space, tests
-#   style      checkpatch on every kernel-side file, SPDX identifiers
+#   style      checkpatch on every kernel-side file, SPDX identifiers, the
+#              netlink YAML spec against uapi and kmod/netlink.c
 #   tier0      host unit tests of kernel logic under ASan/UBSan, fuzzers
 #   harness    the VM harness's self-test (it must catch failures)
 #   vm         the VM suite on each kernel in $KERNELS (default 6.1 6.12)
@@ -102,6 +103,9 @@ if has_tier style; then
 	st=0
 	scripts/spdx-check.sh >"$logs/spdx.log" 2>&1 || st=$?
 	tap_results "style" "$logs/spdx.log" "$st"
+	st=0
+	python3 selftests/spec/check-spec.py >"$logs/spec.log" 2>&1 || st=$?
+	tap_results "spec" "$logs/spec.log" "$st"
 fi
 
 # --- tier 0 --------------------------------------------------------------
@@ -164,7 +168,7 @@ if has_tier vm; then
 	# Static tools the tests run inside the guest.
 	files=()
 	for f in vale-pktgen:vale-pktgen vale-bench-static:vale-bench \
-		 vale-ctl-static:vale-ctl; do
+		 vale-ctl:vale-ctl; do
 		src=build/user/tools/${f%%:*}
 		[[ -x $src ]] && files+=(--file "$src:/bin/${f#*:}")
 	done

@@ -17,7 +17,7 @@ BASE_PKGS=(
 	qemu-system-x86 busybox-static linux-source-6.1
 	libmnl-dev pkg-config iproute2
 	clang llvm libclang-rt-14-dev
-	bc bison flex libelf-dev libssl-dev dwarves rsync python3
+	bc bison flex libelf-dev libssl-dev dwarves rsync python3 python3-yaml
 	valgrind
 	dpdk-dev librte-net-virtio23 librte-net-vhost23
 )

@@ -394,7 +394,7 @@ static void run_tx(struct vale_port *p, const struct cfg *c, struct result *res,
 				put_frame(r, &cur, frame, c->len);
 		}
 		vale_ring_advance(r, cur);
-		err = vale_port_sync_tx(p);
+		err = vale_port_sync_tx_ring(p, 0);
 		res->syncs++;
 		if (err)
 			die("tx sync on %s: %s", c->port, vale_strerror(err));
@@ -485,7 +485,7 @@ static void run_rx(struct vale_port *p, const struct cfg *c, struct result *res)
 		}
 	}
 	/* Release what was consumed. */
-	vale_port_sync_rx(p);
+	vale_port_sync_rx_ring(p, 0);
 	if (res->packets > 1 && last > first)
 		res->seconds = (last - first) / 1e9;
 	else
@@ -564,7 +564,7 @@ static void run_ping(struct vale_port *p, const struct cfg *c,
 		cur = vale_ring_cur(tx);
 		put_frame(tx, &cur, frame, c->len);
 		vale_ring_advance(tx, cur);
-		err = vale_port_sync_tx(p);
+		err = vale_port_sync_tx_ring(p, 0);
 		res->syncs++;
 		if (err)
 			die("tx sync on %s: %s", c->port, vale_strerror(err));
@@ -605,7 +605,7 @@ static void run_ping(struct vale_port *p, const struct cfg *c,
 		now = now_ns();
 	}
 out:
-	vale_port_sync_rx(p);
+	vale_port_sync_rx_ring(p, 0);
 	res->seconds = (now_ns() - start) / 1e9;
 	free(in);
 }
@@ -664,7 +664,7 @@ static void run_pong(struct vale_port *p, const struct cfg *c,
 			}
 			err = vale_ring_send(tx, in, n);
 			if (err == -ENOBUFS) {
-				vale_port_sync_tx(p);
+				vale_port_sync_tx_ring(p, 0);
 				res->syncs++;
 				err = vale_ring_send(tx, in, n);
 			}
@@ -679,7 +679,7 @@ static void run_pong(struct vale_port *p, const struct cfg *c,
 				break;
 		}
 		if (sent) {
-			int err = vale_port_sync_tx(p);
+			int err = vale_port_sync_tx_ring(p, 0);
 
 			res->syncs++;
 			if (err)
@@ -688,7 +688,7 @@ static void run_pong(struct vale_port *p, const struct cfg *c,
 				idle_end = now + idle_ns;
 		}
 	}
-	vale_port_sync_rx(p);
+	vale_port_sync_rx_ring(p, 0);
 	res->seconds = (now_ns() - start) / 1e9;
 	free(in);
 }

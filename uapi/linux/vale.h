@@ -81,7 +81,9 @@
 /*
  * One slot of a ring.  buf_idx names a buffer of the port's own pool (user
  * space may swap buffers between its slots and its extra buffers); len is
- * the number of valid bytes in it.
+ * the number of valid bytes in it.  The struct may grow at its end: slot j
+ * of a ring is at ring.slots + j * slot_size (struct vale_mmap_offsets),
+ * and slot_size >= sizeof(struct vale_slot).
  */
 struct vale_slot {
 	__u32 buf_idx;
@@ -131,7 +133,8 @@ struct vale_ring_offsets {
 
 /*
  * Where everything is inside the region.  Ring i of a direction starts at
- * tx_ring (or rx_ring) + i * ring_stride.  Buffer n starts at
+ * tx_ring (or rx_ring) + i * ring_stride; slot j of a ring starts at
+ * ring.slots + j * slot_size from the ring.  Buffer n starts at
  * bufs + n * buf_size, for n < num_bufs.
  */
 struct vale_mmap_offsets {
@@ -141,6 +144,7 @@ struct vale_mmap_offsets {
 	__u64 ring_stride;
 	__u64 bufs;
 	struct vale_ring_offsets ring;
+	__u64 slot_size;	/* bytes per slot, >= sizeof(struct vale_slot) */
 };
 
 /*
@@ -221,10 +225,132 @@ struct vale_port_stats {
 	__u64 __reserved[7];
 };
 
+/*
+ * VALE_IOC_TXSYNC, VALE_IOC_RXSYNC: sync one ring or every ring of a
+ * direction.  The argument points to a __u32 holding a ring index below
+ * num_tx_rings (num_rx_rings), or VALE_SYNC_ALL_RINGS:
+ *
+ *	__u32 ring = 0;
+ *	ioctl(fd, VALE_IOC_TXSYNC, &ring);
+ *
+ * Errors: -EFAULT for a bad pointer; -EINVAL for an index out of range
+ * (nothing is synced) or for a ring whose head or cur are invalid (with
+ * VALE_SYNC_ALL_RINGS the other rings are still synced); -ENXIO on an
+ * unbound file.  (A pointer rather than a value in the argument keeps
+ * the command's direction and size truthful and 32-bit callers simple.)
+ */
+#define VALE_SYNC_ALL_RINGS	0xffffffffU
+
 #define VALE_IOC_MAGIC		'V'
 #define VALE_IOC_REGISTER	_IOWR(VALE_IOC_MAGIC, 1, struct vale_register)
-#define VALE_IOC_TXSYNC		_IO(VALE_IOC_MAGIC, 2)
-#define VALE_IOC_RXSYNC		_IO(VALE_IOC_MAGIC, 3)
+#define VALE_IOC_TXSYNC		_IOW(VALE_IOC_MAGIC, 2, __u32)
+#define VALE_IOC_RXSYNC		_IOW(VALE_IOC_MAGIC, 3, __u32)
 #define VALE_IOC_GET_STATS	_IOR(VALE_IOC_MAGIC, 4, struct vale_port_stats)
+
+/*
+ * Generic netlink family "vale": the control plane.  The normative
+ * description is Documentation/netlink/vale.yaml; Documentation/
+ * control-plane.md explains every operation.
+ *
+ * Switches are global (not per network namespace); netdev names and
+ * ifindexes are looked up in the requester's namespace.  Mutations need
+ * CAP_NET_ADMIN in the initial user namespace.  Errors carry an extack
+ * message.
+ */
+#define VALE_GENL_NAME		"vale"
+#define VALE_GENL_VERSION	1
+#define VALE_GENL_MCGRP_EVENTS	"events"	/* switch and port events */
+
+enum vale_lookup_mode {
+	VALE_LOOKUP_LEARNING,	/* learning bridge (default) */
+	VALE_LOOKUP_P2P,	/* ports paired by index: 0-1, 2-3, ... */
+};
+
+enum vale_port_kind {
+	VALE_PORT_KIND_RING = 1,	/* shared-memory rings on /dev/vale */
+	VALE_PORT_KIND_NETDEV,		/* an attached kernel net device */
+};
+
+enum vale_cmd {
+	VALE_CMD_UNSPEC,
+	VALE_CMD_SWITCH_NEW,
+	VALE_CMD_SWITCH_DEL,
+	VALE_CMD_SWITCH_GET,
+	VALE_CMD_SWITCH_SET,
+	VALE_CMD_PORT_NEW,
+	VALE_CMD_PORT_DEL,
+	VALE_CMD_PORT_GET,
+	VALE_CMD_NETDEV_ATTACH,
+	VALE_CMD_NETDEV_DETACH,
+	/* notifications on VALE_GENL_MCGRP_EVENTS */
+	VALE_CMD_SWITCH_ADD_NTF,
+	VALE_CMD_SWITCH_DEL_NTF,
+	VALE_CMD_SWITCH_CHANGE_NTF,
+	VALE_CMD_PORT_ADD_NTF,
+	VALE_CMD_PORT_DEL_NTF,
+	VALE_CMD_PORT_CHANGE_NTF,
+
+	__VALE_CMD_MAX,
+	VALE_CMD_MAX = (__VALE_CMD_MAX - 1)
+};
+
+/* Attribute set "switch". */
+enum vale_attr_switch {
+	VALE_A_SWITCH_UNSPEC,
+	VALE_A_SWITCH_NAME,		/* string, "vale..." */
+	VALE_A_SWITCH_RESTRICTED,	/* u8 0/1 */
+	VALE_A_SWITCH_LOOKUP,		/* u32, enum vale_lookup_mode */
+	VALE_A_SWITCH_BATCH,		/* u32, 1..1024 */
+	VALE_A_SWITCH_PERSISTENT,	/* u8, out: created over netlink */
+	VALE_A_SWITCH_NPORTS,		/* u32, out: live ports */
+
+	__VALE_A_SWITCH_MAX,
+	VALE_A_SWITCH_MAX = (__VALE_A_SWITCH_MAX - 1)
+};
+
+/* Attribute set "port". */
+enum vale_attr_port {
+	VALE_A_PORT_UNSPEC,
+	VALE_A_PORT_SWITCH,		/* string, switch name */
+	VALE_A_PORT_NAME,		/* string, port part of "switch:port" */
+	VALE_A_PORT_INDEX,		/* u32, out: index in the switch */
+	VALE_A_PORT_KIND,		/* u32, out: enum vale_port_kind */
+	VALE_A_PORT_ADMIN,		/* u8, out: created over netlink */
+	VALE_A_PORT_OPEN,		/* u8, out: live (bound or attached) */
+	VALE_A_PORT_UID,		/* u32, owner uid */
+	VALE_A_PORT_GID,		/* u32, owner gid */
+	VALE_A_PORT_IFINDEX,		/* u32, netdev */
+	VALE_A_PORT_IFNAME,		/* string, netdev */
+	VALE_A_PORT_STATS,		/* nest, attribute set "stats", out */
+
+	__VALE_A_PORT_MAX,
+	VALE_A_PORT_MAX = (__VALE_A_PORT_MAX - 1)
+};
+
+/*
+ * Attribute set "stats": the counters of struct vale_port_stats, seen
+ * from the switch (tx: entered the switch from the port; rx: delivered
+ * by the switch to the port), plus the netdev ports' own drop causes.
+ */
+enum vale_attr_stats {
+	VALE_A_STATS_UNSPEC,
+	VALE_A_STATS_PAD,
+	VALE_A_STATS_TX_PACKETS,	/* u64 */
+	VALE_A_STATS_TX_BYTES,
+	VALE_A_STATS_RX_PACKETS,
+	VALE_A_STATS_RX_BYTES,
+	VALE_A_STATS_DROP_BAD_SLOT,
+	VALE_A_STATS_DROP_BAD_FRAG,
+	VALE_A_STATS_DROP_RING_FULL,
+	VALE_A_STATS_DROP_NO_DEST,
+	VALE_A_STATS_DROP_TOO_LONG,
+	VALE_A_STATS_DROP_LINK_DOWN,	/* netdev down or without carrier */
+	VALE_A_STATS_DROP_XMIT,		/* skb allocation or xmit failed */
+	VALE_A_STATS_DROP_RX_ERROR,	/* frame from the netdev unusable */
+	VALE_A_STATS_DROP_RECURSION,	/* nesting limit of netdev ports */
+
+	__VALE_A_STATS_MAX,
+	VALE_A_STATS_MAX = (__VALE_A_STATS_MAX - 1)
+};
 
 #endif /* _UAPI_LINUX_VALE_H */

@@ -18,6 +18,9 @@
 
 #include <linux/vale.h>
 
+/* Argument of VALE_IOC_TXSYNC/RXSYNC: every ring of the direction. */
+static const __u32 all_rings = VALE_SYNC_ALL_RINGS;
+
 /*
  * The harness's EXPECT_EQ(expected, seen) compares its operands as given;
  * literals against unsigned counters are intended here.
@@ -120,7 +123,7 @@ static int vp_queue(struct vp *p, const uint8_t *frame, uint32_t len)
 
 static int vp_txsync(struct vp *p)
 {
-	return ioctl(p->fd, VALE_IOC_TXSYNC) ? -errno : 0;
+	return ioctl(p->fd, VALE_IOC_TXSYNC, &all_rings) ? -errno : 0;
 }
 
 static int vp_send(struct vp *p, const uint8_t *frame, uint32_t len)
@@ -142,7 +145,7 @@ static int vp_recv(struct vp *p, uint8_t *out, uint32_t max, int *nslots)
 
 	tail = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
 	if (h == tail) {
-		if (ioctl(p->fd, VALE_IOC_RXSYNC))
+		if (ioctl(p->fd, VALE_IOC_RXSYNC, &all_rings))
 			return -1;
 		tail = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
 		if (h == tail)
@@ -530,7 +533,7 @@ TEST_F(reg, row)
 		munmap(m, r.region_size);
 	} else {
 		/* still unbound, and can be bound properly now */
-		EXPECT_EQ(-1, ioctl(fd, VALE_IOC_TXSYNC));
+		EXPECT_EQ(-1, ioctl(fd, VALE_IOC_TXSYNC, &all_rings));
 		EXPECT_EQ(ENXIO, errno);
 		memset(&r, 0, sizeof(r));
 		r.version = VALE_API_VERSION;
@@ -595,6 +598,12 @@ TEST_F(port, register_bad_pointer)
 	EXPECT_EQ(EFAULT, errno);
 	EXPECT_EQ(-1, ioctl(self->a.fd, VALE_IOC_GET_STATS, (void *)16));
 	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(self->a.fd, VALE_IOC_TXSYNC, (void *)16));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(self->a.fd, VALE_IOC_RXSYNC, (void *)16));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(self->a.fd, VALE_IOC_TXSYNC, NULL));
+	EXPECT_EQ(EFAULT, errno);
 	close(fd);
 	EXPECT_TRUE(forwards(&self->a, &self->b));
 }
@@ -606,9 +615,9 @@ TEST_F(port, unbound_fd)
 	int fd = open("/dev/vale", O_RDWR);
 
 	ASSERT_GE(fd, 0);
-	EXPECT_EQ(-1, ioctl(fd, VALE_IOC_TXSYNC));
+	EXPECT_EQ(-1, ioctl(fd, VALE_IOC_TXSYNC, &all_rings));
 	EXPECT_EQ(ENXIO, errno);
-	EXPECT_EQ(-1, ioctl(fd, VALE_IOC_RXSYNC));
+	EXPECT_EQ(-1, ioctl(fd, VALE_IOC_RXSYNC, &all_rings));
 	EXPECT_EQ(ENXIO, errno);
 	EXPECT_EQ(-1, ioctl(fd, VALE_IOC_GET_STATS, &st));
 	EXPECT_EQ(ENXIO, errno);
@@ -697,7 +706,7 @@ TEST_F(port, txsync_bad_indices)
 		      rows[i].cur < 0 ? -rows[i].cur : (H + rows[i].cur) % n;
 		r->head = head;
 		r->cur = cur;
-		EXPECT_EQ(-1, ioctl(self->a.fd, VALE_IOC_TXSYNC))
+		EXPECT_EQ(-1, ioctl(self->a.fd, VALE_IOC_TXSYNC, &all_rings))
 			TH_LOG("row %u head %u cur %u", i, head, cur);
 		EXPECT_EQ(EINVAL, errno);
 		EXPECT_EQ(tail, r->tail) TH_LOG("row %u", i);
@@ -710,7 +719,7 @@ TEST_F(port, txsync_bad_indices)
 		EXPECT_TRUE(pfd.revents & POLLERR);
 		set_head(r, H);
 	}
-	EXPECT_EQ(0, ioctl(self->a.fd, VALE_IOC_TXSYNC));
+	EXPECT_EQ(0, ioctl(self->a.fd, VALE_IOC_TXSYNC, &all_rings));
 	EXPECT_TRUE(forwards(&self->a, &self->b));
 }
 
@@ -738,24 +747,169 @@ TEST_F(port, rxsync_bad_indices)
 		ASSERT_EQ(0, vp_send(&self->a, f, sizeof(f)));
 	ASSERT_EQ(3, r->tail);
 	set_head(r, 1);
-	ASSERT_EQ(0, ioctl(self->b.fd, VALE_IOC_RXSYNC));
+	ASSERT_EQ(0, ioctl(self->b.fd, VALE_IOC_RXSYNC, &all_rings));
 
 	for (i = 0; i < ARRAY_SIZE(rows); i++) {
 		r->head = rows[i].head;
 		r->cur = rows[i].cur;
 		r->tail = 12345;	/* clobbered: the kernel restores it */
-		EXPECT_EQ(-1, ioctl(self->b.fd, VALE_IOC_RXSYNC))
+		EXPECT_EQ(-1, ioctl(self->b.fd, VALE_IOC_RXSYNC, &all_rings))
 			TH_LOG("row %u", i);
 		EXPECT_EQ(EINVAL, errno);
 		EXPECT_EQ(3, r->tail) TH_LOG("row %u", i);
 		set_head(r, 1);
-		EXPECT_EQ(0, ioctl(self->b.fd, VALE_IOC_RXSYNC));
+		EXPECT_EQ(0, ioctl(self->b.fd, VALE_IOC_RXSYNC, &all_rings));
 	}
 	/* the good state still works: cur at tail, head behind */
 	r->cur = 3;
-	EXPECT_EQ(0, ioctl(self->b.fd, VALE_IOC_RXSYNC));
+	EXPECT_EQ(0, ioctl(self->b.fd, VALE_IOC_RXSYNC, &all_rings));
 	set_head(r, 3);
-	EXPECT_EQ(0, ioctl(self->b.fd, VALE_IOC_RXSYNC));
+	EXPECT_EQ(0, ioctl(self->b.fd, VALE_IOC_RXSYNC, &all_rings));
+	EXPECT_TRUE(forwards(&self->a, &self->b));
+}
+
+/* ---- the ring index argument of VALE_IOC_TXSYNC / VALE_IOC_RXSYNC ---- */
+
+/*
+ * Port c on a's switch has `rings` tx and rx rings.  tx rows: one broadcast
+ * frame is queued on every tx ring of c, then one sync with `idx`; b must
+ * receive one frame per synced ring.  rx rows: every rx ring's tail is
+ * clobbered, then one sync with `idx`; the kernel rewrites the tail of the
+ * synced rings only.  `synced` is the bit mask of rings the sync must
+ * touch; an index out of range touches none.
+ */
+FIXTURE(ringidx) {
+	struct vp a, b, c;
+};
+
+FIXTURE_VARIANT(ringidx) {
+	int rx;			/* VALE_IOC_RXSYNC, else VALE_IOC_TXSYNC */
+	uint32_t rings;
+	uint32_t idx;
+	int err;
+	uint32_t synced;
+};
+
+#define RINGIDX_ROWS(dir, isrx)						\
+FIXTURE_VARIANT_ADD(ringidx, dir##_ring0_of_1) {			\
+	.rx = isrx, .rings = 1, .idx = 0, .err = 0, .synced = 0x1,	\
+};									\
+FIXTURE_VARIANT_ADD(ringidx, dir##_all_of_1) {				\
+	.rx = isrx, .rings = 1, .idx = VALE_SYNC_ALL_RINGS, .err = 0,	\
+	.synced = 0x1,							\
+};									\
+FIXTURE_VARIANT_ADD(ringidx, dir##_ring1_of_1) {			\
+	.rx = isrx, .rings = 1, .idx = 1, .err = EINVAL,		\
+};									\
+FIXTURE_VARIANT_ADD(ringidx, dir##_ring_max_rings) {			\
+	.rx = isrx, .rings = 1, .idx = VALE_MAX_RINGS, .err = EINVAL,	\
+};									\
+FIXTURE_VARIANT_ADD(ringidx, dir##_ring_high_bit) {			\
+	.rx = isrx, .rings = 1, .idx = 0x80000000, .err = EINVAL,	\
+};									\
+FIXTURE_VARIANT_ADD(ringidx, dir##_ring_all_minus_1) {			\
+	.rx = isrx, .rings = 1, .idx = 0xfffffffe, .err = EINVAL,	\
+};									\
+FIXTURE_VARIANT_ADD(ringidx, dir##_ring3_of_4) {			\
+	.rx = isrx, .rings = 4, .idx = 3, .err = 0, .synced = 0x8,	\
+};									\
+FIXTURE_VARIANT_ADD(ringidx, dir##_ring0_of_4) {			\
+	.rx = isrx, .rings = 4, .idx = 0, .err = 0, .synced = 0x1,	\
+};									\
+FIXTURE_VARIANT_ADD(ringidx, dir##_all_of_4) {				\
+	.rx = isrx, .rings = 4, .idx = VALE_SYNC_ALL_RINGS, .err = 0,	\
+	.synced = 0xf,							\
+};									\
+FIXTURE_VARIANT_ADD(ringidx, dir##_ring4_of_4) {			\
+	.rx = isrx, .rings = 4, .idx = 4, .err = EINVAL,		\
+}
+
+RINGIDX_ROWS(tx, 0);
+RINGIDX_ROWS(rx, 1);
+
+static struct vale_ring *vp_ring(struct vp *p, int rx, uint32_t i)
+{
+	return (struct vale_ring *)(p->mem + (rx ? p->reg.off.rx_ring :
+					      p->reg.off.tx_ring) +
+				    i * p->reg.off.ring_stride);
+}
+
+FIXTURE_SETUP(ringidx)
+{
+	struct vp *c = &self->c;
+
+	ASSERT_EQ(0, open_pair(&self->a, &self->b));
+	memset(c, 0, sizeof(*c));
+	c->fd = open("/dev/vale", O_RDWR);
+	ASSERT_GE(c->fd, 0);
+	c->reg.version = VALE_API_VERSION;
+	strcpy(c->reg.name, "valeb:c");
+	c->reg.num_tx_rings = variant->rings;
+	c->reg.num_rx_rings = variant->rings;
+	ASSERT_EQ(0, reg_errno(c->fd, &c->reg));
+	ASSERT_EQ(sizeof(struct vale_slot), c->reg.off.slot_size);
+	c->mem = mmap(NULL, c->reg.region_size, PROT_READ | PROT_WRITE,
+		      MAP_SHARED, c->fd, 0);
+	ASSERT_NE(MAP_FAILED, c->mem);
+}
+
+FIXTURE_TEARDOWN(ringidx)
+{
+	vp_close(&self->c);
+	vp_close(&self->a);
+	vp_close(&self->b);
+}
+
+TEST_F(ringidx, row)
+{
+	struct vp *c = &self->c;
+	uint32_t i, n = variant->rings, idx = variant->idx;
+	unsigned long cmd = variant->rx ? VALE_IOC_RXSYNC : VALE_IOC_TXSYNC;
+	uint8_t f[60];
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		struct vale_ring *r = vp_ring(c, variant->rx, i);
+
+		if (variant->rx) {
+			r->tail = 12345;
+		} else {
+			struct vale_slot *s = &r->slot[r->head];
+
+			mkframe(vp_buf(c, s->buf_idx), MAC_BCAST, MAC(0xc),
+				sizeof(f), i);
+			s->len = sizeof(f);
+			s->flags = 0;
+			set_head(r, nxt(r, r->head));
+		}
+	}
+	ret = ioctl(c->fd, cmd, &idx);
+	EXPECT_EQ(variant->err ? -1 : 0, ret);
+	if (variant->err)
+		EXPECT_EQ(variant->err, errno);
+	if (variant->rx) {
+		for (i = 0; i < n; i++)
+			EXPECT_EQ(variant->synced & (1u << i) ? 0 : 12345,
+				  vp_ring(c, 1, i)->tail) TH_LOG("ring %u", i);
+	} else {
+		EXPECT_EQ(__builtin_popcount(variant->synced),
+			  vp_drain(&self->b));
+		EXPECT_EQ(__builtin_popcount(variant->synced),
+			  vp_stats(c).tx_packets);
+	}
+	/* every ring still works: sync them all, drain, forward */
+	EXPECT_EQ(0, ioctl(c->fd, VALE_IOC_TXSYNC, &all_rings));
+	EXPECT_EQ(0, ioctl(c->fd, VALE_IOC_RXSYNC, &all_rings));
+	for (i = 0; i < n; i++) {
+		struct vale_ring *t = vp_ring(c, 0, i);
+
+		EXPECT_EQ((t->head + t->num_slots - 1) % t->num_slots,
+			  t->tail) TH_LOG("tx ring %u", i);
+		EXPECT_EQ(0, vp_ring(c, 1, i)->tail) TH_LOG("rx ring %u", i);
+	}
+	EXPECT_EQ(variant->rx ? 0 : n - __builtin_popcount(variant->synced),
+		  vp_drain(&self->b));
+	vp_drain(&self->a);
 	EXPECT_TRUE(forwards(&self->a, &self->b));
 }
 
@@ -769,7 +923,7 @@ TEST_F(port, rx_slot_bad_buf_idx)
 	r->slot[t].buf_idx = self->b.reg.num_bufs;
 	mkframe(f, MAC_BCAST, MAC(0xa), sizeof(f), 1);
 	ASSERT_EQ(0, vp_send(&self->a, f, sizeof(f)));
-	ASSERT_EQ(0, ioctl(self->b.fd, VALE_IOC_RXSYNC));
+	ASSERT_EQ(0, ioctl(self->b.fd, VALE_IOC_RXSYNC, &all_rings));
 	EXPECT_EQ(t + 1, r->tail);
 	EXPECT_EQ(0, r->slot[t].len);
 	EXPECT_EQ(1, vp_stats(&self->b).drop_bad_slot);

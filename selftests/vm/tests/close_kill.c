@@ -29,6 +29,9 @@
 #include "kselftest_harness.h"
 #include "libvale.h"
 
+/* Argument of VALE_IOC_TXSYNC/RXSYNC: every ring of the direction. */
+static const __u32 all_rings = VALE_SYNC_ALL_RINGS;
+
 #define ROUNDS 24
 #define ETYPE 0x88b5
 
@@ -90,9 +93,9 @@ static void *sync_loop(void *arg)
 	int fd = (int)(intptr_t)arg;
 
 	/* Until the fd is closed under us. */
-	while (ioctl(fd, VALE_IOC_TXSYNC) == 0 || errno == EINTR ||
+	while (ioctl(fd, VALE_IOC_TXSYNC, &all_rings) == 0 || errno == EINTR ||
 	       errno == EINVAL)
-		ioctl(fd, VALE_IOC_RXSYNC);
+		ioctl(fd, VALE_IOC_RXSYNC, &all_rings);
 	return NULL;
 }
 

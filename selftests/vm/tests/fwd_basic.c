@@ -21,6 +21,9 @@
 
 #include <linux/vale.h>
 
+/* Argument of VALE_IOC_TXSYNC/RXSYNC: every ring of the direction. */
+static const __u32 all_rings = VALE_SYNC_ALL_RINGS;
+
 /*
  * The harness's EXPECT_EQ(expected, seen) compares its operands as given;
  * literals against unsigned counters are intended here.
@@ -123,7 +126,7 @@ static int vp_queue(struct vp *p, const uint8_t *frame, uint32_t len)
 
 static int vp_txsync(struct vp *p)
 {
-	return ioctl(p->fd, VALE_IOC_TXSYNC) ? -errno : 0;
+	return ioctl(p->fd, VALE_IOC_TXSYNC, &all_rings) ? -errno : 0;
 }
 
 static int vp_send(struct vp *p, const uint8_t *frame, uint32_t len)
@@ -145,7 +148,7 @@ static int vp_recv(struct vp *p, uint8_t *out, uint32_t max, int *nslots)
 
 	tail = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
 	if (h == tail) {
-		if (ioctl(p->fd, VALE_IOC_RXSYNC))
+		if (ioctl(p->fd, VALE_IOC_RXSYNC, &all_rings))
 			return -1;
 		tail = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
 		if (h == tail)
@@ -438,7 +441,7 @@ TEST(ring_full_drops_and_counts)
 		memcpy(&tag, g + 14, 4);
 		EXPECT_EQ((uint32_t)i, tag);
 	}
-	ASSERT_EQ(0, ioctl(r.fd, VALE_IOC_RXSYNC));
+	ASSERT_EQ(0, ioctl(r.fd, VALE_IOC_RXSYNC, &all_rings));
 	/* drained: traffic flows again */
 	ASSERT_EQ(0, vp_send(&s, f, sizeof(f)));
 	EXPECT_EQ(1, vp_drain(&r));

@@ -1,0 +1,90 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# netdev_churn: attach and detach a veth while traffic flows through it, and
+# delete attached devices, 100 times each; then the module's slab usage and
+# the ports are back to where they were (the harness also rmmods vale.ko
+# after the test and fails it if that is refused; the console is scanned
+# for warnings).
+. /tests/lib.sh
+
+VC=/bin/vale-ctl
+PG=/bin/vale-pktgen
+if [ ! -x $VC ] || [ ! -x $PG ]; then
+	skip "netdev churn" "needs /bin/vale-ctl and /bin/vale-pktgen"
+	done_testing
+	exit
+fi
+kmod_load veth || { skip "netdev churn" "no veth"; done_testing; exit; }
+N=${N:-100}
+
+slabs() { awk '$1 ~ /^(kmalloc-|skbuff)/ { s += $2 } END { print s }' /proc/slabinfo; }
+
+ip netns add nsc
+ip link add c1 type veth peer name c1p
+ip link set c1p netns nsc
+ip -n nsc addr add 10.9.0.1/24 dev c1p
+ip -n nsc link set c1p up
+ip link set c1 up
+$VC switch add valec
+
+# traffic: broadcasts from a vale port and pings from the namespace
+$PG tx -i valec:gen -l 60 -R 2000 -d 600 >/dev/null 2>&1 &
+tx=$!
+# exec: $pg must be the ping itself (ip is a shell function in lib.sh)
+sh -c 'exec /usr/bin/ip netns exec nsc ping -i 0.05 -W 1 10.9.0.99' \
+	>/dev/null 2>&1 &
+pg=$!
+before=$(slabs)
+fail=0
+i=0
+while [ $i -lt $N ]; do
+	$VC attach valec c1 || fail=$((fail + 1))
+	$VC detach c1 || fail=$((fail + 1))
+	i=$((i + 1))
+done
+is "$fail" 0 "$N attach/detach cycles under traffic"
+
+fail=0
+i=0
+while [ $i -lt $N ]; do
+	ip link add d$i type veth peer name d${i}p || fail=$((fail + 1))
+	ip link set d$i up
+	ip link set d${i}p up
+	$VC attach valec d$i || fail=$((fail + 1))
+	$VC attach valec d${i}p || fail=$((fail + 1))	# a loop
+	if [ $((i % 2)) = 0 ]; then
+		ip link del d$i || fail=$((fail + 1))
+	else
+		ip link set d${i}p netns nsc || fail=$((fail + 1))
+		ip link del d$i || fail=$((fail + 1))
+	fi
+	i=$((i + 1))
+done
+is "$fail" 0 "$N attached veth pairs deleted or moved (loop through the switch)"
+ports=$($VC port show valec | grep -c netdev)
+is "$ports" 0 "no netdev port left"
+
+$VC attach valec c1
+$VC attach valec lo 2>/tmp/lo.err
+nok "loopback cannot be attached" $VC attach valec lo
+ip link set c1 mtu 1000
+ip link set c1 down
+ip link set c1 up
+ok "MTU change and down/up keep the port" sh -c "$VC port show valec:c1 >/dev/null"
+kill $tx $pg 2>/dev/null	# the ping keeps nsc alive
+wait
+ip netns del nsc		# deletes c1p, c1 goes with it (asynchronously)
+i=0
+while [ $i -lt 300 ] && $VC port show valec | grep -q netdev; do
+	sleep 0.2
+	i=$((i + 1))
+done
+diag "$($VC port show valec)"
+is "$($VC port show valec | grep -c netdev)" 0 "the port went with the device ($((i / 5)) s)"
+ok "switch del" $VC switch del valec
+sleep 1
+after=$(slabs)
+diag "kmalloc/skbuff slab objects: $before before, $after after"
+ok "no big slab growth" [ "$after" -lt $((before + 2000)) ]
+done_testing

@@ -1,0 +1,525 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nl_policy: the generic netlink family "vale" refuses bad input.
+ *
+ * Table-driven: every attribute of every operation is fed with a wrong
+ * type (a u8 where a u32 goes, a u32 where a string goes), a wrong length,
+ * a string without its NUL, a name too long, values out of range, bad
+ * names; every operation without its required attributes, with an unknown
+ * attribute and with an attribute it does not take.  Each request must fail
+ * with an extack message, and a dump of every switch and port must be the
+ * same afterwards.  Mutations from an unprivileged uid fail with EPERM.
+ * Then vale-ctl --json (when /bin/vale-ctl exists) must print what a dump
+ * returns.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <net/if.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/vale.h>
+
+#include "kselftest_harness.h"
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+
+static struct mnl_socket *nl;
+static uint16_t fam;
+static unsigned int seq;
+static char errmsg[256];
+
+static int err_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+	size_t off = sizeof(*e);
+
+	(void)data;
+	if (e->error == 0)
+		return MNL_CB_STOP;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+		mnl_attr_for_each(a, nlh, off)
+			if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG)
+				snprintf(errmsg, sizeof(errmsg), "%s",
+					 mnl_attr_get_str(a));
+	errno = -e->error;
+	return MNL_CB_ERROR;
+}
+
+static int ok_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	return MNL_CB_OK;
+}
+
+static mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = err_cb };
+
+static struct nlmsghdr *msg(char *buf, uint16_t type, uint8_t cmd,
+			    uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	nlh->nlmsg_seq = ++seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = 1;
+	return nlh;
+}
+
+static int talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+{
+	static char buf[1 << 16];
+	int n, ret;
+
+	errmsg[0] = '\0';
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	do {
+		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (n < 0)
+			return -errno;
+		ret = mnl_cb_run2(buf, n, nlh->nlmsg_seq,
+				  mnl_socket_get_portid(nl), cb, data, ctl,
+				  NLMSG_MIN_TYPE);
+	} while (ret > 0);
+	return ret < 0 ? -errno : 0;
+}
+
+static int fam_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *a;
+
+	(void)data;
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
+			fam = mnl_attr_get_u16(a);
+	return MNL_CB_OK;
+}
+
+static int open_nl(void)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	int one = 1;
+
+	nl = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID))
+		return -errno;
+	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	nlh = msg(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, VALE_GENL_NAME);
+	return talk(nlh, fam_cb, NULL);
+}
+
+/* The whole state as text: every switch and port message, bytes in hex. */
+struct snap {
+	char *s;
+	size_t len, cap;
+};
+
+static int snap_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct snap *sn = data;
+	const unsigned char *p = mnl_nlmsg_get_payload(nlh);
+	size_t n = nlh->nlmsg_len - MNL_NLMSG_HDRLEN, i;
+
+	if (sn->len + 2 * n + 2 > sn->cap) {
+		sn->cap = 2 * (sn->len + 2 * n + 2);
+		sn->s = realloc(sn->s, sn->cap);
+	}
+	for (i = 0; i < n; i++)
+		sn->len += sprintf(sn->s + sn->len, "%02x", p[i]);
+	sn->s[sn->len++] = '\n';
+	sn->s[sn->len] = '\0';
+	return MNL_CB_OK;
+}
+
+static char *snapshot(void)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct snap sn = { 0 };
+
+	snap_cb(&(struct nlmsghdr){ .nlmsg_len = MNL_NLMSG_HDRLEN }, &sn);
+	talk(msg(buf, fam, VALE_CMD_SWITCH_GET, NLM_F_DUMP), snap_cb, &sn);
+	talk(msg(buf, fam, VALE_CMD_PORT_GET, NLM_F_DUMP), snap_cb, &sn);
+	return sn.s;
+}
+
+/* ---- the table ---- */
+
+enum kind { STR, U8, U32 };
+
+struct attr {
+	uint16_t type;
+	enum kind kind;
+	unsigned int maxlen;	/* STR: bytes without NUL */
+};
+
+struct op {
+	uint8_t cmd;
+	const char *name;
+	uint16_t maxattr;
+	const struct attr *attrs;	/* terminated by type 0 */
+	uint16_t not_taken;	/* an attribute of the set it refuses */
+};
+
+static const struct attr sw_all[] = {
+	{ VALE_A_SWITCH_NAME, STR, 63 },
+	{ VALE_A_SWITCH_RESTRICTED, U8, 0 },
+	{ VALE_A_SWITCH_LOOKUP, U32, 0 },
+	{ VALE_A_SWITCH_BATCH, U32, 0 },
+	{ 0 },
+};
+
+static const struct attr sw_name[] = {
+	{ VALE_A_SWITCH_NAME, STR, 63 }, { 0 },
+};
+
+static const struct attr port_new[] = {
+	{ VALE_A_PORT_SWITCH, STR, 63 },
+	{ VALE_A_PORT_NAME, STR, 63 },
+	{ VALE_A_PORT_UID, U32, 0 },
+	{ VALE_A_PORT_GID, U32, 0 },
+	{ 0 },
+};
+
+static const struct attr port_name[] = {
+	{ VALE_A_PORT_SWITCH, STR, 63 },
+	{ VALE_A_PORT_NAME, STR, 63 },
+	{ 0 },
+};
+
+static const struct attr netdev[] = {
+	{ VALE_A_PORT_SWITCH, STR, 63 },
+	{ VALE_A_PORT_IFINDEX, U32, 0 },
+	{ VALE_A_PORT_IFNAME, STR, IFNAMSIZ - 1 },
+	{ 0 },
+};
+
+static const struct op ops[] = {
+	{ VALE_CMD_SWITCH_NEW, "switch-new", VALE_A_SWITCH_MAX, sw_all,
+	  VALE_A_SWITCH_NPORTS },
+	{ VALE_CMD_SWITCH_DEL, "switch-del", VALE_A_SWITCH_MAX, sw_name,
+	  VALE_A_SWITCH_BATCH },
+	{ VALE_CMD_SWITCH_GET, "switch-get", VALE_A_SWITCH_MAX, sw_name,
+	  VALE_A_SWITCH_RESTRICTED },
+	{ VALE_CMD_SWITCH_SET, "switch-set", VALE_A_SWITCH_MAX, sw_all,
+	  VALE_A_SWITCH_PERSISTENT },
+	{ VALE_CMD_PORT_NEW, "port-new", VALE_A_PORT_MAX, port_new,
+	  VALE_A_PORT_INDEX },
+	{ VALE_CMD_PORT_DEL, "port-del", VALE_A_PORT_MAX, port_name,
+	  VALE_A_PORT_UID },
+	{ VALE_CMD_PORT_GET, "port-get", VALE_A_PORT_MAX, port_name,
+	  VALE_A_PORT_STATS },
+	{ VALE_CMD_NETDEV_ATTACH, "netdev-attach", VALE_A_PORT_MAX, netdev,
+	  VALE_A_PORT_NAME },
+	{ VALE_CMD_NETDEV_DETACH, "netdev-detach", VALE_A_PORT_MAX, netdev,
+	  VALE_A_PORT_KIND },
+};
+
+/*
+ * Put a valid value of every attribute of @op except @skip, so that the
+ * attribute under test is the only thing wrong.  The switch "valet" and
+ * its port "p" exist; "lo" is not attachable, so attach fails anyway, but
+ * only after the policy; the values keep the other operations harmless
+ * (an existing name for new, a missing one for del).
+ */
+static void put_valid(struct nlmsghdr *nlh, const struct op *op, uint16_t skip)
+{
+	const struct attr *a;
+
+	for (a = op->attrs; a->type; a++) {
+		if (a->type == skip)
+			continue;
+		switch (a->kind) {
+		case STR:
+			mnl_attr_put_strz(nlh, a->type,
+					  a->maxlen == IFNAMSIZ - 1 ? "lo" :
+					  op->cmd == VALE_CMD_SWITCH_DEL ||
+					  op->cmd == VALE_CMD_PORT_DEL ?
+					  "valenone" : "valet");
+			break;
+		case U8:
+			mnl_attr_put_u8(nlh, a->type, 0);
+			break;
+		case U32:
+			mnl_attr_put_u32(nlh, a->type, 1);
+			break;
+		}
+	}
+}
+
+FIXTURE(nl) {
+	char *before;
+};
+
+FIXTURE_SETUP(nl)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+
+	ASSERT_EQ(0, open_nl());
+	nlh = msg(buf, fam, VALE_CMD_SWITCH_NEW, 0);
+	mnl_attr_put_strz(nlh, VALE_A_SWITCH_NAME, "valet");
+	mnl_attr_put_u32(nlh, VALE_A_SWITCH_BATCH, 100);
+	ASSERT_EQ(0, talk(nlh, ok_cb, NULL)) TH_LOG("%s", errmsg);
+	nlh = msg(buf, fam, VALE_CMD_PORT_NEW, 0);
+	mnl_attr_put_strz(nlh, VALE_A_PORT_SWITCH, "valet");
+	mnl_attr_put_strz(nlh, VALE_A_PORT_NAME, "p");
+	mnl_attr_put_u32(nlh, VALE_A_PORT_UID, 1001);
+	ASSERT_EQ(0, talk(nlh, ok_cb, NULL)) TH_LOG("%s", errmsg);
+	self->before = snapshot();
+}
+
+FIXTURE_TEARDOWN(nl)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+
+	nlh = msg(buf, fam, VALE_CMD_SWITCH_DEL, 0);
+	mnl_attr_put_strz(nlh, VALE_A_SWITCH_NAME, "valet");
+	EXPECT_EQ(0, talk(nlh, ok_cb, NULL)) TH_LOG("%s", errmsg);
+	free(self->before);
+	mnl_socket_close(nl);
+}
+
+/* Send, expect failure with an extack message; count. */
+#define REFUSED(nlh, what) do {						\
+	int __e = talk(nlh, ok_cb, NULL);				\
+	EXPECT_NE(0, __e) TH_LOG("%s: accepted", what);			\
+	EXPECT_NE('\0', errmsg[0]) TH_LOG("%s: no extack (%s)", what,	\
+					  strerror(-__e));		\
+	n++;								\
+} while (0)
+
+TEST_F(nl, every_attribute_refuses_garbage)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], what[160], big[80], *after;
+	struct nlmsghdr *nlh;
+	unsigned int i, n = 0;
+	const struct attr *a;
+
+	memset(big, 'a', sizeof(big));
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		const struct op *op = &ops[i];
+
+		/* nothing at all: a required attribute is missing */
+		snprintf(what, sizeof(what), "%s without attributes", op->name);
+		REFUSED(msg(buf, fam, op->cmd, 0), what);
+		/* unknown attribute, attribute of another operation */
+		nlh = msg(buf, fam, op->cmd, 0);
+		put_valid(nlh, op, 0);
+		mnl_attr_put_u32(nlh, op->maxattr + 1, 1);
+		snprintf(what, sizeof(what), "%s with unknown attribute", op->name);
+		REFUSED(nlh, what);
+		nlh = msg(buf, fam, op->cmd, 0);
+		put_valid(nlh, op, 0);
+		mnl_attr_put_u32(nlh, op->not_taken, 1);
+		snprintf(what, sizeof(what), "%s with attribute %u it does not take",
+			 op->name, op->not_taken);
+		REFUSED(nlh, what);
+
+		for (a = op->attrs; a->type; a++) {
+			static const uint8_t u8v = 1;
+			static const uint64_t u64v = 1;
+			static const uint32_t u32v = 0x41414141;
+
+#define CASE(desc, put) do {						\
+		nlh = msg(buf, fam, op->cmd, 0);			\
+		put_valid(nlh, op, a->type);				\
+		put;							\
+		snprintf(what, sizeof(what), "%s attr %u: %s",		\
+			 op->name, a->type, desc);			\
+		REFUSED(nlh, what);					\
+	} while (0)
+			switch (a->kind) {
+			case STR:
+				CASE("u32 instead of a string",
+				     mnl_attr_put(nlh, a->type, 4, &u32v));
+				CASE("no NUL", mnl_attr_put(nlh, a->type, 3, "abc"));
+				CASE("empty", mnl_attr_put(nlh, a->type, 0, ""));
+				big[a->maxlen + 1] = '\0';
+				CASE("one byte too long", mnl_attr_put_strz(nlh, a->type, big));
+				big[a->maxlen + 1] = 'a';
+				if (a->maxlen == IFNAMSIZ - 1)
+					break;
+				CASE("bad characters",
+				     mnl_attr_put_strz(nlh, a->type, "vale x/y"));
+				if (a->type == VALE_A_PORT_NAME)
+					break;
+				CASE("not vale...", mnl_attr_put_strz(nlh, a->type, "eth0"));
+				CASE("just vale", mnl_attr_put_strz(nlh, a->type, "vale"));
+				CASE("with a colon",
+				     mnl_attr_put_strz(nlh, a->type, "vale0:x"));
+				break;
+			case U8:
+				CASE("u32 instead of u8", mnl_attr_put_u32(nlh, a->type, 1));
+				CASE("empty", mnl_attr_put(nlh, a->type, 0, ""));
+				CASE("out of range", mnl_attr_put_u8(nlh, a->type, 2));
+				break;
+			case U32:
+				CASE("u8 instead of u32", mnl_attr_put(nlh, a->type, 1, &u8v));
+				CASE("u64 instead of u32", mnl_attr_put(nlh, a->type, 8, &u64v));
+				CASE("string instead of u32",
+				     mnl_attr_put_strz(nlh, a->type, "12345678"));
+				if (a->type == VALE_A_SWITCH_BATCH && op->maxattr == VALE_A_SWITCH_MAX) {
+					CASE("0", mnl_attr_put_u32(nlh, a->type, 0));
+					CASE("1025", mnl_attr_put_u32(nlh, a->type, 1025));
+				}
+				if (a->type == VALE_A_SWITCH_LOOKUP && op->maxattr == VALE_A_SWITCH_MAX)
+					CASE("unknown mode", mnl_attr_put_u32(nlh, a->type, 2));
+				if (a->type == VALE_A_PORT_IFINDEX && op->maxattr == VALE_A_PORT_MAX)
+					CASE("ifindex 0", mnl_attr_put_u32(nlh, a->type, 0));
+				if ((a->type == VALE_A_PORT_UID || a->type == VALE_A_PORT_GID) &&
+				    op->cmd == VALE_CMD_PORT_NEW)
+					CASE("unmapped id",
+					     mnl_attr_put_u32(nlh, a->type, 0xffffffff));
+				break;
+			}
+#undef CASE
+		}
+	}
+	after = snapshot();
+	EXPECT_STREQ(self->before, after);
+	free(after);
+	TH_LOG("%u bad requests refused", n);
+}
+
+TEST_F(nl, unprivileged_mutations_refused)
+{
+	pid_t pid = fork();
+	int st;
+
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		char buf[MNL_SOCKET_BUFFER_SIZE];
+		struct nlmsghdr *nlh;
+		unsigned int i, bad = 0;
+
+		if (setgid(1001) || setuid(1001))
+			_exit(99);
+		for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+			int e;
+
+			if (ops[i].cmd == VALE_CMD_SWITCH_GET ||
+			    ops[i].cmd == VALE_CMD_PORT_GET)
+				continue;
+			nlh = msg(buf, fam, ops[i].cmd, 0);
+			put_valid(nlh, &ops[i], 0);
+			e = talk(nlh, ok_cb, NULL);
+			if (e != -EPERM) {
+				fprintf(stderr, "# %s as uid 1001: %d\n",
+					ops[i].name, e);
+				bad++;
+			}
+		}
+		/* reading is allowed */
+		nlh = msg(buf, fam, VALE_CMD_SWITCH_GET, NLM_F_DUMP);
+		if (talk(nlh, ok_cb, NULL))
+			bad++;
+		_exit(bad ? 1 : 0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	ASSERT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st));
+	char *after = snapshot();
+
+	EXPECT_STREQ(self->before, after);
+	free(after);
+}
+
+/* vale-ctl --json prints what the kernel reports. */
+static int json_sw_cb(const struct nlmsghdr *nlh, void *data)
+{
+	char *out = data;
+	const struct nlattr *a, *t[VALE_A_SWITCH_MAX + 1] = { 0 };
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) <= VALE_A_SWITCH_MAX)
+			t[mnl_attr_get_type(a)] = a;
+	sprintf(out, "[{\"name\":\"%s\",\"restricted\":%s,\"persistent\":%s,"
+		"\"lookup\":\"%s\",\"batch\":%u,\"ports\":%u}]",
+		mnl_attr_get_str(t[VALE_A_SWITCH_NAME]),
+		mnl_attr_get_u8(t[VALE_A_SWITCH_RESTRICTED]) ? "true" : "false",
+		mnl_attr_get_u8(t[VALE_A_SWITCH_PERSISTENT]) ? "true" : "false",
+		mnl_attr_get_u32(t[VALE_A_SWITCH_LOOKUP]) ? "p2p" : "learning",
+		mnl_attr_get_u32(t[VALE_A_SWITCH_BATCH]),
+		mnl_attr_get_u32(t[VALE_A_SWITCH_NPORTS]));
+	return MNL_CB_OK;
+}
+
+static int json_port_cb(const struct nlmsghdr *nlh, void *data)
+{
+	char *out = data;
+	const struct nlattr *a, *t[VALE_A_PORT_MAX + 1] = { 0 };
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) <= VALE_A_PORT_MAX)
+			t[mnl_attr_get_type(a)] = a;
+	sprintf(out, "[{\"switch\":\"%s\",\"name\":\"%s\",\"kind\":\"%s\","
+		"\"admin\":%s,\"open\":%s,\"uid\":%u}]",
+		mnl_attr_get_str(t[VALE_A_PORT_SWITCH]),
+		mnl_attr_get_str(t[VALE_A_PORT_NAME]),
+		mnl_attr_get_u32(t[VALE_A_PORT_KIND]) == VALE_PORT_KIND_RING ?
+		"ring" : "netdev",
+		mnl_attr_get_u8(t[VALE_A_PORT_ADMIN]) ? "true" : "false",
+		mnl_attr_get_u8(t[VALE_A_PORT_OPEN]) ? "true" : "false",
+		mnl_attr_get_u32(t[VALE_A_PORT_UID]));
+	return MNL_CB_OK;
+}
+
+static void run_ctl(const char *cmd, char *out, size_t len)
+{
+	FILE *f = popen(cmd, "r");
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (!f)
+		return;
+	n = fread(out, 1, len - 1, f);
+	out[n] = '\0';
+	while (n && out[n - 1] == '\n')
+		out[--n] = '\0';
+	pclose(f);
+}
+
+TEST_F(nl, vale_ctl_json_matches_the_kernel)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], want[512], got[512];
+	struct nlmsghdr *nlh;
+
+	if (access("/bin/vale-ctl", X_OK))
+		SKIP(return, "no /bin/vale-ctl");
+	nlh = msg(buf, fam, VALE_CMD_SWITCH_SET, 0);
+	mnl_attr_put_strz(nlh, VALE_A_SWITCH_NAME, "valet");
+	mnl_attr_put_u32(nlh, VALE_A_SWITCH_LOOKUP, VALE_LOOKUP_P2P);
+	mnl_attr_put_u8(nlh, VALE_A_SWITCH_RESTRICTED, 1);
+	ASSERT_EQ(0, talk(nlh, ok_cb, NULL)) TH_LOG("%s", errmsg);
+
+	nlh = msg(buf, fam, VALE_CMD_SWITCH_GET, 0);
+	mnl_attr_put_strz(nlh, VALE_A_SWITCH_NAME, "valet");
+	ASSERT_EQ(0, talk(nlh, json_sw_cb, want));
+	run_ctl("/bin/vale-ctl -j switch show valet", got, sizeof(got));
+	EXPECT_STREQ(want, got);
+
+	nlh = msg(buf, fam, VALE_CMD_PORT_GET, 0);
+	mnl_attr_put_strz(nlh, VALE_A_PORT_SWITCH, "valet");
+	mnl_attr_put_strz(nlh, VALE_A_PORT_NAME, "p");
+	ASSERT_EQ(0, talk(nlh, json_port_cb, want));
+	run_ctl("/bin/vale-ctl --json port show valet:p", got, sizeof(got));
+	EXPECT_STREQ(want, got);
+}
+
+TEST_HARNESS_MAIN
