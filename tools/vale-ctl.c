@@ -103,9 +103,29 @@ static int noop_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* End of a dump: its payload is the dump's status (0 or -errno). */
+static int done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	int err = 0;
+
+	(void)data;
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(err))
+		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+	if (err < 0) {
+		errno = -err;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_STOP;
+}
+
+/*
+ * With a control array, libmnl calls only what it lists: NLMSG_DONE must
+ * be here or a dump never ends.
+ */
 static mnl_cb_t ctl_cb[NLMSG_MIN_TYPE] = {
 	[NLMSG_NOOP] = noop_cb,
 	[NLMSG_ERROR] = err_cb,
+	[NLMSG_DONE] = done_cb,
 };
 
 /* Send @nlh and run @cb on every answer; 0 or -errno (errmsg set). */

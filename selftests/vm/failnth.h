@@ -44,6 +44,11 @@
  * thread (fail-nth is per thread), makes no allocation-heavy library
  * calls of its own between the system calls under test (each one is a
  * fault point too), and releases whatever it got before returning.
+ * Releasing can fail too: munmap() allocates (maple tree nodes on 6.1)
+ * and returns -ENOMEM with the mapping still in place when that
+ * allocation is failed, so check it and retry (the fault is injected
+ * once); a mapping left behind keeps the file, hence the port, alive
+ * after close().
  */
 #ifndef VALE_FAILNTH_H
 #define VALE_FAILNTH_H

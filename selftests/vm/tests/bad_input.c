@@ -608,6 +608,91 @@ TEST_F(port, register_bad_pointer)
 	EXPECT_TRUE(forwards(&self->a, &self->b));
 }
 
+/*
+ * The answer of VALE_IOC_REGISTER cannot be copied back (the argument is
+ * on a read-only page): the port was already attached, so the error path
+ * must detach it again.  Afterwards the name is free, on an existing
+ * switch (join) as on a switch the register created.
+ */
+TEST_F(port, register_efault_on_answer_frees_name)
+{
+	static const char *const names[] = { "valeb:ro", "valeq:ro" };
+	struct vale_register *ro, r;
+	unsigned int i;
+	int fd;
+
+	ro = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ro);
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		fd = open("/dev/vale", O_RDWR);
+		ASSERT_GE(fd, 0);
+		ASSERT_EQ(0, mprotect(ro, 4096, PROT_READ | PROT_WRITE));
+		memset(ro, 0, sizeof(*ro));
+		ro->version = VALE_API_VERSION;
+		strcpy(ro->name, names[i]);
+		ASSERT_EQ(0, mprotect(ro, 4096, PROT_READ));
+		EXPECT_EQ(EFAULT, reg_errno(fd, ro)) TH_LOG("%s", names[i]);
+		/* the file is still unbound */
+		EXPECT_EQ(MAP_FAILED, mmap(NULL, 4096, PROT_READ, MAP_SHARED,
+					   fd, 0));
+		EXPECT_EQ(ENXIO, errno);
+		/* nothing holds the name: the same fd registers it */
+		memset(&r, 0, sizeof(r));
+		r.version = VALE_API_VERSION;
+		strcpy(r.name, names[i]);
+		EXPECT_EQ(0, reg_errno(fd, &r)) TH_LOG("%s", names[i]);
+		close(fd);
+	}
+	munmap(ro, 4096);
+	EXPECT_TRUE(forwards(&self->a, &self->b));
+}
+
+/*
+ * A mapping holds the file, hence the port: after close() the port and its
+ * name stay until munmap() (so an unchecked munmap() that failed leaves
+ * the name taken); a failed mmap() holds nothing.
+ */
+TEST_F(port, mapping_keeps_port_after_close)
+{
+	struct vale_register r, r0;
+	size_t size;
+	void *m;
+	int fd;
+
+	memset(&r0, 0, sizeof(r0));
+	r0.version = VALE_API_VERSION;
+	strcpy(r0.name, "valeb:m");
+
+	fd = open("/dev/vale", O_RDWR);
+	ASSERT_GE(fd, 0);
+	r = r0;
+	ASSERT_EQ(0, reg_errno(fd, &r));
+	size = r.region_size;
+	/* a failed mmap() takes no reference */
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, size + 4096, PROT_READ | PROT_WRITE,
+				   MAP_SHARED, fd, 0));
+	close(fd);
+	fd = open("/dev/vale", O_RDWR);
+	ASSERT_GE(fd, 0);
+	r = r0;
+	EXPECT_EQ(0, reg_errno(fd, &r));
+
+	m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, m);
+	close(fd);
+	fd = open("/dev/vale", O_RDWR);
+	ASSERT_GE(fd, 0);
+	r = r0;
+	EXPECT_EQ(EBUSY, reg_errno(fd, &r));
+	/* the mapping is the last reference: munmap() releases the port */
+	EXPECT_EQ(0, munmap(m, size));
+	r = r0;
+	EXPECT_EQ(0, reg_errno(fd, &r));
+	close(fd);
+	EXPECT_TRUE(forwards(&self->a, &self->b));
+}
+
 TEST_F(port, unbound_fd)
 {
 	struct vale_port_stats st;
