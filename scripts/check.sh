@@ -14,7 +14,8 @@
 #              vale-vmpi), each printing TAP
 #
 # Environment:
-#   KERNELS="6.1 6.12"   kernels for the VM tier
+#   KERNELS="6.1 6.12 debug"   kernels for the build and VM tiers (debug:
+#                        our KASAN/lockdep/kmemleak kernel, testing-debug.md)
 #   TIERS="build style tier0 harness vm"   tiers to run
 #   VM_TESTS="name ..."  run only these VM tests (file names)
 #
@@ -25,7 +26,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 
-KERNELS=${KERNELS:-6.1 6.12}
+KERNELS=${KERNELS:-6.1 6.12 debug}
 TIERS=${TIERS:-build style tier0 harness vm tier2}
 res=$top/build/results
 mkdir -p "$res"
