@@ -189,6 +189,30 @@ def main(raw, out):
             "where": where,
         })
 
+    # vale port -> netdev port (veth) -> UDP socket in a namespace, against
+    # a UDP socket sender -> Linux bridge -> veth -> UDP socket.
+    for length in sorted({int(kv["len"]) for c, kv, _ in rows
+                          if c == "vale-netdev-udp"}):
+        ours = [d for c, kv, d in rows if c == "vale-netdev-udp"
+                and int(kv["len"]) == length]
+        base = [d for c, kv, d in rows if c == "bridge-udp"
+                and int(kv["len"]) == length]
+        if not ours or not base:
+            continue
+        results.append({
+            "name": "netdev-udp-%dB" % length,
+            "unit": "Mpps received by a UDP socket in a namespace",
+            "ours": round(mpps(ours[0]), 4),
+            "baseline": round(mpps(base[0]), 4),
+            "baseline_name": "UDP sendmmsg in a namespace -> Linux bridge "
+                             "+ veth -> UDP recvmmsg in a namespace",
+            "ratio": ratio(mpps(ours[0]), mpps(base[0])),
+            "params": {"length": length,
+                       "path": "vale-pktgen tx -> vale switch -> attached "
+                               "veth -> UDP recvmmsg in a namespace"},
+            "where": where,
+        })
+
     fan = {}
     for c, kv, d in rows:
         if c == "fanout":

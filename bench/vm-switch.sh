@@ -85,4 +85,26 @@ for len in $LENS; do
 	echo "BENCH bridge-udp len=$len $(cat /tmp/rx.json)"
 	echo "BENCH bridge-udp-tx len=$len $(cat /tmp/tx.json)"
 done
+# vale port -> switch -> attached veth -> UDP socket in a namespace (a
+# "container"), against the same kind of receiver behind the Linux bridge
+# above (bridge-udp).  vale-pktgen's frames go to 10.1.0.1:4321.
+ip netns add c
+ip link add c1 type veth peer name c0 netns c
+ip -n c addr add 10.1.0.1/24 dev c0
+ip -n c link set c0 up
+ip -n c link set lo up
+ip link set c1 up
+vale-ctl switch add valen
+vale-ctl attach valen c1
+mac=$(ip -n c -o link show c0 | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
+for len in $LENS; do
+	ip netns exec c taskset -c 0 vale-bench rx -t udp -B 10.1.0.1:4321 -d $((D + 1)) -j >/tmp/rx.json &
+	sleep 0.3
+	taskset -c 1 vale-pktgen tx -i valen:gen -l $len -b 512 -d $D -D "$mac" -j >/tmp/tx.json
+	wait
+	echo "BENCH vale-netdev-udp len=$len $(cat /tmp/rx.json)"
+	echo "BENCH vale-netdev-udp-tx len=$len $(cat /tmp/tx.json)"
+done
+vale-ctl detach c1
+vale-ctl switch del valen
 echo "ok 1 - benchmarks ran"

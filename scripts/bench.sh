@@ -5,7 +5,9 @@
 #
 #   switch    (VM) vale port -> vale port against a Linux bridge with veth
 #             pairs driven by raw AF_PACKET and by UDP sockets, 60 and
-#             1514 bytes, batch sweep; fan-out to 1, 2, 4, 8 receivers
+#             1514 bytes, batch sweep; fan-out to 1, 2, 4, 8 receivers;
+#             vale port -> attached veth -> UDP socket in a namespace
+#             against the Linux bridge path to the same kind of socket
 #   instr     (host) instructions per packet of the forwarding stages,
 #             callgrind on the Tier-0 build
 #   vhost     (host) vale-vhost direct mode against testpmd's net_vhost
@@ -46,6 +48,7 @@ if [[ " $only " == *" switch "* ]]; then
 		--test-timeout 1500 --out "$raw/vm" \
 		--file build/user/tools/vale-pktgen:/bin/vale-pktgen \
 		--file build/user/tools/vale-bench-static:/bin/vale-bench \
+		--file build/user/tools/vale-ctl:/bin/vale-ctl \
 		"$raw/bench-switch.sh" >"$raw/switch.log" 2>&1 || {
 		cat "$raw/switch.log" >&2
 		echo "bench: the switch benchmark failed" >&2

@@ -8,7 +8,7 @@
 #              netlink YAML spec against uapi and kmod/netlink.c
 #   tier0      host unit tests of kernel logic under ASan/UBSan, fuzzers
 #   harness    the VM harness's self-test (it must catch failures)
-#   vm         the VM suite on each kernel in $KERNELS (default 6.1 6.12)
+#   vm         the VM suite on each kernel in $KERNELS
 #   tier2      host daemons with real QEMU guests and peers: every
 #              selftests/*/run.sh runner outside selftests/vm (vale-vhost,
 #              vale-vmpi), each printing TAP
@@ -168,11 +168,15 @@ if has_tier vm; then
 	mapfile -t tests < <(vm_tests)
 	# Static tools the tests run inside the guest.
 	files=()
-	for f in vale-pktgen:vale-pktgen vale-bench-static:vale-bench \
-		 vale-ctl:vale-ctl; do
-		src=build/user/tools/${f%%:*}
+	for f in tools/vale-pktgen:vale-pktgen tools/vale-bench-static:vale-bench \
+		 tools/vale-ctl:vale-ctl qemu-backend/vale-vhost:vale-vhost \
+		 vhost/hostile:hostile; do
+		src=build/user/${f%%:*}
 		[[ -x $src ]] && files+=(--file "$src:/bin/${f#*:}")
 	done
+	# vale-vhost's vale-port mode needs vale.ko: it runs in the VM suite.
+	[[ -z ${VM_TESTS:-} || " $VM_TESTS " == *" vale-port.sh "* ]] &&
+		tests+=(selftests/vhost/vale-port.sh)
 	for k in $KERNELS; do
 		section "VM suite on $k"
 		st=0
