@@ -36,6 +36,10 @@ struct vale_resv {
 /* switch.c, under vale_mutex */
 struct vale_switch *vale_switch_lookup(const char *name);
 struct vale_switch *vale_switch_new(const char *name);
+/* The admin-created port (live port) of @sw named @name, or NULL. */
+struct vale_resv *vale_resv_find(struct vale_switch *sw, const char *name);
+struct vale_port *vale_switch_port_find(struct vale_switch *sw,
+					const char *name);
 /* Free @sw if it has no port, no reservation and is not persistent. */
 void vale_switch_put(struct vale_switch *sw);
 /* Set the lookup mode (the switch may be forwarding). */

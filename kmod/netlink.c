@@ -102,6 +102,16 @@ static const struct nla_policy vale_netdev_policy[VALE_A_PORT_MAX + 1] = {
 	__err;								\
 })
 
+/* Refuse a port request without switch name or port name. */
+static int vale_nl_require_port(struct genl_info *info)
+{
+	int err = vale_nl_require(info, VALE_A_PORT_SWITCH,
+				  "missing switch name");
+
+	return err ?: vale_nl_require(info, VALE_A_PORT_NAME,
+				      "missing port name");
+}
+
 /* A switch name is "vale" plus letters, digits, '_', '.', '-'. */
 static int vale_nl_check_names(const struct nlattr *swa,
 			       const struct nlattr *pa,
@@ -133,6 +143,13 @@ static int vale_nl_check_names(const struct nlattr *swa,
 	return 0;
 }
 
+/* Refuse a request without a valid switch name in attribute @type. */
+static int vale_nl_require_switch(struct genl_info *info, int type)
+{
+	return vale_nl_require(info, type, "missing switch name") ?:
+	       vale_nl_check_names(info->attrs[type], NULL, info->extack);
+}
+
 static struct vale_switch *vale_nl_switch(const struct nlattr *a,
 					  struct netlink_ext_ack *extack)
 {
@@ -143,33 +160,21 @@ static struct vale_switch *vale_nl_switch(const struct nlattr *a,
 	return sw;
 }
 
-static struct vale_resv *vale_nl_resv_find(struct vale_switch *sw,
-					   const char *name)
-{
-	struct vale_resv *r;
-
-	list_for_each_entry(r, &sw->resv_list, node)
-		if (!strcmp(r->name, name))
-			return r;
-	return NULL;
-}
-
-static struct vale_port *vale_nl_port_find(struct vale_switch *sw,
-					   const char *name)
-{
-	struct vale_port *p;
-
-	list_for_each_entry(p, &sw->port_list, node)
-		if (!strcmp(p->name, name))
-			return p;
-	return NULL;
-}
-
 static struct user_namespace *vale_nl_userns(const struct sk_buff *skb)
 {
 	const struct sock *sk = NETLINK_CB(skb).sk;
 
 	return sk && sk->sk_socket ? sk_user_ns(sk) : &init_user_ns;
+}
+
+/* Answer a request with @msg, or free it and fail with @err. */
+static int vale_nl_reply(struct sk_buff *msg, struct genl_info *info, int err)
+{
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
 }
 
 /* ---- messages ---- */
@@ -271,47 +276,45 @@ err:
 
 /* ---- events (called under vale_mutex) ---- */
 
-static void vale_nl_send_event(struct sk_buff *msg)
+/* Count a change (dumps see it); an event message to fill, or NULL. */
+static struct sk_buff *vale_nl_event_new(void)
 {
+	lockdep_assert_held(&vale_mutex);
+	vale_nl_gen++;
+	if (!vale_nl_ready)
+		return NULL;
+	return genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+}
+
+/* Send event @msg, or drop it when filling it failed (@err). */
+static void vale_nl_event_send(struct sk_buff *msg, int err)
+{
+	if (err) {
+		nlmsg_free(msg);
+		return;
+	}
 	genlmsg_multicast_allns(&vale_genl_family, msg, 0, VALE_MCGRP_EVENTS);
 }
 
 void vale_nl_notify_switch(struct vale_switch *sw, u8 cmd)
 {
-	struct sk_buff *msg;
+	struct sk_buff *msg = vale_nl_event_new();
 
-	lockdep_assert_held(&vale_mutex);
-	vale_nl_gen++;
-	if (!vale_nl_ready)
-		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return;
-	if (vale_nl_fill_switch(msg, sw, 0, 0, 0, cmd)) {
-		nlmsg_free(msg);
-		return;
-	}
-	vale_nl_send_event(msg);
+	vale_nl_event_send(msg, vale_nl_fill_switch(msg, sw, 0, 0, 0, cmd));
 }
 
 static void vale_nl_notify(struct vale_switch *sw, struct vale_port *port,
 			   struct vale_resv *r, u8 cmd)
 {
-	struct sk_buff *msg;
+	struct sk_buff *msg = vale_nl_event_new();
 
-	lockdep_assert_held(&vale_mutex);
-	vale_nl_gen++;
-	if (!vale_nl_ready)
-		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return;
-	if (vale_nl_fill_port(msg, sw, port, r, &init_user_ns, false, 0, 0, 0,
-			      cmd)) {
-		nlmsg_free(msg);
-		return;
-	}
-	vale_nl_send_event(msg);
+	vale_nl_event_send(msg, vale_nl_fill_port(msg, sw, port, r,
+						  &init_user_ns, false, 0, 0,
+						  0, cmd));
 }
 
 void vale_nl_notify_port(struct vale_port *port, u8 cmd)
@@ -322,6 +325,14 @@ void vale_nl_notify_port(struct vale_port *port, u8 cmd)
 void vale_nl_notify_resv(struct vale_switch *sw, struct vale_resv *r, u8 cmd)
 {
 	vale_nl_notify(sw, r->port, r, cmd);
+}
+
+/* Delete admin-created port @r, which nobody has open, and say so. */
+static void vale_nl_resv_del(struct vale_switch *sw, struct vale_resv *r)
+{
+	vale_nl_notify_resv(sw, r, VALE_CMD_PORT_DEL_NTF);
+	list_del(&r->node);
+	kfree(r);
 }
 
 /* ---- switch operations ---- */
@@ -345,10 +356,7 @@ static int vale_nl_switch_new(struct sk_buff *skb, struct genl_info *info)
 	struct vale_switch *sw;
 	int err;
 
-	err = vale_nl_require(info, VALE_A_SWITCH_NAME, "missing switch name");
-	if (err)
-		return err;
-	err = vale_nl_check_names(na, NULL, info->extack);
+	err = vale_nl_require_switch(info, VALE_A_SWITCH_NAME);
 	if (err)
 		return err;
 	mutex_lock(&vale_mutex);
@@ -425,11 +433,8 @@ static int vale_nl_switch_del(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 	/* no ring port is open, so no reservation is bound */
-	list_for_each_entry_safe(r, tmp, &sw->resv_list, node) {
-		vale_nl_notify_resv(sw, r, VALE_CMD_PORT_DEL_NTF);
-		list_del(&r->node);
-		kfree(r);
-	}
+	list_for_each_entry_safe(r, tmp, &sw->resv_list, node)
+		vale_nl_resv_del(sw, r);
 	/* nobody joins while its netdev ports go; the last one frees it */
 	sw->persistent = false;
 	sw->restricted = true;
@@ -472,11 +477,7 @@ static int vale_nl_switch_get(struct sk_buff *skb, struct genl_info *info)
 	else
 		err = -ENOENT;
 	mutex_unlock(&vale_mutex);
-	if (err) {
-		nlmsg_free(msg);
-		return err;
-	}
-	return genlmsg_reply(msg, info);
+	return vale_nl_reply(msg, info, err);
 }
 
 static struct nlattr **vale_nl_dump_attrs(struct netlink_callback *cb)
@@ -526,11 +527,8 @@ static int vale_nl_port_new(struct sk_buff *skb, struct genl_info *info)
 	struct vale_resv *r;
 	int err;
 
-	err = vale_nl_require(info, VALE_A_PORT_SWITCH, "missing switch name") ?:
-	      vale_nl_require(info, VALE_A_PORT_NAME, "missing port name");
-	if (err)
-		return err;
-	err = vale_nl_check_names(a[VALE_A_PORT_SWITCH], a[VALE_A_PORT_NAME],
+	err = vale_nl_require_port(info) ?:
+	      vale_nl_check_names(a[VALE_A_PORT_SWITCH], a[VALE_A_PORT_NAME],
 				  info->extack);
 	if (err)
 		return err;
@@ -564,7 +562,7 @@ static int vale_nl_port_new(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOENT;
 		goto err_unlock;
 	}
-	if (vale_nl_resv_find(sw, r->name) || vale_nl_port_find(sw, r->name)) {
+	if (vale_resv_find(sw, r->name) || vale_switch_port_find(sw, r->name)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a[VALE_A_PORT_NAME],
 				    "port exists");
 		err = -EEXIST;
@@ -590,8 +588,7 @@ static int vale_nl_port_del(struct sk_buff *skb, struct genl_info *info)
 	struct vale_port *p;
 	int err;
 
-	err = vale_nl_require(info, VALE_A_PORT_SWITCH, "missing switch name") ?:
-	      vale_nl_require(info, VALE_A_PORT_NAME, "missing port name");
+	err = vale_nl_require_port(info);
 	if (err)
 		return err;
 	rtnl_lock();
@@ -601,12 +598,10 @@ static int vale_nl_port_del(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOENT;
 		goto out;
 	}
-	r = vale_nl_resv_find(sw, nla_data(a[VALE_A_PORT_NAME]));
-	p = vale_nl_port_find(sw, nla_data(a[VALE_A_PORT_NAME]));
+	r = vale_resv_find(sw, nla_data(a[VALE_A_PORT_NAME]));
+	p = vale_switch_port_find(sw, nla_data(a[VALE_A_PORT_NAME]));
 	if (r && !r->port) {
-		vale_nl_notify_resv(sw, r, VALE_CMD_PORT_DEL_NTF);
-		list_del(&r->node);
-		kfree(r);
+		vale_nl_resv_del(sw, r);
 		vale_switch_put(sw);
 	} else if (p && p->nd) {
 		mutex_unlock(&vale_mutex);
@@ -637,8 +632,7 @@ static int vale_nl_port_get(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int err;
 
-	err = vale_nl_require(info, VALE_A_PORT_SWITCH, "missing switch name") ?:
-	      vale_nl_require(info, VALE_A_PORT_NAME, "missing port name");
+	err = vale_nl_require_port(info);
 	if (err)
 		return err;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -650,9 +644,9 @@ static int vale_nl_port_get(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOENT;
 		goto out;
 	}
-	p = vale_nl_port_find(sw, nla_data(a[VALE_A_PORT_NAME]));
+	p = vale_switch_port_find(sw, nla_data(a[VALE_A_PORT_NAME]));
 	if (!p)
-		r = vale_nl_resv_find(sw, nla_data(a[VALE_A_PORT_NAME]));
+		r = vale_resv_find(sw, nla_data(a[VALE_A_PORT_NAME]));
 	if (!p && !r) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a[VALE_A_PORT_NAME],
 				    "no such port");
@@ -664,11 +658,22 @@ static int vale_nl_port_get(struct sk_buff *skb, struct genl_info *info)
 				VALE_CMD_PORT_GET);
 out:
 	mutex_unlock(&vale_mutex);
-	if (err) {
-		nlmsg_free(msg);
-		return err;
-	}
-	return genlmsg_reply(msg, info);
+	return vale_nl_reply(msg, info, err);
+}
+
+/* One port of a port dump; a full @skb fails. */
+static int vale_nl_dump_port(struct sk_buff *skb, struct netlink_callback *cb,
+			     struct vale_switch *sw, struct vale_port *p,
+			     struct vale_resv *r, struct user_namespace *ns)
+{
+	int err;
+
+	err = vale_nl_fill_port(skb, sw, p, r, ns, true,
+				NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+				NLM_F_MULTI, VALE_CMD_PORT_GET);
+	if (!err)
+		nl_dump_check_consistent(cb, nlmsg_hdr(skb));
+	return err;
 }
 
 /* args[0]: switches done, args[1]: ports of the current switch done */
@@ -695,28 +700,20 @@ static int vale_nl_port_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		list_for_each_entry(p, &sw->port_list, node) {
 			if (i++ < cb->args[1])
 				continue;
-			err = vale_nl_fill_port(skb, sw, p, NULL, ns, true,
-						NETLINK_CB(cb->skb).portid,
-						cb->nlh->nlmsg_seq, NLM_F_MULTI,
-						VALE_CMD_PORT_GET);
+			err = vale_nl_dump_port(skb, cb, sw, p, NULL, ns);
 			if (err)
 				goto full;
 			cb->args[1] = i;
-			nl_dump_check_consistent(cb, nlmsg_hdr(skb));
 		}
 		list_for_each_entry(r, &sw->resv_list, node) {
 			if (r->port)
 				continue;
 			if (i++ < cb->args[1])
 				continue;
-			err = vale_nl_fill_port(skb, sw, NULL, r, ns, true,
-						NETLINK_CB(cb->skb).portid,
-						cb->nlh->nlmsg_seq, NLM_F_MULTI,
-						VALE_CMD_PORT_GET);
+			err = vale_nl_dump_port(skb, cb, sw, NULL, r, ns);
 			if (err)
 				goto full;
 			cb->args[1] = i;
-			nl_dump_check_consistent(cb, nlmsg_hdr(skb));
 		}
 		cb->args[0] = s;
 		cb->args[1] = 0;
@@ -762,10 +759,7 @@ static int vale_nl_attach(struct sk_buff *skb, struct genl_info *info)
 	struct net_device *dev;
 	int err;
 
-	err = vale_nl_require(info, VALE_A_PORT_SWITCH, "missing switch name");
-	if (err)
-		return err;
-	err = vale_nl_check_names(swa, NULL, info->extack);
+	err = vale_nl_require_switch(info, VALE_A_PORT_SWITCH);
 	if (err)
 		return err;
 	rtnl_lock();

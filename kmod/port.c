@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vale: port registration, syncs, poll and counters.
- *
- * Every sync reads head and cur of the shared ring exactly once into
- * locals, validates them against the kernel's own indices (ring.c) and
- * uses only the locals.  Bad indices fail the sync with -EINVAL and change
- * nothing; ring->tail is rewritten from the kernel's copy on every sync.
+ * vale: port registration, sync ioctls, poll and counters.  The syncs of
+ * one ring are in sync.c.
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
@@ -149,50 +145,6 @@ void vale_port_release(struct vale_port *port)
 {
 	vale_switch_detach(port);
 	vale_port_free(port);
-}
-
-/* Returns 0 or -EINVAL; *ready: the ring has room beyond cur. */
-static int vale_kring_txsync(struct vale_port *port, struct vale_kring *kr,
-			     bool *ready)
-{
-	struct vale_ring_state *st = &kr->st;
-	u32 head, cur;
-	int err;
-
-	mutex_lock(&kr->sync_lock);
-	head = READ_ONCE(kr->ring->head);
-	cur = READ_ONCE(kr->ring->cur);
-	err = vale_ring_check(st, head, cur);
-	if (!err && head != st->hwcur) {
-		vale_fwd_txsync(port, kr, head);
-		/* forwarding is synchronous: every slot is back to the user */
-		st->hwcur = head;
-		st->hwtail = vale_ring_prev(head, st->num_slots);
-	}
-	WRITE_ONCE(kr->ring->tail, st->hwtail);
-	*ready = !err && cur != st->hwtail;
-	mutex_unlock(&kr->sync_lock);
-	return err;
-}
-
-/* Returns 0 or -EINVAL; *ready: the ring has packets beyond cur. */
-static int vale_kring_rxsync(struct vale_kring *kr, bool *ready)
-{
-	struct vale_ring_state *st = &kr->st;
-	u32 head, cur;
-	int err;
-
-	head = READ_ONCE(kr->ring->head);
-	cur = READ_ONCE(kr->ring->cur);
-	spin_lock_bh(&kr->lock);
-	err = vale_ring_check(st, head, cur);
-	if (!err)
-		st->hwcur = head;	/* reclaim [old head, head) */
-	/* slots filled by forwarders are visible before the new tail */
-	smp_store_release(&kr->ring->tail, st->hwtail);
-	*ready = !err && cur != st->hwtail;
-	spin_unlock_bh(&kr->lock);
-	return err;
 }
 
 int vale_port_txsync(struct vale_port *port, u32 ring)

@@ -95,6 +95,16 @@ void vale_port_release(struct vale_port *port);
  */
 int vale_port_txsync(struct vale_port *port, u32 ring);
 int vale_port_rxsync(struct vale_port *port, u32 ring);
+/*
+ * sync.c: sync one tx ring (forward [hwcur, head)) or one rx ring (reclaim
+ * [hwcur, head)), and rewrite the ring's tail.  0, or -EINVAL when head
+ * or cur are invalid (then nothing else changes).  *ready: the tx ring has
+ * room beyond cur; the rx ring has packets beyond cur.  They take the
+ * ring's lock (tx sync_lock, rx lock).
+ */
+int vale_kring_txsync(struct vale_port *port, struct vale_kring *kr,
+		      bool *ready);
+int vale_kring_rxsync(struct vale_kring *kr, bool *ready);
 __poll_t vale_port_poll(struct vale_port *port, struct file *file,
 			poll_table *wait);
 void vale_port_get_stats(struct vale_port *port, struct vale_port_stats *st);

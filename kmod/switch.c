@@ -85,14 +85,24 @@ static struct vale_switch *vale_switch_create(const char *name)
 	return sw;
 }
 
-static struct vale_resv *vale_resv_find(struct vale_switch *sw,
-					const char *name)
+struct vale_resv *vale_resv_find(struct vale_switch *sw, const char *name)
 {
 	struct vale_resv *r;
 
 	list_for_each_entry(r, &sw->resv_list, node)
 		if (!strcmp(r->name, name))
 			return r;
+	return NULL;
+}
+
+struct vale_port *vale_switch_port_find(struct vale_switch *sw,
+					const char *name)
+{
+	struct vale_port *p;
+
+	list_for_each_entry(p, &sw->port_list, node)
+		if (!strcmp(p->name, name))
+			return p;
 	return NULL;
 }
 
@@ -116,13 +126,11 @@ static bool vale_resv_may_open(const struct vale_resv *r)
 static int vale_switch_add_port(struct vale_switch *sw,
 				struct vale_port *port, const char *pname)
 {
-	struct vale_port *p;
 	unsigned long idx;
 
 	lockdep_assert_held(&vale_mutex);
-	list_for_each_entry(p, &sw->port_list, node)
-		if (!strcmp(p->name, pname))
-			return -EBUSY;
+	if (vale_switch_port_find(sw, pname))
+		return -EBUSY;
 	idx = find_first_zero_bit(sw->busy, VALE_SW_MAX_PORTS);
 	if (idx >= VALE_SW_MAX_PORTS)
 		return -ENOSPC;

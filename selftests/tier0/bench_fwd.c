@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// tier0-sources: kmod/fwd.c kmod/ring.c kmod/lookup.c kmod/param.c
+// tier0-sources: kmod/fwd.c kmod/sync.c kmod/ring.c kmod/lookup.c kmod/param.c
 /*
  * Tier-0 benchmark (not a test): forward packets of 60 bytes through the
  * user-space build of kmod/fwd.c, for instruction counts under callgrind

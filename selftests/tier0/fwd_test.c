@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// tier0-sources: kmod/fwd.c kmod/ring.c kmod/lookup.c kmod/param.c
+// tier0-sources: kmod/fwd.c kmod/sync.c kmod/ring.c kmod/lookup.c kmod/param.c
 /*
  * Tier 0: the forwarding stages of kmod/fwd.c (gather with slot
  * validation, lookup, per-destination grouping, reserve/copy/publish with

@@ -3,8 +3,9 @@
  * Tier 0: switches and ports of kmod/fwd.c in plain malloc'd memory, for
  * fwd_test.c and bench_fwd.c.  A port's region is laid out by the kernel's
  * own vale_layout_compute() (param.c) and initialized as vale_mem_create()
- * does; the syncs below mirror port.c's vale_kring_txsync() and
- * vale_kring_rxsync() (the owner's side, which is not Tier-0 code).
+ * does; the syncs are the kernel's vale_kring_txsync() and
+ * vale_kring_rxsync(), so a test that includes this names kmod/sync.c in
+ * its tier0-sources line.
  */
 #ifndef _VALE_TIER0_FWD_UTIL_H
 #define _VALE_TIER0_FWD_UTIL_H
@@ -161,41 +162,20 @@ static inline u32 t0_queue(struct vale_port *p, u32 r, const u8 *data,
 	return used;
 }
 
-/* port.c's tx sync of one ring: forward [hwcur, head). */
+/* Tx sync of ring @r, the kernel's own (sync.c): forward [hwcur, head). */
 static inline int t0_txsync(struct vale_port *p, u32 r)
 {
-	struct vale_kring *kr = &p->tx[r];
-	struct vale_ring_state *st = &kr->st;
-	u32 head, cur;
-	int err;
+	bool ready;
 
-	mutex_lock(&kr->sync_lock);
-	head = READ_ONCE(kr->ring->head);
-	cur = READ_ONCE(kr->ring->cur);
-	err = vale_ring_check(st, head, cur);
-	if (!err && head != st->hwcur) {
-		vale_fwd_txsync(p, kr, head);
-		st->hwcur = head;
-		st->hwtail = vale_ring_prev(head, st->num_slots);
-	}
-	WRITE_ONCE(kr->ring->tail, st->hwtail);
-	mutex_unlock(&kr->sync_lock);
-	return err;
+	return vale_kring_txsync(p, &p->tx[r], &ready);
 }
 
-/* port.c's rx sync of one ring: reclaim [hwcur, head), refresh tail. */
+/* Rx sync of ring @r, the kernel's own (sync.c): reclaim, refresh tail. */
 static inline int t0_rxsync(struct vale_port *p, u32 r)
 {
-	struct vale_kring *kr = &p->rx[r];
-	int err;
+	bool ready;
 
-	spin_lock_bh(&kr->lock);
-	err = vale_ring_check(&kr->st, kr->ring->head, kr->ring->cur);
-	if (!err)
-		kr->st.hwcur = kr->ring->head;
-	smp_store_release(&kr->ring->tail, kr->st.hwtail);
-	spin_unlock_bh(&kr->lock);
-	return err;
+	return vale_kring_rxsync(&p->rx[r], &ready);
 }
 
 /* Slots the user owns on rx ring @r (between head and tail). */
