@@ -4,6 +4,8 @@
 
 Input (RAW directory):
   switch.txt  lines "BENCH <case> key=value... <json>" from bench/vm-switch.sh
+              (among them "BENCH vhost-port len=N <json>": testpmd ->
+              vale-vhost -> switch -> vale-pktgen rx)
   instr.txt   lines "INSTR key=value..." from scripts/bench-instr.sh
   vhost.txt   lines "BENCH vhost-vale|vhost-dpdk len=N <json>" from
               bench/host-vhost.sh
@@ -185,6 +187,44 @@ def main(raw, out):
                 "baselines_mpps": {k: round(mpps(v), 4)
                                    for k, v in base.items()},
                 "baseline_gbps": best[1]["gbps"] if best[1] else None,
+            },
+            "where": where,
+        })
+
+    # front-end (testpmd net_virtio_user) -> vale-vhost -> vale switch ->
+    # vale-pktgen rx, against vale port -> vale port at the same length.
+    for length in sorted({int(kv["len"]) for c, kv, _ in rows
+                          if c == "vhost-port"}):
+        ours = [d for c, kv, d in rows if c == "vhost-port"
+                and int(kv["len"]) == length and d]
+        sweep = {int(kv["batch"]): d for c, kv, d in rows
+                 if c == "vale" and int(kv["len"]) == length and d}
+        if not ours or not sweep:
+            continue
+        b = 512 if 512 in sweep else max(sweep)
+        results.append({
+            "name": "vhost-port-%dB" % length,
+            "unit": "Mpps received",
+            "ours": round(mpps(ours[0]), 4),
+            "baseline": round(mpps(sweep[b]), 4),
+            "baseline_name": "vale port -> vale port, same run",
+            "ratio": ratio(mpps(ours[0]), mpps(sweep[b])),
+            "params": {
+                "length": length, "baseline_batch": b,
+                "path": "DPDK testpmd txonly (net_virtio_user, --no-huge) "
+                        "-> vale-vhost (vale-port mode) -> vale switch -> "
+                        "vale-pktgen rx",
+                "baseline_path": "vale-pktgen tx -> vale switch -> "
+                                 "vale-pktgen rx",
+                "meaning": "both end in the same switch and receiver; the "
+                           "ratio is the cost of the vhost-user hop "
+                           "(virtqueue -> vale-vhost -> vale port) against "
+                           "a sender that writes the vale port directly "
+                           "(< 1: the hop is slower)",
+                "vhost_gbps": ours[0].get("gbps"),
+                "baseline_gbps": sweep[b].get("gbps"),
+                "cpus": "testpmd forwards on vCPU 1, receiver on vCPU 0, "
+                        "vale-vhost not pinned",
             },
             "where": where,
         })

@@ -7,7 +7,9 @@
 #             pairs driven by raw AF_PACKET and by UDP sockets, 60 and
 #             1514 bytes, batch sweep; fan-out to 1, 2, 4, 8 receivers;
 #             vale port -> attached veth -> UDP socket in a namespace
-#             against the Linux bridge path to the same kind of socket
+#             against the Linux bridge path to the same kind of socket;
+#             DPDK testpmd txonly (net_virtio_user) -> vale-vhost -> switch
+#             -> vale-pktgen rx against vale port -> vale port
 #   instr     (host) instructions per packet of the forwarding stages,
 #             callgrind on the Tier-0 build
 #   vhost     (host) vale-vhost direct mode against testpmd's net_vhost
@@ -44,11 +46,22 @@ if [[ " $only " == *" switch "* ]]; then
 		fi
 	done
 	cat bench/vm-switch.sh >>"$raw/bench-switch.sh"
+	# testpmd (net_virtio_user) for the front-end -> vale-vhost -> switch
+	# case; the guest script skips it without them.
+	tpfiles=()
+	if [[ -x /usr/bin/dpdk-testpmd ]]; then
+		tpfiles+=(--bin /usr/bin/dpdk-testpmd)
+		for p in /usr/lib/x86_64-linux-gnu/dpdk/pmds-*/librte_{net_virtio,mempool_ring}.so.*.*; do
+			[[ -f $p ]] && tpfiles+=(--file "$p:$p")
+		done
+	fi
 	selftests/vm/vm-run -v --kernel "$kernel" --timeout 1800 \
 		--test-timeout 1500 --out "$raw/vm" \
 		--file build/user/tools/vale-pktgen:/bin/vale-pktgen \
 		--file build/user/tools/vale-bench-static:/bin/vale-bench \
 		--file build/user/tools/vale-ctl:/bin/vale-ctl \
+		--file build/user/qemu-backend/vale-vhost:/bin/vale-vhost \
+		"${tpfiles[@]}" \
 		"$raw/bench-switch.sh" >"$raw/switch.log" 2>&1 || {
 		cat "$raw/switch.log" >&2
 		echo "bench: the switch benchmark failed" >&2

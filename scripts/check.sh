@@ -177,6 +177,18 @@ if has_tier vm; then
 	# vale-vhost's vale-port mode needs vale.ko: it runs in the VM suite.
 	[[ -z ${VM_TESTS:-} || " $VM_TESTS " == *" vale-port.sh "* ]] &&
 		tests+=(selftests/vhost/vale-port.sh)
+	# The same with DPDK testpmd (net_virtio_user) as the front-end:
+	# testpmd and its libraries, plus the two plugins it loads with -d
+	# (the test skips without them).
+	if [[ -z ${VM_TESTS:-} || " $VM_TESTS " == *" vale-port-testpmd.sh "* ]]; then
+		tests+=(selftests/vhost/vale-port-testpmd.sh)
+		if [[ -x /usr/bin/dpdk-testpmd ]]; then
+			files+=(--bin /usr/bin/dpdk-testpmd)
+			for p in /usr/lib/x86_64-linux-gnu/dpdk/pmds-*/librte_{net_virtio,mempool_ring}.so.*.*; do
+				[[ -f $p ]] && files+=(--file "$p:$p")
+			done
+		fi
+	fi
 	for k in $KERNELS; do
 		section "VM suite on $k"
 		st=0

@@ -1,0 +1,119 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# vale-port mode with a third-party front-end: DPDK testpmd's
+# net_virtio_user -> vale-vhost -> vale0 -> vale-pktgen rx, and back
+# (vale-pktgen tx -> vale0 -> vale-vhost -> testpmd rxonly).  Runs inside
+# the test VM, where vale.ko is loaded, e.g.:
+#
+#   P=/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0
+#   selftests/vm/vm-run \
+#     --file build/user/qemu-backend/vale-vhost:/bin/vale-vhost \
+#     --file build/user/tools/vale-pktgen:/bin/vale-pktgen \
+#     --bin /usr/bin/dpdk-testpmd \
+#     --file $P/librte_net_virtio.so.23.0:$P/librte_net_virtio.so.23.0 \
+#     --file $P/librte_mempool_ring.so.23.0:$P/librte_mempool_ring.so.23.0 \
+#     selftests/vhost/vale-port-testpmd.sh
+#
+# --bin copies testpmd and the libraries ldd names (among them the buses and
+# the PMDs it links); the virtio PMD and the ring mempool driver are plugins
+# and are passed with -d.  The guest has no hugepages: testpmd runs with
+# --no-huge (its memory is then a memfd, which vale-vhost can map).
+# Skips when dpdk-testpmd or the plugins are not in the guest.
+. /tests/lib.sh
+
+T="front-end testpmd through vale-vhost and vale0"
+tp=/usr/bin/dpdk-testpmd
+if [ ! -x $tp ]; then
+	skip "$T" "dpdk-testpmd not in the guest (vm-run --bin /usr/bin/dpdk-testpmd)"
+	done_testing
+	exit 0
+fi
+plugins=
+for so in librte_net_virtio librte_mempool_ring; do
+	f=$(ls /usr/lib/x86_64-linux-gnu/dpdk/pmds-*/$so.so* 2>/dev/null | head -n 1)
+	if [ -z "$f" ]; then
+		skip "$T" "$so not in the guest (vm-run --file)"
+		done_testing
+		exit 0
+	fi
+	plugins="$plugins -d $f"
+done
+# EAL keeps its runtime files under /var/run/dpdk.
+[ -d /var/run ] || { mkdir -p /var; ln -s /run /var/run; }
+
+# testpmd MODE LOG: lcore 0 main, lcore 1 forwards.
+testpmd() {
+	$tp -l 0,1 --main-lcore 0 --no-huge -m 256 --no-pci --file-prefix vp \
+		$plugins --vdev net_virtio_user0,path=/tmp/vm1.sock,queues=1 -- \
+		--forward-mode=$1 --nb-cores=1 --txq=1 --rxq=1 --stats-period 1 \
+		--total-num-mbufs=16384 </dev/null >$2 2>&1 &
+	tpid=$!
+}
+# up LOG: wait (60 s under TCG) until testpmd prints its first statistics.
+up() {
+	i=0
+	while [ $i -lt 120 ]; do
+		grep -q 'RX-packets' $1 && return 0
+		kill -0 $tpid 2>/dev/null || return 1
+		sleep 0.5
+		i=$((i + 1))
+	done
+	return 1
+}
+# stop: SIGINT makes testpmd print the accumulated statistics and exit.
+stop() {
+	kill -INT $tpid 2>/dev/null
+	i=0
+	while kill -0 $tpid 2>/dev/null && [ $i -lt 40 ]; do
+		sleep 0.5
+		i=$((i + 1))
+	done
+	kill -9 $tpid 2>/dev/null
+	wait $tpid 2>/dev/null
+}
+# last COUNTER LOG: the last value of "COUNTER: n" (the accumulated block)
+last() { grep -o "$1: *[0-9]*" $2 | tail -n 1 | grep -o '[0-9]*$'; }
+
+vale-vhost --vm vm1,path=/tmp/vm1.sock,port=vale0:vm1 </dev/null >/tmp/vhost.out 2>/tmp/vhost.log &
+vp=$!
+sleep 0.5
+
+# testpmd txonly -> vale-vhost -> vale0 -> vale-pktgen rx (unknown unicast
+# destination 02:00:00:00:00:00: flooded to every port).
+taskset -c 0 vale-pktgen rx -i vale0:sink -j >/tmp/rx.json 2>&1 &
+rp=$!
+testpmd txonly /tmp/tx.log
+ok "testpmd txonly starts on net_virtio_user through vale-vhost" up /tmp/tx.log
+sleep 3
+stop
+sleep 0.5
+kill -INT $rp
+wait $rp
+sent=$(last TX-packets /tmp/tx.log)
+got=$(sed -n 's/.*"packets":\([0-9]*\).*/\1/p' /tmp/rx.json | head -n 1)
+pps=$(sed -n 's/.*"pps":\([0-9.]*\).*/\1/p' /tmp/rx.json | head -n 1)
+diag "testpmd txonly sent ${sent:-?}, vale-pktgen rx on vale0:sink got ${got:-?} (${pps:-?} pps)"
+ok "vale0:sink received testpmd's frames" test "${got:-0}" -ge 1000
+
+# vale-pktgen tx -> vale0 -> vale-vhost -> testpmd rxonly
+testpmd rxonly /tmp/rxonly.log
+ok "testpmd rxonly starts on net_virtio_user through vale-vhost" up /tmp/rxonly.log
+taskset -c 0 vale-pktgen tx -i vale0:src -n 2000 -R 5000 >/dev/null 2>&1
+sleep 2
+stop
+rcv=$(last RX-packets /tmp/rxonly.log)
+diag "testpmd rxonly received ${rcv:-?} of 2000 frames from vale0:src"
+ok "testpmd rxonly received at least half of vale0:src's frames" test "${rcv:-0}" -ge 1000
+
+ok "vale-vhost still running" kill -0 $vp
+kill -USR1 $vp
+sleep 0.3
+tail -n 1 /tmp/vhost.out | sed 's/^/# /'
+kill $vp
+wait $vp
+grep error /tmp/vhost.log | sed 's/^/# /'
+for f in /tmp/tx.log /tmp/rxonly.log; do
+	grep -a 'EAL:.*[Ee]rror\|Cannot\|Fail' $f | head -n 3 | sed 's/^/# /'
+done
+done_testing
