@@ -192,8 +192,12 @@ if has_tier vm; then
 	for k in $KERNELS; do
 		section "VM suite on $k"
 		st=0
-		selftests/vm/vm-run --kernel "$k" --timeout 2400 \
-			--test-timeout 300 --summary "$summary" "${files[@]}" \
+		# KASAN, lockdep and kmemleak make the debug kernel several
+		# times slower: its tests get longer limits.
+		limit=300
+		[[ $k == debug ]] && limit=1200
+		selftests/vm/vm-run --kernel "$k" --timeout 3600 \
+			--test-timeout "$limit" --summary "$summary" "${files[@]}" \
 			"${tests[@]}" >"$logs/vm-$k.log" 2>&1 || st=$?
 		sed -E 's/^([0-9]+ passed, )/# vm-run: \1/' "$logs/vm-$k.log"
 		if [[ $st != 0 ]] && ! grep -q '^FAIL' "$logs/vm-$k.log"; then
