@@ -38,7 +38,7 @@ $(VMPI_PERF): tools/vmpi-perf.c $(VMPI_HDRS) $(LIBVALE_VMPI_A)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -pthread -o $@ $< $(LIBVALE_VMPI_A) $(USER_LDFLAGS) -static -pthread
 
-$(O)/vmpi-tests/%: selftests/vmpi/%.c $(wildcard selftests/vmpi/*.h) $(VMPI_HDRS) $(LIBVALE_VMPI_A)
+$(O)/vmpi-tests/%: selftests/vmpi/%.c $(wildcard selftests/vmpi/*.h) selftests/vm/failnth.h $(VMPI_HDRS) $(LIBVALE_VMPI_A)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -pthread -o $@ $< $(LIBVALE_VMPI_A) $(USER_LDFLAGS) -static -pthread
 

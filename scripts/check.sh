@@ -216,6 +216,15 @@ if has_tier tier2; then
 		timeout 1800 "$r" >"$logs/tier2-$name.log" 2>&1 || st=$?
 		tap_results "tier2: $name" "$logs/tier2-$name.log" "$st"
 	done
+	# The VMPI guest side also runs on the debug kernel: its probe is
+	# swept with fault injection there (testing-debug.md).
+	if [[ " $KERNELS " == *" debug "* && -x selftests/vmpi/run.sh ]]; then
+		section "Tier 2: vmpi on the debug kernel"
+		st=0
+		timeout 2400 selftests/vmpi/run.sh --kernel debug \
+			>"$logs/tier2-vmpi-debug.log" 2>&1 || st=$?
+		tap_results "tier2: vmpi (debug)" "$logs/tier2-vmpi-debug.log" "$st"
+	fi
 fi
 
 # --- verdict -------------------------------------------------------------

@@ -4,7 +4,7 @@
 # Build vmpi.ko alone (guest-driver/ and uapi/ only) for one kernel, into
 # build/<release>/vmpi.ko, W=1, so that the VMPI tests do not depend on
 # the state of the rest of the tree.  Prints the release.
-#   selftests/vmpi/build-vmpi.sh 6.1|6.12
+#   selftests/vmpi/build-vmpi.sh 6.1|6.12|debug
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 eval "$("$top/scripts/kernel.sh" "${1:-6.1}")"

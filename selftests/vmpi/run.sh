@@ -5,8 +5,11 @@
 # and an ivshmem-doorbell device, test programs on both sides.  TAP on
 # stdout; exits non-zero when anything failed.
 #
-#   selftests/vmpi/run.sh [--kernel 6.1|6.12] [--only LIST] [--quick] [-v]
+#   selftests/vmpi/run.sh [--kernel 6.1|6.12|debug] [--only LIST] [--quick] [-v]
 #
+#   --kernel      the guest kernel (scripts/kernel.sh); on "debug" the
+#                 guest suite's "failnth" group sweeps insmod vmpi.ko with
+#                 fault injection (it SKIPs on Debian's kernels)
 #   --only LIST   guest test groups for the main boot (guest_tests.c)
 #   --quick       only the host-side tests and the main boot
 #
@@ -29,7 +32,7 @@ while [[ $# -gt 0 ]]; do
 	--only) only=$2; shift 2 ;;
 	--quick) quick=1; shift ;;
 	-v) verbose=1; shift ;;
-	-h|--help) sed -n '3,23s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,26s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
