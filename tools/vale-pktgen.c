@@ -445,6 +445,27 @@ static int poll_timeout(uint64_t now, uint64_t end, uint64_t idle_end)
 	return t > now ? (int)((t - now + 999999) / 1000000) : 0;
 }
 
+/*
+ * The receiving roles' wait: -1 when the run is over (duration, idle
+ * timeout or packet count reached), else what poll() reported (0: nothing
+ * yet, wait again).  *now is refreshed after the wait.
+ */
+static int rx_wait(struct vale_port *p, const struct cfg *c,
+		   const struct result *res, uint64_t *now, uint64_t end,
+		   uint64_t idle_end)
+{
+	int ev;
+
+	if ((end && *now >= end) || (idle_end && *now >= idle_end) ||
+	    (c->count && res->packets >= c->count))
+		return -1;
+	ev = vale_port_poll(p, POLLIN, poll_timeout(*now, end, idle_end));
+	*now = now_ns();
+	if (ev < 0 && ev != -EINTR)
+		die("poll on %s: %s", c->port, vale_strerror(ev));
+	return ev < 0 ? 0 : ev;
+}
+
 static void run_rx(struct vale_port *p, const struct cfg *c, struct result *res)
 {
 	struct vale_port_ring *r = vale_port_rx_ring(p, 0);
@@ -460,17 +481,10 @@ static void run_rx(struct vale_port *p, const struct cfg *c, struct result *res)
 	while (!stop) {
 		int ev;
 
-		if (end && now >= end)
+		ev = rx_wait(p, c, res, &now, end, idle_end);
+		if (ev < 0)
 			break;
-		if (idle_end && now >= idle_end)
-			break;
-		if (c->count && res->packets >= c->count)
-			break;
-		ev = vale_port_poll(p, POLLIN, poll_timeout(now, end, idle_end));
-		now = now_ns();
-		if (ev < 0 && ev != -EINTR)
-			die("poll on %s: %s", c->port, vale_strerror(ev));
-		if (ev <= 0)
+		if (!ev)
 			continue;
 		res->syncs++;	/* wake-ups, as pkt-gen's events */
 		if (ev & (POLLERR | POLLNVAL))
@@ -631,17 +645,10 @@ static void run_pong(struct vale_port *p, const struct cfg *c,
 		ssize_t n;
 		int ev;
 
-		if (end && now >= end)
+		ev = rx_wait(p, c, res, &now, end, idle_end);
+		if (ev < 0)
 			break;
-		if (idle_end && now >= idle_end)
-			break;
-		if (c->count && res->packets >= c->count)
-			break;
-		ev = vale_port_poll(p, POLLIN, poll_timeout(now, end, idle_end));
-		now = now_ns();
-		if (ev < 0 && ev != -EINTR)
-			die("poll on %s: %s", c->port, vale_strerror(ev));
-		if (ev <= 0)
+		if (!ev)
 			continue;
 		while ((n = vale_ring_recv(rx, in, MAX_LEN)) != -EAGAIN) {
 			uint8_t tmp[4];
