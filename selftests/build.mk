@@ -54,7 +54,7 @@ $(O)/bench/%: selftests/tier0/%.c $$(call T0_DEPS,selftests/tier0/%.c) \
 
 # libFuzzer targets: selftests/tier0/fuzz_*.c define LLVMFuzzerTestOneInput.
 $(O)/tier0/fuzz_%: selftests/tier0/fuzz_%.c $$(call T0_DEPS,selftests/tier0/fuzz_%.c) \
-		$(wildcard selftests/tier0/shim/*.h selftests/tier0/shim/*/*.h) \
+		$(wildcard selftests/tier0/*.h selftests/tier0/shim/*/*.h) \
 		$(wildcard uapi/linux/*.h kmod/*.h)
 	@mkdir -p $(@D)
 	$(T0_CC) $(T0_CFLAGS) -fsanitize=fuzzer -o $@ $< $(call T0_DEPS,$<)

@@ -18,26 +18,7 @@
 
 #include "ring.h"
 
-#define FUZZ_CHECK(c)	do { if (!(c)) __builtin_trap(); } while (0)
-
-struct in {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint32_t take(struct in *in, unsigned int bytes)
-{
-	uint32_t v = 0;
-
-	while (bytes--) {
-		v <<= 8;
-		if (in->n) {
-			v |= *in->p++;
-			in->n--;
-		}
-	}
-	return v;
-}
+#include "fuzz_input.h"
 
 /* Index validation against a straightforward model. */
 static void fuzz_check(struct in *in)

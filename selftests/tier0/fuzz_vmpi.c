@@ -18,26 +18,7 @@
 
 #include "vmpi_sim.h"
 
-#define FUZZ_CHECK(c)	do { if (!(c)) __builtin_trap(); } while (0)
-
-struct in {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint32_t take(struct in *in, unsigned int bytes)
-{
-	uint32_t v = 0;
-
-	while (bytes--) {
-		v <<= 8;
-		if (in->n) {
-			v |= *in->p++;
-			in->n--;
-		}
-	}
-	return v;
-}
+#include "fuzz_input.h"
 
 /* A 32-bit value near base most of the time, anything otherwise. */
 static uint32_t near(struct in *in, uint32_t base)
