@@ -31,6 +31,7 @@ TIERS=${TIERS:-build style tier0 harness vm tier2}
 res=$top/build/results
 mkdir -p "$res"
 summary=$res/summary
+failed_logs=()
 : >"$summary"
 logs=$res/logs
 rm -rf "$logs"
@@ -59,6 +60,7 @@ tap_results() {	# prefix file status
 			;;
 		esac
 	done <"$file"
+	[[ $st != 0 || $nfail != 0 ]] && failed_logs+=("$file")
 	if [[ $st != 0 && $nfail == 0 ]]; then
 		record FAIL "$prefix (exit status $st; see $file)"
 	elif [[ $nres == 0 ]]; then
@@ -200,6 +202,7 @@ if has_tier vm; then
 			--test-timeout "$limit" --summary "$summary" "${files[@]}" \
 			"${tests[@]}" >"$logs/vm-$k.log" 2>&1 || st=$?
 		sed -E 's/^([0-9]+ passed, )/# vm-run: \1/' "$logs/vm-$k.log"
+		[[ $st != 0 ]] && failed_logs+=("$logs/vm-$k.log")
 		if [[ $st != 0 ]] && ! grep -q '^FAIL' "$logs/vm-$k.log"; then
 			record FAIL "vm: $k (vm-run exit $st)"
 		fi
@@ -234,6 +237,12 @@ nskip=$(grep -c '^SKIP' "$summary")
 if [[ $nfail != 0 ]]; then
 	section "failures"
 	grep '^FAIL' "$summary"
+	# What the failing programs printed besides their passes, so that
+	# the end of this output alone explains a failure.
+	for f in "${failed_logs[@]}"; do
+		section "from $f"
+		grep -avE '^(ok |PASS )' "$f" | tail -n 60
+	done
 fi
 echo
 if [[ $nskip != 0 ]]; then

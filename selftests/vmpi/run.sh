@@ -151,6 +151,10 @@ set -e
 [[ $verbose == 1 ]] && cat "$logs/main.out"
 grep -E '^# (interrupts|hammer|chan)' "$logs/main.out" || true
 vmtap main "$logs/main.out"
+# A failure's context: the end of what the guest suite printed.
+if grep -q '^FAIL ' "$logs/main.out"; then
+	grep -v '^PASS ' "$logs/main.out" | tail -n 80 | sed 's/^/# | /'
+fi
 
 tap "$(kill -0 $dpid 2>/dev/null; echo $?)" "vale-vmpi still running at the end"
 echo "1..$n"

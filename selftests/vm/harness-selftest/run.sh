@@ -38,6 +38,9 @@ check "a failing run exits non-zero" 1 '^[0-9]+ passed, [1-9][0-9]* failed' "$lo
 check "a passing test passes" 1 '^PASS .*/noload-pass.sh: true is true' "$log" "$st"
 check "a non-zero exit fails" 1 '^FAIL .*/noload-exit.sh \(exit: 3\)' "$log" "$st"
 check "a 'not ok' line fails" 1 '^FAIL .*/noload-notok.sh: deliberately failing' "$log" "$st"
+check "a hanging test's tasks are listed before it is killed" 1 \
+	'^# \| # vm-run: noload-hang.sh still running after 3s' "$log" "$st"
+check "... with their kernel stacks" 1 '^# \| #     .*nanosleep' "$log" "$st"
 check "'ok' lines of a failing test still count" 1 '^PASS .*/noload-notok.sh: fine' "$log" "$st"
 check "a hanging test is killed and fails" 1 '^FAIL .*/noload-hang.sh \(exit: timeout\)' "$log" "$st"
 check "the run continues after a hang" 1 '^PASS .*/kernel-log' "$log" "$st"
