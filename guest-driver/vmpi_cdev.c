@@ -187,11 +187,7 @@ static ssize_t vmpi_try_write(struct vmpi_chan *ch, const char __user *buf,
 		ret = -ERESTARTSYS;
 		goto out_life;
 	}
-	ret = vmpi_ring_reserve(r, len, &off);
-	if (ret == -EAGAIN) {
-		vmpi_ring_arm_room(r);
-		ret = vmpi_ring_reserve(r, len, &off);
-	}
+	ret = vmpi_ring_reserve_or_arm(r, len, &off);
 	if (ret) {
 		if (ret == -EIO)
 			ch->st.faults++;
@@ -304,11 +300,7 @@ static __poll_t vmpi_poll(struct file *file, poll_table *wait)
 
 	/* Writable when a message of max_msg bytes would fit. */
 	mutex_lock(&ch->tx_lock);
-	ret = vmpi_ring_reserve(&ch->tx, ch->tx.max_msg, &off);
-	if (ret == -EAGAIN) {
-		vmpi_ring_arm_room(&ch->tx);
-		ret = vmpi_ring_reserve(&ch->tx, ch->tx.max_msg, &off);
-	}
+	ret = vmpi_ring_reserve_or_arm(&ch->tx, ch->tx.max_msg, &off);
 	if (!ret)
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	else if (ret == -EIO)

@@ -135,6 +135,29 @@ int vmpi_ring_reserve(struct vmpi_ring *r, u32 len, u32 *off)
 	return vmpi_room(r->dhead, used, r->data_size, len, off) ? 0 : -EAGAIN;
 }
 
+/*
+ * Producer: reserve, or leave the host asked to kick us when it frees
+ * room.  The request names the message at the host's cons as we last read
+ * it; if the host released that message before the request was visible,
+ * no later release would ring (each sees a request it has passed).  So
+ * read cons again after arming and go round while it moved: at most once
+ * per message in flight, since cons never passes prod.
+ */
+int vmpi_ring_reserve_or_arm(struct vmpi_ring *r, u32 len, u32 *off)
+{
+	int ret = vmpi_ring_reserve(r, len, off);
+	u32 armed;
+
+	while (ret == -EAGAIN) {
+		armed = r->cons;
+		vmpi_ring_arm_room(r);
+		ret = vmpi_ring_reserve(r, len, off);
+		if (r->cons == armed)
+			break;
+	}
+	return ret;
+}
+
 /* Producer: publish a reserved message; true when the host wants a kick. */
 bool vmpi_ring_commit(struct vmpi_ring *r, u32 off, u32 len)
 {

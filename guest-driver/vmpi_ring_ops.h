@@ -36,6 +36,7 @@ void vmpi_ring_init(struct vmpi_ring *r, void *base,
 int vmpi_ring_adopt_producer(struct vmpi_ring *r);
 int vmpi_ring_adopt_consumer(struct vmpi_ring *r);
 int vmpi_ring_reserve(struct vmpi_ring *r, u32 len, u32 *off);
+int vmpi_ring_reserve_or_arm(struct vmpi_ring *r, u32 len, u32 *off);
 bool vmpi_ring_commit(struct vmpi_ring *r, u32 off, u32 len);
 int vmpi_ring_peek(struct vmpi_ring *r, u32 *off, u32 *len);
 bool vmpi_ring_release(struct vmpi_ring *r);

@@ -28,7 +28,9 @@
 #include <linux/vmpi_ring.h>
 #include "libvale-vmpi.h"
 
+#ifndef LOAD_ACQ	/* Tier 0 brings its own, to interleave a peer's steps */
 #define LOAD_ACQ(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
+#endif
 #define LOAD(p)		__atomic_load_n((p), __ATOMIC_RELAXED)
 #define STORE_REL(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
 #define STORE(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELAXED)
@@ -189,6 +191,27 @@ static void ring_arm_room(struct ring *r)
 {
 	STORE(&r->ctl->room_event, r->cons);
 	FENCE();
+}
+
+/*
+ * Reserve, or leave the guest asked to ring when it frees room.  The
+ * request names the guest's cons as last read; a release of that message
+ * before the request was visible would leave it behind the guest for
+ * good, so read cons again after arming and go round while it moved.
+ */
+static int ring_reserve_or_arm(struct ring *r, uint32_t len, uint32_t *off)
+{
+	int err = ring_reserve(r, len, off);
+	uint32_t armed;
+
+	while (err == -EAGAIN) {
+		armed = r->cons;
+		ring_arm_room(r);
+		err = ring_reserve(r, len, off);
+		if (r->cons == armed)
+			break;
+	}
+	return err;
 }
 
 /* ---- control connection ---------------------------------------------- */
@@ -448,11 +471,7 @@ static ssize_t try_send(struct vale_vmpi *ch, const void *buf, uint32_t len)
 	uint32_t off;
 	int err;
 
-	err = ring_reserve(&ch->tx, len, &off);
-	if (err == -EAGAIN) {
-		ring_arm_room(&ch->tx);
-		err = ring_reserve(&ch->tx, len, &off);
-	}
+	err = ring_reserve_or_arm(&ch->tx, len, &off);
 	if (err == -EPROTO)
 		return fault(ch);
 	if (err)
@@ -587,11 +606,7 @@ int vale_vmpi_arm(struct vale_vmpi *ch, short events)
 			return fault(ch), POLLERR;
 	}
 	if (events & POLLOUT) {
-		err = ring_reserve(&ch->tx, ch->geo.max_msg, &off);
-		if (err == -EAGAIN) {
-			ring_arm_room(&ch->tx);
-			err = ring_reserve(&ch->tx, ch->geo.max_msg, &off);
-		}
+		err = ring_reserve_or_arm(&ch->tx, ch->geo.max_msg, &off);
 		if (!err)
 			mask |= POLLOUT;
 		else if (err == -EPROTO)

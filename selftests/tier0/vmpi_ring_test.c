@@ -682,4 +682,56 @@ TEST(doorbells)
 	}
 }
 
+/*
+ * Regression (CI, vmpi guest suite on the debug kernel): a producer that
+ * found the ring full armed its room event at the cons it had read, but
+ * the consumer released that very message in between.  The release saw
+ * no request, and every later release saw a request it had already
+ * passed: nobody rang and the producer slept for ever.  Here the
+ * consumer's release runs right after the producer's first load of cons.
+ */
+static struct pair *race_pair;
+
+static void release_once(const void *p)
+{
+	u32 off, len;
+
+	if (p != &race_pair->s.ctl->cons)
+		return;
+	tier0_after_load = NULL;
+	if (sim_peek(&race_pair->c, &off, &len) == 0)
+		sim_release(&race_pair->c);
+}
+
+TEST(room_event_armed_while_the_consumer_moves)
+{
+	int p;
+
+	for (p = 0; p < NIMPL; p++) {
+		struct pair x;
+		u32 off, len, k;
+
+		pair_init(_metadata, &x, p, !p, 8, 4096, 2048, 0xfffffffe);
+		/* Nobody waits for room. */
+		x.s.ctl->room_event = x.s.ctl->cons - 1;
+		for (k = 0; k < 4; k++) {
+			ASSERT_EQ(0, sim_reserve(&x.p, 1024, &off));
+			sim_commit(&x.p, off, 1024);
+		}
+		/* 2048 bytes fit only once two messages are released. */
+		race_pair = &x;
+		tier0_after_load = release_once;
+		EXPECT_EQ(-EAGAIN, sim_reserve_or_arm(&x.p, 2048, &off));
+		tier0_after_load = NULL;
+		EXPECT_EQ(0xffffffff, x.s.ctl->cons) TH_LOG("the race did not happen");
+		/* The next release frees enough: it must ring. */
+		ASSERT_EQ(0, sim_peek(&x.c, &off, &len));
+		EXPECT_EQ(1, sim_release(&x.c))
+			TH_LOG("%s producer armed behind the consumer (event %u, cons %u)",
+			       impl_name[p], x.s.ctl->room_event, x.s.ctl->cons);
+		EXPECT_EQ(0, sim_reserve_or_arm(&x.p, 2048, &off));
+		pair_free(&x);
+	}
+}
+
 TEST_HARNESS_MAIN

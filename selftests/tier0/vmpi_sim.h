@@ -18,7 +18,10 @@
 #include <string.h>
 #include <linux/vmpi_ring.h>
 
+#include <asm/barrier.h>
 #include "../../guest-driver/vmpi_ring_ops.h"
+/* The host API's acquire loads go through the same hook as the driver's. */
+#define LOAD_ACQ(p)	smp_load_acquire(p)
 #include "../../lib/vmpi.c"
 
 enum { IMPL_KMOD, IMPL_LIB, NIMPL };
@@ -135,6 +138,14 @@ static inline int sim_release(struct sim_end *e)
 {
 	return e->impl == IMPL_KMOD ? vmpi_ring_release(&e->k)
 				    : ring_release(&e->l);
+}
+
+/* Reserve, or leave the consumer asked to ring when it frees room. */
+static inline int sim_reserve_or_arm(struct sim_end *e, u32 len, u32 *off)
+{
+	return sim_err(e->impl == IMPL_KMOD ?
+		       vmpi_ring_reserve_or_arm(&e->k, len, off) :
+		       ring_reserve_or_arm(&e->l, len, off));
 }
 
 static inline void sim_arm_data(struct sim_end *e)

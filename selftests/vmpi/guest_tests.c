@@ -789,6 +789,7 @@ static bool selected(const char *sel, const char *name)
 int main(void)
 {
 	const char *sel = getenv("vmpi_tests");
+	double start = vt_now();
 	char r[64];
 	unsigned int i;
 
@@ -808,7 +809,7 @@ int main(void)
 			continue;
 		if (sel && !selected(sel, tests[i].name))
 			continue;
-		printf("# %s\n", tests[i].name);
+		printf("# %s (at %.1fs)\n", tests[i].name, vt_now() - start);
 		tests[i].fn();
 	}
 	sh("cat /sys/kernel/debug/vmpi/vmpi0/stats | sed 's/^/# /'");
@@ -816,6 +817,7 @@ int main(void)
 	if (ctl >= 0)
 		printf("# final ping: %d %s\n", cmd(r, sizeof(r), "ping"), r);
 	sh("cat /sys/kernel/debug/vmpi/vmpi0/stats | sed 's/^/# /'");
+	printf("# done at %.1fs\n", vt_now() - start);
 	printf("1..%d\n", vt_n);
 	return vt_failed ? 1 : 0;
 }

@@ -35,7 +35,9 @@
  * producer, having moved prod from old to new, rings the doorbell only
  * when vmpi_need_event(data_event, new, old).  A producer out of room
  * writes the cons it saw into room_event and the consumer rings when its
- * cons passes it.  A burst therefore costs one doorbell.
+ * cons passes it; the producer then reads cons again and re-arms while it
+ * moved, since a request for a message already released never fires.
+ * A burst therefore costs one doorbell.
  *
  * Doorbells: the guest rings host peer VMPI_HOST_PEER_ID(c), vector 0,
  * for any change on channel c.  The host signals guest vector

@@ -4,7 +4,19 @@
 #define _SHIM_ASM_BARRIER_H
 
 #define smp_store_release(p, v)	__atomic_store_n(p, v, __ATOMIC_RELEASE)
-#define smp_load_acquire(p)	__atomic_load_n(p, __ATOMIC_ACQUIRE)
+/*
+ * A test may set tier0_after_load to play the peer's next step right after
+ * an acquire load returned, to pin down an interleaving (vmpi_ring_test's
+ * room events).  Weak: one definition however many files include this.
+ */
+__attribute__((weak)) void (*tier0_after_load)(const void *p);
+
+#define smp_load_acquire(p) ({						\
+	__typeof__(*(p)) __v = __atomic_load_n(p, __ATOMIC_ACQUIRE);	\
+	if (tier0_after_load)						\
+		tier0_after_load((const void *)(p));			\
+	__v;								\
+})
 #define smp_mb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define smp_rmb()		__atomic_thread_fence(__ATOMIC_ACQUIRE)
 #define smp_wmb()		__atomic_thread_fence(__ATOMIC_RELEASE)
