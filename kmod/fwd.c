@@ -57,7 +57,7 @@ struct vale_fwd_scratch *vale_fwd_scratch_alloc(void)
 	struct vale_fwd_scratch *s;
 	u32 i;
 
-	s = kvmalloc(sizeof(*s), GFP_KERNEL);
+	s = kvmalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return NULL;
 	for (i = 0; i < VALE_SW_MAX_PORTS; i++)

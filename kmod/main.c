@@ -38,7 +38,7 @@ static int vale_open(struct inode *inode, struct file *file)
 {
 	struct vale_file *vf;
 
-	vf = kzalloc(sizeof(*vf), GFP_KERNEL);
+	vf = kzalloc(sizeof(*vf), GFP_KERNEL_ACCOUNT);
 	if (!vf)
 		return -ENOMEM;
 	mutex_init(&vf->lock);

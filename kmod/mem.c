@@ -2,11 +2,18 @@
 /*
  * vale: per-port memory regions.
  *
- * Each port owns one virtually contiguous, zeroed area from vmalloc_user()
+ * Each port owns one virtually contiguous, zeroed area from vmalloc
  * holding its info header, its rings and its buffer pool (layout: param.c).
  * mmap() maps exactly that area, nothing else, so a process sees only its
  * own port.  The kernel reaches buffers only as base + idx * buf_size with
  * idx checked against this port's num_bufs.
+ *
+ * The area is charged to the memory cgroup of the task that creates the
+ * port (__GFP_ACCOUNT), like the socket buffers and io_uring rings a
+ * container allocates: a port cannot take memory its cgroup may not have.
+ * Beyond the limit the allocation fails with -ENOMEM instead of waking
+ * the OOM killer (__GFP_RETRY_MAYFAIL, which vmalloc honours for its
+ * pages as kvmalloc() documents).
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -41,14 +48,11 @@ int vale_mem_create(struct vale_mem *m, const struct vale_layout *lay,
 	struct vale_info *info;
 	u32 i, buf = 0;
 
-	/*
-	 * vmalloc_user() takes no gfp flags: a request the machine cannot
-	 * possibly satisfy would only wake the OOM killer and print an
-	 * allocation-failure splat, so refuse regions above a quarter of RAM.
-	 */
+	/* No single port gets more than a quarter of the machine's RAM. */
 	if (lay->region_size > ((u64)totalram_pages() << PAGE_SHIFT) / 4)
 		return -ENOMEM;
-	m->base = vmalloc_user(lay->region_size);
+	m->base = __vmalloc(lay->region_size, GFP_KERNEL_ACCOUNT | __GFP_ZERO |
+			    __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
 	if (!m->base)
 		return -ENOMEM;
 	m->lay = *lay;
@@ -81,17 +85,33 @@ void vale_mem_destroy(struct vale_mem *m)
 }
 
 /*
- * Map the whole region, shared, from offset 0.  remap_vmalloc_range()
- * checks the size against the area again and sets VM_DONTEXPAND (no
- * mremap() growth) and VM_DONTDUMP.
+ * Map the whole region, shared, from offset 0, page by page (what
+ * remap_vmalloc_range() does for areas from vmalloc_user(), which cannot
+ * be charged to a cgroup).  The mapping cannot grow with mremap() and is
+ * left out of core dumps.  Each mapped page holds a reference of its own,
+ * so the pages outlive the port while a mapping remains.
  */
 int vale_mem_mmap(const struct vale_mem *m, struct vm_area_struct *vma)
 {
 	unsigned long size = vma->vm_end - vma->vm_start;
+	unsigned long off;
+	int ret;
 
 	if (vma->vm_pgoff != 0 || size != m->lay.region_size)
 		return -EINVAL;
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
-	return remap_vmalloc_range(vma, m->base, 0);
+	for (off = 0; off < size; off += PAGE_SIZE) {
+		ret = vm_insert_page(vma, vma->vm_start + off,
+				     vmalloc_to_page(m->base + off));
+		if (ret)
+			return ret;
+		cond_resched();
+	}
+#ifdef VALE_HAVE_VM_FLAGS_SET
+	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
+#else
+	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+#endif
+	return 0;
 }

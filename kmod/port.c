@@ -37,15 +37,15 @@ static struct vale_port *vale_port_create(const struct vale_layout *lay,
 	struct vale_port *port;
 	u32 i;
 
-	port = kzalloc(sizeof(*port), GFP_KERNEL);
+	port = kzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
 	if (!port)
 		return NULL;
 	init_waitqueue_head(&port->wq);
 	INIT_LIST_HEAD(&port->node);
 	port->num_tx = lay->num_tx_rings;
 	port->num_rx = lay->num_rx_rings;
-	port->tx = kcalloc(port->num_tx, sizeof(*port->tx), GFP_KERNEL);
-	port->rx = kcalloc(port->num_rx, sizeof(*port->rx), GFP_KERNEL);
+	port->tx = kcalloc(port->num_tx, sizeof(*port->tx), GFP_KERNEL_ACCOUNT);
+	port->rx = kcalloc(port->num_rx, sizeof(*port->rx), GFP_KERNEL_ACCOUNT);
 	if (!port->tx || !port->rx)
 		goto err;
 	if (vale_mem_create(&port->mem, lay, name))
@@ -71,7 +71,8 @@ static struct vale_port *vale_port_create(const struct vale_layout *lay,
 		kr->ring = vale_mem_rx_ring(&port->mem, i);
 		mutex_init(&kr->sync_lock);
 		spin_lock_init(&kr->lock);
-		leases = kvmalloc_array(lay->num_slots, sizeof(u32), GFP_KERNEL);
+		leases = kvmalloc_array(lay->num_slots, sizeof(u32),
+					GFP_KERNEL_ACCOUNT);
 		if (!leases)
 			goto err;
 		vale_ring_init_rx(&kr->st, lay->num_slots, leases);

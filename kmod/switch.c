@@ -71,7 +71,7 @@ static struct vale_switch *vale_switch_create(const char *name)
 	struct vale_switch *sw;
 
 	lockdep_assert_held(&vale_mutex);
-	sw = kvzalloc(sizeof(*sw), GFP_KERNEL);
+	sw = kvzalloc(sizeof(*sw), GFP_KERNEL_ACCOUNT);
 	if (!sw)
 		return NULL;
 	strscpy(sw->name, name, sizeof(sw->name));

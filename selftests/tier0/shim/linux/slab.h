@@ -8,6 +8,7 @@
 
 typedef unsigned int gfp_t;
 #define GFP_KERNEL	0u
+#define GFP_KERNEL_ACCOUNT	0u
 
 static inline void *kvmalloc(size_t size, gfp_t gfp)
 {
