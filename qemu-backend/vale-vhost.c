@@ -939,11 +939,15 @@ static void rx_kicked(struct vm *vm, unsigned int qi)
 	}
 }
 
-/* vale port -> guest: everything the port received, dropped when full. */
+/*
+ * vale port -> guest: everything the port received, dropped when full.
+ * The port has one rx ring per queue pair; ring r feeds rx queue pair r
+ * (pair 0 while the guest has not enabled pair r), so a flow the switch
+ * keeps on one ring stays on one guest queue.
+ */
 static void port_rx(struct vm *vm)
 {
 	unsigned int r, nr;
-	int q = rx_queue_for(vm, 0);
 
 	if (!vm->port)
 		return;
@@ -951,6 +955,7 @@ static void port_rx(struct vm *vm)
 	nr = vale_port_num_rx_rings(vm->port);
 	for (r = 0; r < nr; r++) {
 		struct vale_port_ring *ring = vale_port_rx_ring(vm->port, r);
+		int q = rx_queue_for(vm, r);
 		ssize_t len;
 
 		while (ring && (len = vale_ring_recv(ring, bounce, sizeof(bounce))) != -EAGAIN) {
@@ -962,9 +967,9 @@ static void port_rx(struct vm *vm)
 			if (q < 0 || rx_deliver(vm, q, &s, 1, 0, len) != 0)
 				vm->st.rx_drops++;
 		}
+		if (q >= 0 && !vm->vq[q].broken)
+			vq_flush(vm, &vm->vq[q]);
 	}
-	if (q >= 0 && !vm->vq[q].broken)
-		vq_flush(vm, &vm->vq[q]);
 	vale_port_sync_rx(vm->port);
 }
 
@@ -1016,7 +1021,9 @@ static void vm_connected(struct vm *vm, int fd)
 	ep_add(fd, &vm->ev_conn, EPOLLIN);
 	vm_log(vm, LOG_INFO, "connected on %s", vm->path);
 	if (vm->bind == BIND_VALE) {
-		int r = vale_port_open(vm->target, NULL, &vm->port);
+		/* a tx and an rx ring per queue pair: see forward(), port_rx() */
+		VALE_PORT_OPTS(po, .num_tx_rings = vm->max_qp, .num_rx_rings = vm->max_qp);
+		int r = vale_port_open(vm->target, &po, &vm->port);
 
 		if (r) {
 			vm_error(vm, "cannot open vale port %s: %s", vm->target,

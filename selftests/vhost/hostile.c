@@ -15,12 +15,16 @@
  *   - a frame sent by g1 still arrives intact at g2.
  * Prints TAP; exits non-zero if any check failed.
  *
- *   hostile --pump SOCKET COUNT
+ *   hostile --pump SOCKET COUNT [QUEUE_PAIRS]
  *
  * Instead: behave, as a front-end on an already running vale-vhost's
- * SOCKET: send COUNT broadcast frames of 60 bytes (in bursts, one kick per
- * burst), then count the frames that arrive for 2 seconds.  Prints
- * "sent N received M"; used by vale-port.sh.
+ * SOCKET: set up QUEUE_PAIRS queue pairs (default 1, at most 2), send
+ * COUNT broadcast frames of 60 bytes (in bursts of 32, 0.5 ms apart, one
+ * kick per burst and pair; frame
+ * i on the tx queue of pair i % QUEUE_PAIRS), then count the frames that
+ * arrive on each rx queue until none came for 2 seconds.  Prints
+ * "sent N received M" and, with two pairs, " (pair 0: A, pair 1: B)";
+ * used by vale-port.sh.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -50,6 +54,8 @@
 #define BUF_SZ		2048
 #define RXBUF_GPA	0x10000ull
 #define TXBUF_GPA	0x100000ull
+#define PAIR_GPA	0x200000ull	/* buffers of queue pair 1 are this far up */
+#define MAX_FQ		4		/* two queue pairs */
 #define HDR_LEN		12
 
 static const char *dir;
@@ -93,7 +99,8 @@ struct fvq {
 struct fe {
 	int sock, memfd;
 	uint8_t *mem;
-	struct fvq q[2];
+	int nq;			/* virtqueues fe_setup() sets up: 2 or 4 */
+	struct fvq q[MAX_FQ];
 };
 
 static int fe_send(struct fe *f, uint32_t req, uint32_t flags, const void *payload,
@@ -179,7 +186,8 @@ static int fe_connect_path(struct fe *f, const char *path)
 	f->mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, f->memfd, 0);
 	if (f->mem == MAP_FAILED)
 		return -1;
-	for (i = 0; i < 2; i++) {
+	f->nq = 2;
+	for (i = 0; i < MAX_FQ; i++) {
 		struct fvq *q = &f->q[i];
 
 		q->desc_gpa = 0x3000ull * i;
@@ -208,7 +216,7 @@ static void fe_close(struct fe *f)
 
 	if (f->sock >= 0)
 		close(f->sock);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < MAX_FQ; i++) {
 		if (f->q[i].kick > 0)
 			close(f->q[i].kick);
 		if (f->q[i].call > 0)
@@ -257,7 +265,7 @@ static struct vhu_mem_table fe_table(struct fe *f)
 	return t;
 }
 
-/* Memory table (acked) and both rings. */
+/* Memory table (acked) and f->nq rings. */
 static int fe_setup(struct fe *f)
 {
 	struct vhu_mem_table t = fe_table(f);
@@ -269,7 +277,7 @@ static int fe_setup(struct fe *f)
 		    8 + sizeof(t.regions[0]), &f->memfd, 1) < 0 ||
 	    fe_reply(f, VHU_SET_MEM_TABLE) != 0)
 		return -1;
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < f->nq; i++) {
 		struct fvq *q = &f->q[i];
 		struct vhu_vring_state s = { .index = i, .num = QSZ };
 		struct vhu_vring_addr a = {
@@ -323,17 +331,24 @@ static void fe_publish(struct fe *f, int qi, uint16_t head)
 	__atomic_store_n(&q->avail->idx, q->avail_idx, __ATOMIC_RELEASE);
 }
 
-static void fe_post_rx(struct fe *f, int n)
+/* Offer @n receive buffers on rx queue @qi (0 or 2). */
+static void fe_post_rx_q(struct fe *f, int qi, int n)
 {
+	uint64_t base = RXBUF_GPA + (qi / 2) * PAIR_GPA;
 	int i;
 
 	for (i = 0; i < n; i++) {
-		uint16_t d = f->q[0].avail_idx % QSZ;
+		uint16_t d = f->q[qi].avail_idx % QSZ;
 
-		fe_add(f, 0, d, RXBUF_GPA + (uint64_t)d * BUF_SZ, BUF_SZ, VRING_DESC_F_WRITE, 0);
-		fe_publish(f, 0, d);
+		fe_add(f, qi, d, base + (uint64_t)d * BUF_SZ, BUF_SZ, VRING_DESC_F_WRITE, 0);
+		fe_publish(f, qi, d);
 	}
-	fe_kick(f, 0);
+	fe_kick(f, qi);
+}
+
+static void fe_post_rx(struct fe *f, int n)
+{
+	fe_post_rx_q(f, 0, n);
 }
 
 /* Transmit one frame of @len bytes with pattern @seed from descriptor 0.. */
@@ -774,61 +789,94 @@ static bool good_pair_works(uint8_t seed)
 	return fe_rx_check(&g2, 100 + seed, seed);
 }
 
-static int pump(const char *sock, unsigned long count)
+/* Put one 60-byte broadcast on tx queue @qi if it has room; false if not. */
+static bool pump_one(struct fe *f, int qi)
 {
-	unsigned long sent = 0, got = 0;
-	struct fe f;
-	double end;
+	struct fvq *q = &f->q[qi];
+	uint16_t d = q->avail_idx % QSZ;
+	uint64_t gpa = TXBUF_GPA + (qi / 2) * PAIR_GPA + (uint64_t)d * BUF_SZ;
+	uint8_t *p = f->mem + gpa;
 
+	/* room: at most QSZ - 32 in flight */
+	if ((uint16_t)(q->avail_idx - __atomic_load_n(&q->used->idx, __ATOMIC_ACQUIRE)) >=
+	    QSZ - 32)
+		return false;
+	memset(p, 0, HDR_LEN + 60);
+	memset(p + HDR_LEN, 0xff, 6);			/* broadcast */
+	memcpy(p + HDR_LEN + 6, "\x02\x00\x00\x00\x00\x01", 6);
+	p[HDR_LEN + 12] = 0x88;				/* local experimental */
+	p[HDR_LEN + 13] = 0xb5;
+	fe_add(f, qi, d, gpa, HDR_LEN + 60, 0, 0);
+	fe_publish(f, qi, d);
+	return true;
+}
+
+static int pump(const char *sock, unsigned long count, unsigned int pairs)
+{
+	unsigned long sent = 0, got[2] = { 0, 0 };
+	unsigned int p;
+	struct fe f;
+	double end, limit;
+
+	if (pairs < 1 || pairs > MAX_FQ / 2) {
+		fprintf(stderr, "hostile: QUEUE_PAIRS must be 1 or 2\n");
+		return 2;
+	}
 	if (fe_connect_path(&f, sock) < 0) {
 		fprintf(stderr, "hostile: cannot connect to %s\n", sock);
 		return 2;
 	}
+	f.nq = 2 * pairs;
 	if (fe_setup(&f) < 0) {
 		fprintf(stderr, "hostile: vhost-user setup failed\n");
 		return 2;
 	}
-	fe_post_rx(&f, 128);
+	for (p = 0; p < pairs; p++)
+		fe_post_rx_q(&f, 2 * p, QSZ - 1);
 	while (sent < count) {
-		struct fvq *q = &f.q[1];
-		unsigned int burst = 0;
+		unsigned int burst = 0, kick = 0;
 
-		/* room: at most QSZ - 32 in flight */
-		while (burst < 32 && sent < count &&
-		       (uint16_t)(q->avail_idx - __atomic_load_n(&q->used->idx, __ATOMIC_ACQUIRE)) < QSZ - 32) {
-			uint16_t d = q->avail_idx % QSZ;
-			uint8_t *p = f.mem + TXBUF_GPA + (uint64_t)d * BUF_SZ;
-
-			memset(p, 0, HDR_LEN + 60);
-			memset(p + HDR_LEN, 0xff, 6);			/* broadcast */
-			memcpy(p + HDR_LEN + 6, "\x02\x00\x00\x00\x00\x01", 6);
-			p[HDR_LEN + 12] = 0x88;				/* local experimental */
-			p[HDR_LEN + 13] = 0xb5;
-			fe_add(&f, 1, d, TXBUF_GPA + (uint64_t)d * BUF_SZ, HDR_LEN + 60, 0, 0);
-			fe_publish(&f, 1, d);
+		while (burst < 32 && sent < count) {
+			p = sent % pairs;
+			if (!pump_one(&f, 2 * p + 1))
+				break;
+			kick |= 1u << p;
 			burst++;
 			sent++;
 		}
-		if (burst)
-			fe_kick(&f, 1);
-		else
-			usleep(100);
+		for (p = 0; p < pairs; p++)
+			if (kick & (1u << p))
+				fe_kick(&f, 2 * p + 1);
+		/* a pace a receiver like this one, polling every 1 ms, keeps up with */
+		usleep(burst ? 500 : 100);
 	}
+	/* receive until nothing came for 2 s (at most 30 s) */
 	end = now() + 2;
-	while (now() < end) {
-		struct fvq *q = &f.q[0];
+	limit = now() + 30;
+	while (now() < end && now() < limit) {
+		for (p = 0; p < pairs; p++) {
+			struct fvq *q = &f.q[2 * p];
+			bool any = false;
 
-		while (__atomic_load_n(&q->used->idx, __ATOMIC_ACQUIRE) != q->used_seen) {
-			struct vring_used_elem e = q->used->ring[q->used_seen % QSZ];
+			while (__atomic_load_n(&q->used->idx, __ATOMIC_ACQUIRE) != q->used_seen) {
+				struct vring_used_elem e = q->used->ring[q->used_seen % QSZ];
 
-			q->used_seen++;
-			got++;
-			fe_publish(&f, 0, e.id);
-			fe_kick(&f, 0);
+				q->used_seen++;
+				got[p]++;
+				fe_publish(&f, 2 * p, e.id);
+				any = true;
+			}
+			if (any) {
+				fe_kick(&f, 2 * p);
+				end = now() + 2;
+			}
 		}
 		usleep(1000);
 	}
-	printf("sent %lu received %lu\n", sent, got);
+	printf("sent %lu received %lu", sent, got[0] + got[1]);
+	if (pairs > 1)
+		printf(" (pair 0: %lu, pair 1: %lu)", got[0], got[1]);
+	printf("\n");
 	fe_close(&f);
 	return 0;
 }
@@ -839,10 +887,12 @@ int main(int argc, char **argv)
 	unsigned int i;
 	bool okay;
 
-	if (argc == 4 && !strcmp(argv[1], "--pump"))
-		return pump(argv[2], strtoul(argv[3], NULL, 0));
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "--pump"))
+		return pump(argv[2], strtoul(argv[3], NULL, 0),
+			    argc == 5 ? strtoul(argv[4], NULL, 0) : 1);
 	if (argc != 3) {
-		fprintf(stderr, "usage: hostile VALE_VHOST WORKDIR | --pump SOCKET COUNT\n");
+		fprintf(stderr,
+			"usage: hostile VALE_VHOST WORKDIR | --pump SOCKET COUNT [QUEUE_PAIRS]\n");
 		return 2;
 	}
 	dir = argv[2];
