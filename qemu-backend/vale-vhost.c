@@ -171,7 +171,6 @@ static int nr_busy;		/* queues with work left over */
 static const char *stats_path;
 static int stats_fd = -1;
 static bool quit;
-static uint8_t bounce[MAX_PKT + 64];
 
 static uint64_t offered_features =
 	(1ull << VIRTIO_F_VERSION_1) |
@@ -776,14 +775,46 @@ static int rx_queue_for(struct vm *vm, unsigned int qp)
 	return -1;
 }
 
-/* Linearize a packet into the bounce buffer. */
-static void linearize(const struct seg *segs, unsigned int nseg, uint64_t skip,
-		      uint64_t len)
+/*
+ * Copy one packet of @len bytes (guest segments @segs after @skip bytes)
+ * straight into the buffers of vale tx ring @r from cur on, MOREFRAG on
+ * all slots but the last, and advance head and cur past it (no sync).
+ * Returns 0, -ENOBUFS when the ring has no room for all of it, or
+ * -EMSGSIZE when vale cannot carry it.
+ */
+static int ring_send_segs(struct vale_port_ring *r, const struct seg *segs,
+			  unsigned int nseg, uint64_t skip, uint64_t len)
 {
-	struct seg d = { .p = bounce, .len = len };
+	static struct seg d[VALE_MAX_FRAGS];
 	struct src s = { .segs = segs, .nseg = nseg, .skip = skip };
+	uint32_t bs = r->buf_size, cur, n, i;
+	uint64_t left = len;
 
-	copy_to_segs(&s, 0, &d, 1, len);
+	if (!len || len > VALE_MAX_PKT_LEN)
+		return -EMSGSIZE;
+	n = (len + bs - 1) / bs;
+	if (n > VALE_MAX_FRAGS)
+		return -EMSGSIZE;
+	if (vale_ring_space(r) < n)
+		return -ENOBUFS;
+	cur = vale_ring_cur(r);
+	for (i = 0; i < n; i++) {
+		struct vale_slot *sl = vale_ring_slot(r, cur);
+		uint32_t c = left < bs ? left : bs;
+
+		/* our own tx slots: only we change buf_idx, but check anyway */
+		d[i].p = vale_ring_buf_checked(r, sl);
+		if (!d[i].p)
+			return -EMSGSIZE;
+		d[i].len = c;
+		sl->len = c;
+		sl->flags = i + 1 < n ? VALE_SLOT_MOREFRAG : 0;
+		left -= c;
+		cur = vale_ring_next(r, cur);
+	}
+	copy_to_segs(&s, 0, d, n, len);
+	vale_ring_advance(r, cur);	/* release: the copies come first */
+	return 0;
 }
 
 /*
@@ -825,13 +856,12 @@ static int forward(struct vm *vm, unsigned int qp, const struct seg *segs,
 
 		if (!ring)
 			goto drop;
-		linearize(segs, nseg, skip, len);
-		r = vale_ring_send(ring, bounce, len);
+		r = ring_send_segs(ring, segs, nseg, skip, len);
 		if (r == -ENOBUFS) {
 			vale_port_sync_tx(vm->port);
-			r = vale_ring_send(ring, bounce, len);
+			r = ring_send_segs(ring, segs, nseg, skip, len);
 		}
-		if (r >= 0)
+		if (r == 0)
 			return 0;
 	}
 drop:
@@ -924,6 +954,96 @@ out:
 		vq_flush(vm, vq);
 }
 
+/*
+ * Hand the packet at cur of vale rx ring @r to rx queue @q of @vm (-1: no
+ * queue running), copying from the port's buffers straight into the
+ * guest's.  Returns 1 when a packet was consumed (delivered or dropped), 0
+ * when the ring holds no complete packet, -ENOBUFS when the guest has no
+ * room: the packet then stays at cur, for the guest's next rx kick.
+ */
+static int port_rx_one(struct vm *vm, struct vale_port_ring *r, int q)
+{
+	static struct seg segs[VALE_MAX_FRAGS];
+	uint32_t i = vale_ring_cur(r), tail = vale_ring_tail(r);
+	unsigned int n = 0;
+	uint64_t len = 0;
+	bool bad = false;
+	uint16_t flags;
+	int ret;
+
+	/* slots [cur, tail) are the kernel's writes: read each field once */
+	do {
+		struct vale_slot *sl;
+		uint32_t slen;
+		uint8_t *p;
+
+		if (i == tail)
+			return 0;
+		sl = vale_ring_slot(r, i);
+		flags = __atomic_load_n(&sl->flags, __ATOMIC_RELAXED);
+		slen = __atomic_load_n(&sl->len, __ATOMIC_RELAXED);
+		p = vale_ring_buf_checked(r, sl);
+		if (!p || slen > r->buf_size || n == VALE_MAX_FRAGS)
+			bad = true;
+		else
+			segs[n++] = (struct seg){ .p = p, .len = slen };
+		len += slen;
+		i = vale_ring_next(r, i);
+	} while (flags & VALE_SLOT_MOREFRAG);
+
+	if (bad || !len || q < 0) {
+		vm->st.rx_drops++;
+	} else {
+		ret = rx_deliver(vm, q, segs, n, 0, len);
+		if (ret == -ENOBUFS)
+			return -ENOBUFS;
+		if (ret)
+			vm->st.rx_drops++;
+	}
+	vale_ring_advance(r, i);
+	return 1;
+}
+
+/*
+ * vale port -> guest.  The port has one rx ring per queue pair; ring r
+ * feeds rx queue pair r (pair 0 while the guest has not enabled pair r),
+ * so a flow the switch keeps on one ring stays on one guest queue.  When
+ * the guest runs out of rx buffers, what it cannot take waits in the vale
+ * ring (and the switch drops, counting drop_ring_full at the port, once
+ * that is full too): vale-vhost asks for a kick and carries on when the
+ * guest adds buffers (rx_kicked()).  The port fd is edge-triggered, so a
+ * ring left waiting does not wake the loop again until new frames arrive.
+ */
+static void port_rx(struct vm *vm)
+{
+	unsigned int r, nr;
+
+	if (!vm->port)
+		return;
+	nr = vale_port_num_rx_rings(vm->port);
+	for (r = 0; r < nr; r++) {
+		struct vale_port_ring *ring = vale_port_rx_ring(vm->port, r);
+		int q = rx_queue_for(vm, r), ret;
+
+		if (!ring)
+			continue;
+		while ((ret = port_rx_one(vm, ring, q)) == 1)
+			;
+		if (ret == -ENOBUFS) {
+			/* publish what went in, then wait for buffers, unless
+			 * the guest added some meanwhile
+			 */
+			vq_flush(vm, &vm->vq[q]);
+			vq_notify(vm, &vm->vq[q], true);
+			while ((ret = port_rx_one(vm, ring, q)) == 1)
+				;
+		}
+		if (q >= 0 && !vm->vq[q].broken)
+			vq_flush(vm, &vm->vq[q]);
+	}
+	vale_port_sync_rx(vm->port);	/* give the consumed slots back */
+}
+
 /* Guest @vm added rx buffers on @qi: resume whoever waits for them. */
 static void rx_kicked(struct vm *vm, unsigned int qi)
 {
@@ -932,45 +1052,13 @@ static void rx_kicked(struct vm *vm, unsigned int qi)
 
 	if (vq_ready(vq))
 		vq_notify(vm, vq, false);
+	if (vm->bind == BIND_VALE)
+		port_rx(vm);
 	if (vm->bind == BIND_DIRECT && vm->peer && vm->peer->conn_fd >= 0) {
 		for (i = 1; i < MAX_VQ; i += 2)
 			if (vm->peer->vq[i].blocked || vm->peer->vq[i].busy)
 				tx_process(vm->peer, i);
 	}
-}
-
-/*
- * vale port -> guest: everything the port received, dropped when full.
- * The port has one rx ring per queue pair; ring r feeds rx queue pair r
- * (pair 0 while the guest has not enabled pair r), so a flow the switch
- * keeps on one ring stays on one guest queue.
- */
-static void port_rx(struct vm *vm)
-{
-	unsigned int r, nr;
-
-	if (!vm->port)
-		return;
-	vale_port_sync_rx(vm->port);
-	nr = vale_port_num_rx_rings(vm->port);
-	for (r = 0; r < nr; r++) {
-		struct vale_port_ring *ring = vale_port_rx_ring(vm->port, r);
-		int q = rx_queue_for(vm, r);
-		ssize_t len;
-
-		while (ring && (len = vale_ring_recv(ring, bounce, sizeof(bounce))) != -EAGAIN) {
-			struct seg s = { .p = bounce };
-
-			if (len < 0)
-				continue;
-			s.len = len;
-			if (q < 0 || rx_deliver(vm, q, &s, 1, 0, len) != 0)
-				vm->st.rx_drops++;
-		}
-		if (q >= 0 && !vm->vq[q].broken)
-			vq_flush(vm, &vm->vq[q]);
-	}
-	vale_port_sync_rx(vm->port);
 }
 
 /* ----------------------------------------------------------------------- */
@@ -1031,7 +1119,8 @@ static void vm_connected(struct vm *vm, int fd)
 			vm->port = NULL;
 		} else {
 			vm->ev_port = (struct ev){ EV_PORT, vm, 0 };
-			ep_add(vale_port_fd(vm->port), &vm->ev_port, EPOLLIN);
+			/* edge-triggered: see port_rx() */
+			ep_add(vale_port_fd(vm->port), &vm->ev_port, EPOLLIN | EPOLLET);
 		}
 	}
 }

@@ -15,14 +15,16 @@
  *   - a frame sent by g1 still arrives intact at g2.
  * Prints TAP; exits non-zero if any check failed.
  *
- *   hostile --pump SOCKET COUNT [QUEUE_PAIRS]
+ *   hostile --pump SOCKET COUNT [QUEUE_PAIRS [RX_BUFFERS]]
  *
  * Instead: behave, as a front-end on an already running vale-vhost's
- * SOCKET: set up QUEUE_PAIRS queue pairs (default 1, at most 2), send
+ * SOCKET: set up QUEUE_PAIRS queue pairs (default 1, at most 2), offer
+ * RX_BUFFERS receive buffers on each (default 255, the most), send
  * COUNT broadcast frames of 60 bytes (in bursts of 32, 0.5 ms apart, one
  * kick per burst and pair; frame
  * i on the tx queue of pair i % QUEUE_PAIRS), then count the frames that
- * arrive on each rx queue until none came for 2 seconds.  Prints
+ * arrive on each rx queue, giving each buffer back as soon as it is used,
+ * until none came for 2 seconds.  Prints
  * "sent N received M" and, with two pairs, " (pair 0: A, pair 1: B)";
  * used by vale-port.sh.
  */
@@ -811,7 +813,8 @@ static bool pump_one(struct fe *f, int qi)
 	return true;
 }
 
-static int pump(const char *sock, unsigned long count, unsigned int pairs)
+static int pump(const char *sock, unsigned long count, unsigned int pairs,
+		unsigned int rxbufs)
 {
 	unsigned long sent = 0, got[2] = { 0, 0 };
 	unsigned int p;
@@ -820,6 +823,10 @@ static int pump(const char *sock, unsigned long count, unsigned int pairs)
 
 	if (pairs < 1 || pairs > MAX_FQ / 2) {
 		fprintf(stderr, "hostile: QUEUE_PAIRS must be 1 or 2\n");
+		return 2;
+	}
+	if (rxbufs < 1 || rxbufs > QSZ - 1) {
+		fprintf(stderr, "hostile: RX_BUFFERS must be 1..%u\n", QSZ - 1);
 		return 2;
 	}
 	if (fe_connect_path(&f, sock) < 0) {
@@ -832,7 +839,7 @@ static int pump(const char *sock, unsigned long count, unsigned int pairs)
 		return 2;
 	}
 	for (p = 0; p < pairs; p++)
-		fe_post_rx_q(&f, 2 * p, QSZ - 1);
+		fe_post_rx_q(&f, 2 * p, rxbufs);
 	while (sent < count) {
 		unsigned int burst = 0, kick = 0;
 
@@ -887,12 +894,13 @@ int main(int argc, char **argv)
 	unsigned int i;
 	bool okay;
 
-	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "--pump"))
+	if (argc >= 4 && argc <= 6 && !strcmp(argv[1], "--pump"))
 		return pump(argv[2], strtoul(argv[3], NULL, 0),
-			    argc == 5 ? strtoul(argv[4], NULL, 0) : 1);
+			    argc >= 5 ? strtoul(argv[4], NULL, 0) : 1,
+			    argc >= 6 ? strtoul(argv[5], NULL, 0) : QSZ - 1);
 	if (argc != 3) {
 		fprintf(stderr,
-			"usage: hostile VALE_VHOST WORKDIR | --pump SOCKET COUNT [QUEUE_PAIRS]\n");
+			"usage: hostile VALE_VHOST WORKDIR | --pump SOCKET COUNT [QUEUE_PAIRS [RX_BUFFERS]]\n");
 		return 2;
 	}
 	dir = argv[2];
