@@ -1016,7 +1016,7 @@ static int port_rx_one(struct vm *vm, struct vale_port_ring *r, int q)
  */
 static void port_rx(struct vm *vm)
 {
-	unsigned int r, nr;
+	unsigned int r, nr, consumed = 0;
 
 	if (!vm->port)
 		return;
@@ -1028,7 +1028,7 @@ static void port_rx(struct vm *vm)
 		if (!ring)
 			continue;
 		while ((ret = port_rx_one(vm, ring, q)) == 1)
-			;
+			consumed++;
 		if (ret == -ENOBUFS) {
 			/* publish what went in, then wait for buffers, unless
 			 * the guest added some meanwhile
@@ -1036,12 +1036,14 @@ static void port_rx(struct vm *vm)
 			vq_flush(vm, &vm->vq[q]);
 			vq_notify(vm, &vm->vq[q], true);
 			while ((ret = port_rx_one(vm, ring, q)) == 1)
-				;
+				consumed++;
 		}
 		if (q >= 0 && !vm->vq[q].broken)
 			vq_flush(vm, &vm->vq[q]);
 	}
-	vale_port_sync_rx(vm->port);	/* give the consumed slots back */
+	/* give the consumed slots back; a guest's rx kick often finds none */
+	if (consumed)
+		vale_port_sync_rx(vm->port);
 }
 
 /* Guest @vm added rx buffers on @qi: resume whoever waits for them. */
