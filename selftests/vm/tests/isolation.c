@@ -3,8 +3,9 @@
  * isolation: a process that maps port A never sees a byte of port B.
  *
  * B and C exchange unicast traffic whose every payload byte is a pattern
- * unique to this run; B's whole pool is filled with it as well.  Then
- * every byte of A's region is scanned: the pattern must not be there.  A
+ * unique to this run; B's whole pool is filled with it as well.  Every
+ * frame must reach its receiver, and none A.  Then every byte of A's
+ * region is scanned: the pattern must not be there.  A
  * mapping larger than the region, or at an offset past it, is refused.
  */
 #include <errno.h>
@@ -68,13 +69,24 @@ static const uint8_t mac_a[6] = { 0x02, 0, 0, 0, 0, 0x0a };
 static const uint8_t mac_b[6] = { 0x02, 0, 0, 0, 0, 0x0b };
 static const uint8_t mac_c[6] = { 0x02, 0, 0, 0, 0, 0x0c };
 
-static void drain(struct vale_port *p)
+/*
+ * Receive everything pending on @p: the frames that carry the secret (the
+ * pattern right after the Ethernet header) and the others.
+ */
+static void recv_all(struct vale_port *p, int *secret, int *plain)
 {
 	static uint8_t buf[VALE_MAX_PKT_LEN];
+	ssize_t n;
 
+	*secret = 0;
+	*plain = 0;
 	vale_port_sync_rx(p);
-	while (vale_ring_recv(vale_port_rx_ring(p, 0), buf, sizeof(buf)) != -EAGAIN)
-		;
+	while ((n = vale_ring_recv(vale_port_rx_ring(p, 0), buf, sizeof(buf))) >= 0) {
+		if (n >= 14 + PAT_LEN && !memcmp(buf + 14, pattern, PAT_LEN))
+			(*secret)++;
+		else
+			(*plain)++;
+	}
 	vale_port_sync_rx(p);
 }
 
@@ -148,7 +160,7 @@ TEST_F(iso, other_ports_traffic_never_visible)
 {
 	unsigned int i, nb = vale_port_num_bufs(self->b);
 	size_t where = 0, size;
-	int round;
+	int round, secret, plain;
 
 	vale_port_region(self->a, &size);
 	ASSERT_GT(size, 0);
@@ -159,19 +171,37 @@ TEST_F(iso, other_ports_traffic_never_visible)
 	ASSERT_EQ(0, send_frames(self->a, bcast, mac_a, 1, false));
 	ASSERT_EQ(0, send_frames(self->b, bcast, mac_b, 1, false));
 	ASSERT_EQ(0, send_frames(self->c, bcast, mac_c, 1, false));
-	drain(self->a);
-	drain(self->b);
-	drain(self->c);
-	/* ...and the secret flows B <-> C only, many times round the rings. */
+	/* each broadcast reached the two other ports */
+	recv_all(self->a, &secret, &plain);
+	EXPECT_EQ(2, plain);
+	recv_all(self->b, &secret, &plain);
+	EXPECT_EQ(2, plain);
+	recv_all(self->c, &secret, &plain);
+	EXPECT_EQ(2, plain);
+	/*
+	 * ...and the secret flows B <-> C only, many times round the rings:
+	 * every frame reaches its receiver (100 fit in a 128-slot ring), and
+	 * nothing reaches A.
+	 */
 	for (round = 0; round < 8; round++) {
 		ASSERT_EQ(0, send_frames(self->c, mac_b, mac_c, 100, true));
+		recv_all(self->b, &secret, &plain);
+		EXPECT_EQ(100, secret) TH_LOG("round %d: C -> B", round);
+		EXPECT_EQ(0, plain);
 		ASSERT_EQ(0, send_frames(self->b, mac_c, mac_b, 100, true));
-		drain(self->b);
-		drain(self->c);
+		recv_all(self->c, &secret, &plain);
+		EXPECT_EQ(100, secret) TH_LOG("round %d: B -> C", round);
+		EXPECT_EQ(0, plain);
 		ASSERT_EQ(0, send_frames(self->a, mac_c, mac_a, 10, false));
-		drain(self->c);
+		recv_all(self->c, &secret, &plain);
+		EXPECT_EQ(0, secret);
+		EXPECT_EQ(10, plain) TH_LOG("round %d: A -> C", round);
 		EXPECT_FALSE(region_has_pattern(self->a, &where))
 			TH_LOG("B's pattern in A's region at offset %zu", where);
+		recv_all(self->a, &secret, &plain);
+		EXPECT_EQ(0, secret + plain) TH_LOG("round %d: A received", round);
+		recv_all(self->b, &secret, &plain);
+		EXPECT_EQ(0, secret + plain) TH_LOG("round %d: B received", round);
 	}
 	/* Sanity: the scanner finds the pattern where it is. */
 	EXPECT_TRUE(region_has_pattern(self->b, &where));
