@@ -4,8 +4,10 @@
  * one socket with extended ACKs, the family id, requests with NLM_F_ACK,
  * and talk(), which sends a request and runs a callback on every answer
  * until the ACK or the end of a dump, leaving the kernel's extack text in
- * errmsg.  Include after <libmnl/libmnl.h>, <linux/genetlink.h> and
- * <linux/vale.h>; each test is one translation unit.
+ * errmsg, the offset of the attribute it names in erroff and the type of
+ * a missing attribute it reports in errmiss (-1 when absent).  Include
+ * after <libmnl/libmnl.h>, <linux/genetlink.h> and <linux/vale.h>; each
+ * test is one translation unit.
  */
 #ifndef _VALE_SELFTEST_NL_TEST_H
 #define _VALE_SELFTEST_NL_TEST_H
@@ -17,11 +19,16 @@
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
 #endif
+#ifndef NLMSGERR_ATTR_MISS_TYPE
+#define NLMSGERR_ATTR_MISS_TYPE 5
+#endif
 
 static struct mnl_socket *nl;
 static uint16_t fam;
 static unsigned int seq;
 static char errmsg[256];
+static int erroff = -1;	/* NLMSGERR_ATTR_OFFS: bytes from the request's start */
+static int errmiss = -1;	/* NLMSGERR_ATTR_MISS_TYPE */
 
 static inline int err_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -36,9 +43,18 @@ static inline int err_cb(const struct nlmsghdr *nlh, void *data)
 		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
 	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
 		mnl_attr_for_each(a, nlh, off)
-			if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG)
+			switch (mnl_attr_get_type(a)) {
+			case NLMSGERR_ATTR_MSG:
 				snprintf(errmsg, sizeof(errmsg), "%s",
 					 mnl_attr_get_str(a));
+				break;
+			case NLMSGERR_ATTR_OFFS:
+				erroff = (int)mnl_attr_get_u32(a);
+				break;
+			case NLMSGERR_ATTR_MISS_TYPE:
+				errmiss = (int)mnl_attr_get_u32(a);
+				break;
+			}
 	errno = -e->error;
 	return MNL_CB_ERROR;
 }
@@ -93,6 +109,8 @@ static inline int talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	int n, ret;
 
 	errmsg[0] = '\0';
+	erroff = -1;
+	errmiss = -1;
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	do {

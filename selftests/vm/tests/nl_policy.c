@@ -7,8 +7,10 @@
  * a string without its NUL, a name too long, values out of range, bad
  * names; every operation without its required attributes, with an unknown
  * attribute and with an attribute it does not take.  Each request must fail
- * with an extack message, and a dump of every switch and port must be the
- * same afterwards.  Mutations from an unprivileged uid fail with EPERM.
+ * with the errno and extack message the docs and kmod/netlink.c promise,
+ * the extack pointing at the offending attribute (NLMSGERR_ATTR_OFFS) or
+ * naming the missing one (NLMSGERR_ATTR_MISS_TYPE); a dump of every switch
+ * and port must be the same afterwards.  Mutations from an unprivileged uid fail with EPERM.
  * Then vale-ctl --json (when /bin/vale-ctl exists) must print what a dump
  * returns.
  */
@@ -138,7 +140,8 @@ static const struct op ops[] = {
  * attribute under test is the only thing wrong.  The switch "valet" and
  * its port "p" exist; "lo" is not attachable, so attach fails anyway, but
  * only after the policy; the values keep the other operations harmless
- * (an existing name for new, a missing one for del).
+ * (an existing name for new, a missing one for del: switch-del names the
+ * switch "valenone", port-del the port "valenone" of "valet").
  */
 static void put_valid(struct nlmsghdr *nlh, const struct op *op, uint16_t skip)
 {
@@ -152,7 +155,8 @@ static void put_valid(struct nlmsghdr *nlh, const struct op *op, uint16_t skip)
 			mnl_attr_put_strz(nlh, a->type,
 					  a->maxlen == IFNAMSIZ - 1 ? "lo" :
 					  op->cmd == VALE_CMD_SWITCH_DEL ||
-					  op->cmd == VALE_CMD_PORT_DEL ?
+					  (op->cmd == VALE_CMD_PORT_DEL &&
+					   a->type == VALE_A_PORT_NAME) ?
 					  "valenone" : "valet");
 			break;
 		case U8:
@@ -199,14 +203,95 @@ FIXTURE_TEARDOWN(nl)
 	mnl_socket_close(nl);
 }
 
-/* Send, expect failure with an extack message; count. */
-#define REFUSED(nlh, what) do {						\
+/*
+ * What a refusal must say: the errno, the extack message, the attribute
+ * the extack points at (its type: at most one of a type is in a request;
+ * 0 for none) and the missing attribute it names (or -1).
+ */
+struct want {
+	int err;
+	const char *msg;
+	uint16_t at;
+	int miss;
+};
+
+/* Messages of the genetlink core (lib/nlattr.c), 6.1 and 6.12 alike. */
+#define CORE_POLICY	"Attribute failed policy validation"
+#define CORE_LEN	"invalid attribute length"
+#define CORE_RANGE	"integer out of range"
+#define CORE_UNKNOWN	"Unknown attribute type"
+#define CORE_UNSUPP	"Unsupported attribute"
+/* ... and of kmod/netlink.c and kmod/netdev.c */
+#define BAD_SWITCH	"bad switch name: \"vale\" and at least one of [A-Za-z0-9_.-]"
+#define BAD_PORT	"bad port name: one or more of [A-Za-z0-9_.-]"
+
+/* Byte offset of the attribute of @type in request @nlh, or -1. */
+static int attr_off(const struct nlmsghdr *nlh, uint16_t type)
+{
+	const struct nlattr *a;
+
+	if (!type)
+		return -1;
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == type)
+			return (int)((const char *)a - (const char *)nlh);
+	return -1;
+}
+
+/* Send, expect exactly the refusal @w; count. */
+#define REFUSED(nlh, what, w) do {					\
+	const struct want __w = (w);					\
+	int __off = attr_off(nlh, __w.at);				\
 	int __e = talk(nlh, ok_cb, NULL);				\
-	EXPECT_NE(0, __e) TH_LOG("%s: accepted", what);			\
-	EXPECT_NE('\0', errmsg[0]) TH_LOG("%s: no extack (%s)", what,	\
-					  strerror(-__e));		\
+									\
+	EXPECT_EQ(__w.err, __e) TH_LOG("%s: %s, want %s", what,	\
+				       __e ? strerror(-__e) : "accepted", \
+				       strerror(-__w.err));		\
+	EXPECT_STREQ(__w.msg, errmsg) TH_LOG("%s: extack", what);	\
+	EXPECT_EQ(__off, erroff) TH_LOG("%s: attribute offset", what);	\
+	EXPECT_EQ(__w.miss, errmiss) TH_LOG("%s: missing type", what);	\
 	n++;								\
 } while (0)
+
+#define CORE(e, m, type)	((struct want){ (e), (m), (type), -1 })
+
+/* @op without any attribute: the first required one is missing. */
+static struct want want_missing(const struct op *op)
+{
+	if (op->cmd == VALE_CMD_NETDEV_DETACH)
+		return (struct want){ -EINVAL, "missing ifindex or ifname", 0,
+				      VALE_A_PORT_IFINDEX };
+	return (struct want){ -EINVAL, "missing switch name", 0,
+			      op->maxattr == VALE_A_SWITCH_MAX ?
+			      VALE_A_SWITCH_NAME : VALE_A_PORT_SWITCH };
+}
+
+/*
+ * A name that passes the policy but not the handler, in attribute @type
+ * of @op (the other attributes as put_valid() puts them).  Operations that
+ * create something check the syntax (EINVAL); those that look a switch
+ * or port up do not find it (ENOENT); netdev-detach looks up the device
+ * first, and "lo" is attached to nothing.
+ */
+static struct want want_bad_name(const struct op *op, uint16_t type)
+{
+	switch (op->cmd) {
+	case VALE_CMD_SWITCH_NEW:
+	case VALE_CMD_NETDEV_ATTACH:
+		return CORE(-EINVAL, BAD_SWITCH, type);
+	case VALE_CMD_PORT_NEW:
+		return CORE(-EINVAL, type == VALE_A_PORT_NAME ? BAD_PORT :
+			    BAD_SWITCH, type);
+	case VALE_CMD_PORT_DEL:
+	case VALE_CMD_PORT_GET:
+		return CORE(-ENOENT, type == VALE_A_PORT_NAME ? "no such port" :
+			    "no such switch", type);
+	case VALE_CMD_NETDEV_DETACH:
+		return CORE(-ENOENT, "device is not attached to a switch", 0);
+	default:	/* switch-del, -get, -set */
+		return CORE(-ENOENT, "no such switch", type);
+	}
+}
 
 TEST_F_TIMEOUT(nl, every_attribute_refuses_garbage, 120)
 {
@@ -221,79 +306,129 @@ TEST_F_TIMEOUT(nl, every_attribute_refuses_garbage, 120)
 
 		/* nothing at all: a required attribute is missing */
 		snprintf(what, sizeof(what), "%s without attributes", op->name);
-		REFUSED(msg(buf, fam, op->cmd, 0), what);
+		REFUSED(msg(buf, fam, op->cmd, 0), what, want_missing(op));
 		/* unknown attribute, attribute of another operation */
 		nlh = msg(buf, fam, op->cmd, 0);
 		put_valid(nlh, op, 0);
 		mnl_attr_put_u32(nlh, op->maxattr + 1, 1);
 		snprintf(what, sizeof(what), "%s with unknown attribute", op->name);
-		REFUSED(nlh, what);
+		REFUSED(nlh, what, CORE(-EINVAL, CORE_UNKNOWN, op->maxattr + 1));
 		nlh = msg(buf, fam, op->cmd, 0);
 		put_valid(nlh, op, 0);
 		mnl_attr_put_u32(nlh, op->not_taken, 1);
 		snprintf(what, sizeof(what), "%s with attribute %u it does not take",
 			 op->name, op->not_taken);
-		REFUSED(nlh, what);
+		REFUSED(nlh, what, CORE(-EINVAL, CORE_UNSUPP, op->not_taken));
 
 		for (a = op->attrs; a->type; a++) {
 			static const uint8_t u8v = 1;
 			static const uint64_t u64v = 1;
 			static const uint32_t u32v = 0x41414141;
 
-#define CASE(desc, put) do {						\
+#define CASE(desc, put, w) do {					\
 		nlh = msg(buf, fam, op->cmd, 0);			\
 		put_valid(nlh, op, a->type);				\
 		put;							\
 		snprintf(what, sizeof(what), "%s attr %u: %s",		\
 			 op->name, a->type, desc);			\
-		REFUSED(nlh, what);					\
+		REFUSED(nlh, what, w);					\
 	} while (0)
+#define POLICY(e, m)	CORE(e, m, a->type)
 			switch (a->kind) {
 			case STR:
 				CASE("u32 instead of a string",
-				     mnl_attr_put(nlh, a->type, 4, &u32v));
-				CASE("no NUL", mnl_attr_put(nlh, a->type, 3, "abc"));
-				CASE("empty", mnl_attr_put(nlh, a->type, 0, ""));
+				     mnl_attr_put(nlh, a->type, 4, &u32v),
+				     POLICY(-EINVAL, CORE_POLICY));
+				CASE("no NUL", mnl_attr_put(nlh, a->type, 3, "abc"),
+				     POLICY(-EINVAL, CORE_POLICY));
+				CASE("empty", mnl_attr_put(nlh, a->type, 0, ""),
+				     POLICY(-EINVAL, CORE_POLICY));
 				big[a->maxlen + 1] = '\0';
-				CASE("one byte too long", mnl_attr_put_strz(nlh, a->type, big));
+				CASE("one byte too long", mnl_attr_put_strz(nlh, a->type, big),
+				     POLICY(-EINVAL, CORE_POLICY));
 				big[a->maxlen + 1] = 'a';
 				if (a->maxlen == IFNAMSIZ - 1)
 					break;
 				CASE("bad characters",
-				     mnl_attr_put_strz(nlh, a->type, "vale x/y"));
+				     mnl_attr_put_strz(nlh, a->type, "vale x/y"),
+				     want_bad_name(op, a->type));
 				if (a->type == VALE_A_PORT_NAME)
 					break;
-				CASE("not vale...", mnl_attr_put_strz(nlh, a->type, "eth0"));
-				CASE("just vale", mnl_attr_put_strz(nlh, a->type, "vale"));
+				CASE("not vale...", mnl_attr_put_strz(nlh, a->type, "eth0"),
+				     want_bad_name(op, a->type));
+				CASE("just vale", mnl_attr_put_strz(nlh, a->type, "vale"),
+				     want_bad_name(op, a->type));
 				CASE("with a colon",
-				     mnl_attr_put_strz(nlh, a->type, "vale0:x"));
+				     mnl_attr_put_strz(nlh, a->type, "vale0:x"),
+				     want_bad_name(op, a->type));
 				break;
 			case U8:
-				CASE("u32 instead of u8", mnl_attr_put_u32(nlh, a->type, 1));
-				CASE("empty", mnl_attr_put(nlh, a->type, 0, ""));
-				CASE("out of range", mnl_attr_put_u8(nlh, a->type, 2));
+				CASE("u32 instead of u8", mnl_attr_put_u32(nlh, a->type, 1),
+				     POLICY(-EINVAL, CORE_LEN));
+				CASE("empty", mnl_attr_put(nlh, a->type, 0, ""),
+				     POLICY(-EINVAL, CORE_LEN));
+				CASE("out of range", mnl_attr_put_u8(nlh, a->type, 2),
+				     POLICY(-ERANGE, CORE_RANGE));
 				break;
 			case U32:
-				CASE("u8 instead of u32", mnl_attr_put(nlh, a->type, 1, &u8v));
-				CASE("u64 instead of u32", mnl_attr_put(nlh, a->type, 8, &u64v));
+				CASE("u8 instead of u32", mnl_attr_put(nlh, a->type, 1, &u8v),
+				     POLICY(-EINVAL, CORE_LEN));
+				CASE("u64 instead of u32", mnl_attr_put(nlh, a->type, 8, &u64v),
+				     POLICY(-EINVAL, CORE_LEN));
 				CASE("string instead of u32",
-				     mnl_attr_put_strz(nlh, a->type, "12345678"));
+				     mnl_attr_put_strz(nlh, a->type, "12345678"),
+				     POLICY(-EINVAL, CORE_LEN));
 				if (a->type == VALE_A_SWITCH_BATCH && op->maxattr == VALE_A_SWITCH_MAX) {
-					CASE("0", mnl_attr_put_u32(nlh, a->type, 0));
-					CASE("1025", mnl_attr_put_u32(nlh, a->type, 1025));
+					CASE("0", mnl_attr_put_u32(nlh, a->type, 0),
+					     POLICY(-ERANGE, CORE_RANGE));
+					CASE("1025", mnl_attr_put_u32(nlh, a->type, 1025),
+					     POLICY(-ERANGE, CORE_RANGE));
 				}
 				if (a->type == VALE_A_SWITCH_LOOKUP && op->maxattr == VALE_A_SWITCH_MAX)
-					CASE("unknown mode", mnl_attr_put_u32(nlh, a->type, 2));
+					CASE("unknown mode", mnl_attr_put_u32(nlh, a->type, 2),
+					     POLICY(-ERANGE, CORE_RANGE));
 				if (a->type == VALE_A_PORT_IFINDEX && op->maxattr == VALE_A_PORT_MAX)
-					CASE("ifindex 0", mnl_attr_put_u32(nlh, a->type, 0));
+					CASE("ifindex 0", mnl_attr_put_u32(nlh, a->type, 0),
+					     POLICY(-ERANGE, CORE_RANGE));
 				if ((a->type == VALE_A_PORT_UID || a->type == VALE_A_PORT_GID) &&
 				    op->cmd == VALE_CMD_PORT_NEW)
 					CASE("unmapped id",
-					     mnl_attr_put_u32(nlh, a->type, 0xffffffff));
+					     mnl_attr_put_u32(nlh, a->type, 0xffffffff),
+					     POLICY(-EINVAL, a->type == VALE_A_PORT_UID ?
+						    "uid not mapped in your user namespace" :
+						    "gid not mapped in your user namespace"));
 				break;
 			}
+#undef POLICY
 #undef CASE
 		}
+	}
+	/* every attribute right, but "lo" is not Ethernet */
+	for (i = 0; ops[i].cmd != VALE_CMD_NETDEV_ATTACH; i++)
+		;
+	nlh = msg(buf, fam, VALE_CMD_NETDEV_ATTACH, 0);
+	put_valid(nlh, &ops[i], 0);
+	REFUSED(nlh, "netdev-attach of lo",
+		CORE(-EOPNOTSUPP, "not an Ethernet device", 0));
+	/* devices that do not exist, by index and by name */
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		if (ops[i].cmd != VALE_CMD_NETDEV_ATTACH &&
+		    ops[i].cmd != VALE_CMD_NETDEV_DETACH)
+			continue;
+		nlh = msg(buf, fam, ops[i].cmd, 0);
+		mnl_attr_put_strz(nlh, VALE_A_PORT_SWITCH, "valet");
+		mnl_attr_put_u32(nlh, VALE_A_PORT_IFINDEX, 0x7fffffff);
+		snprintf(what, sizeof(what), "%s of no device (ifindex)",
+			 ops[i].name);
+		REFUSED(nlh, what, CORE(-ENODEV, "no such device",
+					VALE_A_PORT_IFINDEX));
+		nlh = msg(buf, fam, ops[i].cmd, 0);
+		mnl_attr_put_strz(nlh, VALE_A_PORT_SWITCH, "valet");
+		mnl_attr_put_strz(nlh, VALE_A_PORT_IFNAME, "nodev0");
+		snprintf(what, sizeof(what), "%s of no device (ifname)",
+			 ops[i].name);
+		REFUSED(nlh, what, CORE(-ENODEV, "no such device",
+					VALE_A_PORT_IFNAME));
 	}
 	after = snapshot();
 	EXPECT_STREQ(self->before, after);
