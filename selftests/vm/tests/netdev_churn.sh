@@ -11,12 +11,14 @@
 VC=/bin/vale-ctl
 PG=/bin/vale-pktgen
 if [ ! -x $VC ] || [ ! -x $PG ]; then
+	plan 1
 	skip "netdev churn" "needs /bin/vale-ctl and /bin/vale-pktgen"
 	done_testing
 	exit
 fi
-kmod_load veth || { skip "netdev churn" "no veth"; done_testing; exit; }
+kmod_load veth || { plan 1; skip "netdev churn" "no veth"; done_testing; exit; }
 N=${N:-100}
+plan 13
 
 # No spontaneous IPv6 multicast from the many new devices: a veth with both
 # ends on the switch is a loop, and a loop floods what enters it forever.
@@ -33,14 +35,34 @@ ip -n nsc link set c1p up
 ip link set c1 up
 $VC switch add valec
 
-# traffic: broadcasts from a vale port and pings from the namespace
+# nsc_stat COUNTER: a counter of device c1p in namespace nsc
+nsc_stat() { ip netns exec nsc cat "/sys/class/net/c1p/statistics/$1"; }
+# gen_in: frames the switch took for valec:gen (delivered or ring full)
+gen_in() {
+	$VC -j port show valec:gen | sed -n \
+	    's/.*"rx_packets":\([0-9]*\).*"drop_ring_full":\([0-9]*\).*/\1 \2/p' |
+	    { read -r _r _f; echo $((${_r:-0} + ${_f:-0})); }
+}
+
+# Traffic both ways while c1 is attached: broadcasts from a vale port go
+# out through c1 to c1p; ARP requests for an address nobody has (every
+# 50 ms: neighbour probes that fast, and pings that restart them) come in
+# from c1p through c1 and flood to valec:gen.
+ip netns exec nsc sysctl -qw net.ipv4.neigh.c1p.retrans_time_ms=50
 $PG tx -i valec:gen -l 60 -R 2000 -d 600 >/dev/null 2>&1 &
 tx=$!
 # exec: $pg must be the ping itself (ip is a shell function in lib.sh)
 sh -c 'exec /usr/bin/ip netns exec nsc ping -i 0.05 -W 1 10.9.0.99' \
 	>/dev/null 2>&1 &
 pg=$!
+i=0
+while [ $i -lt 50 ] && ! $VC port show valec:gen >/dev/null 2>&1; do
+	sleep 0.1
+	i=$((i + 1))
+done
 before=$(slabs)
+out0=$(nsc_stat rx_packets)
+in0=$(gen_in)
 fail=0
 i=0
 while [ $i -lt $N ]; do
@@ -48,7 +70,18 @@ while [ $i -lt $N ]; do
 	$VC detach c1 || fail=$((fail + 1))
 	i=$((i + 1))
 done
+out1=$(nsc_stat rx_packets)
+in1=$(gen_in)
 is "$fail" 0 "$N attach/detach cycles under traffic"
+# Under traffic: both sources ran through the whole loop, and frames
+# crossed c1 both ways while it was attached (at 2000 frames/s, at least
+# one per cycle on average out; some in).
+ok "the generator and the pings ran throughout" kill -0 $tx $pg
+out=$((out1 - out0))
+in=$((in1 - in0))
+diag "while attached: $out frames out through c1, $in in from c1"
+ok "frames went out through c1 during the cycles ($out)" [ $out -ge $N ]
+ok "frames came in from c1 during the cycles ($in)" [ $in -ge 1 ]
 # The loops below must not get broadcasts to flood: stop the generator.
 kill $tx 2>/dev/null
 wait $tx 2>/dev/null
@@ -74,8 +107,15 @@ ports=$($VC port show valec | grep -c netdev)
 is "$ports" 0 "no netdev port left"
 
 $VC attach valec c1
+# One attempt: a second one would fail anyway (already attached) and hide
+# a first that wrongly succeeded.
 $VC attach valec lo 2>/tmp/lo.err
-nok "loopback cannot be attached" $VC attach valec lo
+is "$?" 1 "loopback cannot be attached"
+diag "$(cat /tmp/lo.err)"
+is "$(cat /tmp/lo.err)" \
+	"vale-ctl: attach: Operation not supported: not an Ethernet device" \
+	"refused with EOPNOTSUPP and the kernel's reason"
+is "$($VC port show valec | grep -c '^valec:lo ')" 0 "lo is not a port"
 ip link set c1 mtu 1000
 ip link set c1 down
 ip link set c1 up
