@@ -410,6 +410,25 @@ TEST_F_TIMEOUT(nl, every_attribute_refuses_garbage, 120)
 	put_valid(nlh, &ops[i], 0);
 	REFUSED(nlh, "netdev-attach of lo",
 		CORE(-EOPNOTSUPP, "not an Ethernet device", 0));
+	/* well-formed requests the handlers refuse (control-plane.md) */
+	nlh = msg(buf, fam, VALE_CMD_SWITCH_SET, 0);
+	mnl_attr_put_strz(nlh, VALE_A_SWITCH_NAME, "valet");
+	REFUSED(nlh, "switch-set without anything to set",
+		CORE(-EINVAL, "nothing to set: give restricted, lookup or batch", 0));
+	nlh = msg(buf, fam, VALE_CMD_SWITCH_NEW, 0);
+	mnl_attr_put_strz(nlh, VALE_A_SWITCH_NAME, "valet");
+	REFUSED(nlh, "switch-new of an existing switch",
+		CORE(-EEXIST, "switch exists", VALE_A_SWITCH_NAME));
+	nlh = msg(buf, fam, VALE_CMD_PORT_NEW, 0);
+	mnl_attr_put_strz(nlh, VALE_A_PORT_SWITCH, "valet");
+	mnl_attr_put_strz(nlh, VALE_A_PORT_NAME, "p");
+	REFUSED(nlh, "port-new of an existing port",
+		CORE(-EEXIST, "port exists", VALE_A_PORT_NAME));
+	nlh = msg(buf, fam, VALE_CMD_PORT_NEW, 0);
+	mnl_attr_put_strz(nlh, VALE_A_PORT_SWITCH, "valenone");
+	mnl_attr_put_strz(nlh, VALE_A_PORT_NAME, "p");
+	REFUSED(nlh, "port-new on a missing switch",
+		CORE(-ENOENT, "no such switch", VALE_A_PORT_SWITCH));
 	/* devices that do not exist, by index and by name */
 	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		if (ops[i].cmd != VALE_CMD_NETDEV_ATTACH &&
