@@ -74,14 +74,14 @@ out1=$(nsc_stat rx_packets)
 in1=$(gen_in)
 is "$fail" 0 "$N attach/detach cycles under traffic"
 # Under traffic: both sources ran through the whole loop, and frames
-# crossed c1 both ways while it was attached (at 2000 frames/s, at least
-# one per cycle on average out; some in).
+# crossed c1 both ways while it was attached (at 2000 frames/s out, at
+# least one per cycle on average; at 20 ARP requests/s in, at least 10).
 ok "the generator and the pings ran throughout" kill -0 $tx $pg
 out=$((out1 - out0))
 in=$((in1 - in0))
 diag "while attached: $out frames out through c1, $in in from c1"
 ok "frames went out through c1 during the cycles ($out)" [ $out -ge $N ]
-ok "frames came in from c1 during the cycles ($in)" [ $in -ge 1 ]
+ok "frames came in from c1 during the cycles ($in)" [ $in -ge 10 ]
 # The loops below must not get broadcasts to flood: stop the generator.
 kill $tx 2>/dev/null
 wait $tx 2>/dev/null
