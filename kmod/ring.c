@@ -83,66 +83,116 @@ bool vale_lease_publish(struct vale_ring_state *st, u32 lease, u32 start,
 	return true;
 }
 
+/*
+ * The full validation of a packet whose first slot, @s read from slot
+ * @cur, is not a whole packet by itself (see vale_gather()): appends the
+ * packet to g or counts its drop, and returns the slot after it.  The
+ * other slots of the chain are read once each, here.
+ */
+static u32 vale_gather_chain(struct vale_gather *g, struct vale_slot s,
+			     u32 cur, u32 head)
+{
+	struct vale_frag *f = &g->frags[g->nfrags];
+	bool bad = false, bad_frag = false;
+	u32 n = g->num_slots, nf = 0, plen = 0;
+
+	for (;;) {
+		bool more;
+
+		cur = vale_ring_next(cur, n);
+		if (s.flags & ~VALE_SLOT_FLAGS_MASK) {
+			/* its MOREFRAG bit cannot be trusted */
+			bad = true;
+			break;
+		}
+		more = s.flags & VALE_SLOT_MOREFRAG;
+		if (bad || bad_frag) {
+			/* skip the rest of a rejected chain */
+		} else if (vale_slot_check(&s, g->num_bufs, g->buf_size)) {
+			bad = true;
+		} else if (nf == VALE_MAX_FRAGS ||
+			   plen + s.len > VALE_MAX_PKT_LEN) {
+			bad_frag = true;
+		} else {
+			f[nf].buf_idx = s.buf_idx;
+			f[nf].len = s.len;
+			nf++;
+			plen += s.len;
+		}
+		if (!more)
+			break;
+		if (cur == head) {
+			bad_frag = true;	/* unterminated chain */
+			break;
+		}
+		s = READ_ONCE(g->slots[cur]);
+	}
+	if (bad) {
+		g->bad_slot++;
+	} else if (bad_frag) {
+		g->bad_frag++;
+	} else {
+		struct vale_pkt *p = &g->pkts[g->npkts++];
+
+		p->len = plen;
+		p->frag = g->nfrags;
+		p->nfrags = nf;
+		g->nfrags += nf;
+		g->bytes += plen;
+		if (plen > g->max_len)
+			g->max_len = plen;
+	}
+	return cur;
+}
+
 u32 vale_gather(struct vale_gather *g, u32 cur, u32 head)
 {
-	u32 n = g->num_slots;
+	const struct vale_slot *slots = g->slots;
+	struct vale_frag *frags = g->frags;
+	struct vale_pkt *pkts = g->pkts;
+	u32 n = g->num_slots, nb = g->num_bufs, bs = g->buf_size;
+	u32 max = g->max_frags, np = 0, nf = 0, max_len = 0;
+	u64 bytes = 0;
 
-	g->npkts = 0;
-	g->nfrags = 0;
-	g->bytes = 0;
 	g->bad_slot = 0;
 	g->bad_frag = 0;
+	while (cur != head && nf < max) {
+		struct vale_slot s = READ_ONCE(slots[cur]);
 
-	while (cur != head && g->nfrags < g->max_frags) {
-		struct vale_frag *f = &g->frags[g->nfrags];
-		bool bad = false, bad_frag = false;
-		u32 nf = 0, plen = 0;
-
-		for (;;) {
-			struct vale_slot s = READ_ONCE(g->slots[cur]);
-			bool more;
-
+		/*
+		 * Fast path: a slot that is a whole packet by itself (no
+		 * MOREFRAG, no unknown flag, buffer and length in range; a
+		 * buf_size never exceeds VALE_MAX_PKT_LEN).  Anything else
+		 * is read again, from the ring, by the full validation.
+		 */
+		if (likely(!(s.flags & ~VALE_SLOT_BUF_CHANGED) &&
+			   s.buf_idx < nb && (u32)s.len - 1 < bs)) {
+			frags[nf].buf_idx = s.buf_idx;
+			frags[nf].len = s.len;
+			pkts[np].len = s.len;
+			pkts[np].frag = nf;
+			pkts[np].nfrags = 1;
+			np++;
+			nf++;
+			bytes += s.len;
+			if (s.len > max_len)
+				max_len = s.len;
 			cur = vale_ring_next(cur, n);
-			if (s.flags & ~VALE_SLOT_FLAGS_MASK) {
-				/* its MOREFRAG bit cannot be trusted */
-				bad = true;
-				break;
-			}
-			more = s.flags & VALE_SLOT_MOREFRAG;
-			if (bad || bad_frag) {
-				/* skip the rest of a rejected chain */
-			} else if (vale_slot_check(&s, g->num_bufs,
-						   g->buf_size)) {
-				bad = true;
-			} else if (nf == VALE_MAX_FRAGS ||
-				   plen + s.len > VALE_MAX_PKT_LEN) {
-				bad_frag = true;
-			} else {
-				f[nf].buf_idx = s.buf_idx;
-				f[nf].len = s.len;
-				nf++;
-				plen += s.len;
-			}
-			if (!more)
-				break;
-			if (cur == head) {
-				bad_frag = true;	/* unterminated chain */
-				break;
-			}
+			continue;
 		}
-		if (bad) {
-			g->bad_slot++;
-		} else if (bad_frag) {
-			g->bad_frag++;
-		} else {
-			struct vale_pkt *p = &g->pkts[g->npkts++];
-
-			p->len = plen;
-			p->frag = g->nfrags;
-			p->nfrags = nf;
-			g->nfrags += nf;
-			g->bytes += plen;
-		}
+		g->npkts = np;
+		g->nfrags = nf;
+		g->bytes = bytes;
+		g->max_len = max_len;
+		cur = vale_gather_chain(g, s, cur, head);
+		np = g->npkts;
+		nf = g->nfrags;
+		bytes = g->bytes;
+		max_len = g->max_len;
 	}
+	g->npkts = np;
+	g->nfrags = nf;
+	g->bytes = bytes;
+	g->max_len = max_len;
 	return cur;
 }

@@ -127,6 +127,9 @@ struct vale_pkt {
  * ends its packet.  A MOREFRAG chain that is not terminated before head,
  * has more than VALE_MAX_FRAGS slots or more than VALE_MAX_PKT_LEN bytes
  * is dropped (bad_frag).  Dropped slots are consumed.
+ *
+ * max_len is the length of the longest packet collected; every packet is
+ * in one fragment exactly when nfrags == npkts (fwd.c's fast paths).
  */
 struct vale_gather {
 	/* in */
@@ -141,6 +144,7 @@ struct vale_gather {
 	u32 npkts;
 	u32 nfrags;
 	u64 bytes;
+	u32 max_len;
 	u32 bad_slot;
 	u32 bad_frag;
 };
