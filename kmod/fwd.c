@@ -113,7 +113,7 @@ static u16 vale_fwd_next(const struct vale_fwd_scratch *s, u16 *u, u16 *b)
  * Nothing outside [0, len) of either buffer is read or written: the bytes
  * of the sender's buffer beyond the frame are not the receiver's to see.
  */
-static inline void vale_fwd_copy_small(u8 *d, const u8 *s, u32 len)
+static __always_inline void vale_fwd_copy_small(u8 *d, const u8 *s, u32 len)
 {
 	if (len >= 32) {
 		VALE_COPY_WORDS(d, s, 32);
@@ -135,7 +135,7 @@ static inline void vale_fwd_copy_small(u8 *d, const u8 *s, u32 len)
 	}
 }
 
-static inline void vale_fwd_copy_frame(u8 *d, const u8 *s, u32 len)
+static __always_inline void vale_fwd_copy_frame(u8 *d, const u8 *s, u32 len)
 {
 	if (len <= VALE_SMALL_COPY)
 		vale_fwd_copy_small(d, s, len);
@@ -197,11 +197,10 @@ static u32 vale_fwd_copy(const struct vale_mem *smem,
  * sent by the caller once it holds no lock (netdev.c).
  */
 static void vale_fwd_to_netdev(const struct vale_fwd_src *src,
-			       struct vale_port *dst,
-			       const struct vale_fwd_lists *l)
+			       struct vale_port *dst, struct vale_fwd_lists l)
 {
 	const struct vale_fwd_scratch *s = src->s;
-	u16 u = l->uc, b = l->bc, i;
+	u16 u = l.uc, b = l.bc, i;
 
 	while ((i = vale_fwd_next(s, &u, &b)) != VALE_NIL) {
 		const struct vale_pkt *p = &s->pkts[i];
@@ -212,19 +211,21 @@ static void vale_fwd_to_netdev(const struct vale_fwd_src *src,
 }
 
 /*
- * The fast path's copy: the first @n packets of list @i (of the merge of
+ * The fast path's copy: the first @n packets of list @u (of the merge of
  * @u and @b when @merge), each one fragment into one rx slot from @j on.
- * Returns the slot after the last one; *bytes and *bad as in
+ * Returns the slot after the last one; *bytes: their length, *bad as in
  * vale_fwd_copy().
  */
-static inline u32 vale_fwd_copy_list(const struct vale_fwd_src *src,
+static __always_inline u32 vale_fwd_copy_list(const struct vale_fwd_src *src,
 				     const struct vale_port *dst,
 				     struct vale_kring *rk, u32 j, u32 n,
 				     u16 u, u16 b, bool merge, u64 *bytes,
 				     u32 *bad)
 {
 	const struct vale_fwd_scratch *s = src->s;
-	const struct vale_mem *smem = src->mem;
+	const u8 *sbufs = vale_mem_buf(src->mem, 0);
+	u8 *dbufs = vale_mem_buf(&dst->mem, 0);
+	size_t sbs = src->mem->lay.buf_size, dbs = dst->mem.lay.buf_size;
 	struct vale_slot *slots = rk->ring->slot;
 	u32 nbufs = dst->mem.lay.num_bufs, nslots = rk->st.num_slots;
 	u64 sum = 0;
@@ -237,14 +238,13 @@ static inline u32 vale_fwd_copy_list(const struct vale_fwd_src *src,
 
 		if (merge)
 			i = vale_fwd_next(s, &u, &b);
-		f = &s->frags[s->pkts[i].frag];
+		f = &s->frags[i];	/* one fragment each: frag == i */
 		len = f->len;
 		sum += len;
 		idx = READ_ONCE(slots[j].buf_idx);
 		if (likely(idx < nbufs)) {
-			vale_fwd_copy_frame(vale_mem_buf(&dst->mem, idx),
-					    vale_mem_buf(smem, f->buf_idx),
-					    len);
+			vale_fwd_copy_frame(dbufs + idx * dbs,
+					    sbufs + f->buf_idx * sbs, len);
 		} else {
 			nbad++;
 			len = 0;
@@ -263,22 +263,22 @@ static inline u32 vale_fwd_copy_list(const struct vale_fwd_src *src,
 /*
  * Stage 3 for one destination.  Called under rcu_read_lock().
  *
- * Fast path, when every packet takes one slot of the receiver (l->one_len
+ * Fast path, when every packet takes one slot of the receiver (l.one_len
  * fits its buffers): the counts are known, so the lock is held only to
  * compare them with the room; the list is walked once, to copy.  Else
  * every packet's slot count is computed under the lock (too-long packets
  * dropped) and again while copying.
  */
-static void vale_fwd_deliver(const struct vale_fwd_src *src,
-			     struct vale_port *dst,
-			     const struct vale_fwd_lists *l)
+static __always_inline void vale_fwd_deliver(const struct vale_fwd_src *src,
+					     struct vale_port *dst,
+					     struct vale_fwd_lists l)
 {
 	const struct vale_fwd_scratch *s = src->s;
 	struct vale_kring *rk;
 	u32 bsize = dst->mem.lay.buf_size;
 	u32 maxs, room, need = 0, taken = 0, too_long = 0, full = 0, bad = 0;
 	u32 start, lease, j, left;
-	u16 u = l->uc, b = l->bc, i;
+	u16 u = l.uc, b = l.bc, i;
 	u64 bytes = 0;
 	bool moved;
 
@@ -286,11 +286,13 @@ static void vale_fwd_deliver(const struct vale_fwd_src *src,
 		vale_fwd_to_netdev(src, dst, l);
 		return;
 	}
-	rk = &dst->rx[src->ring_id % dst->num_rx];
+	/* ring_id % num_rx, without a division in the usual case */
+	j = src->ring_id;
+	rk = &dst->rx[likely(j < dst->num_rx) ? j : j % dst->num_rx];
 
-	if (likely(l->one_len <= bsize)) {
+	if (likely(l.one_len <= bsize)) {
 		/* one slot per packet: never too long (num_slots >= 2) */
-		taken = l->nuc + l->nbc;
+		taken = l.nuc + l.nbc;
 		spin_lock_bh(&rk->lock);
 		room = vale_rx_room(&rk->st);
 		if (unlikely(taken > room)) {
@@ -305,12 +307,10 @@ static void vale_fwd_deliver(const struct vale_fwd_src *src,
 		lease = vale_lease_reserve(&rk->st, taken, &start);
 		spin_unlock_bh(&rk->lock);
 
-		if (u == VALE_NIL)
-			j = vale_fwd_copy_list(src, dst, rk, start, taken, b,
-					       VALE_NIL, false, &bytes, &bad);
-		else if (b == VALE_NIL)
-			j = vale_fwd_copy_list(src, dst, rk, start, taken, u,
-					       VALE_NIL, false, &bytes, &bad);
+		if (u == VALE_NIL || b == VALE_NIL)	/* one list */
+			j = vale_fwd_copy_list(src, dst, rk, start, taken,
+					       u != VALE_NIL ? u : b, VALE_NIL,
+					       false, &bytes, &bad);
 		else
 			j = vale_fwd_copy_list(src, dst, rk, start, taken, u,
 					       b, true, &bytes, &bad);
@@ -343,8 +343,8 @@ static void vale_fwd_deliver(const struct vale_fwd_src *src,
 	spin_unlock_bh(&rk->lock);
 
 	/* Copy outside the lock: same decisions as above, in order. */
-	u = l->uc;
-	b = l->bc;
+	u = l.uc;
+	b = l.bc;
 	j = start;
 	for (left = taken; left;) {
 		i = vale_fwd_next(s, &u, &b);
@@ -367,39 +367,67 @@ publish:
 		wake_up_interruptible_poll(&dst->wq, EPOLLIN | EPOLLRDNORM);
 }
 
+/* vale_fwd_deliver() out of line, for batches with several destinations. */
+static void vale_fwd_deliver_one(const struct vale_fwd_src *src,
+				 struct vale_port *dst,
+				 struct vale_fwd_lists l)
+{
+	vale_fwd_deliver(src, dst, l);
+}
+
 /*
  * Stage 2, first pass: every packet's destination into pkts[].dst, next
  * links for the whole batch as one list in ring order.  Returns true when
  * all packets have the same destination (the usual case, which needs no
- * per-destination lists).  @learn: the switch's lookup is the learning
- * bridge, called inline.
+ * per-destination lists).  @mode: the switch's lookup function, or the
+ * learning bridge inline (vale_learn(), with or without its shortcut for
+ * a frame with the addresses of the one before).
  */
-static inline bool vale_fwd_lookup(const struct vale_fwd_src *fs, u32 npkts,
-				   vale_lookup_fn lookup, void *priv,
-				   bool learn)
+enum vale_fwd_lk {
+	VALE_LK_FN,		/* the switch's lookup function */
+	VALE_LK_LEARN,		/* vale_learn() inline */
+	VALE_LK_LEARN_PREV,	/* and the answer of the frame before */
+};
+
+static __always_inline bool vale_fwd_lookup(const struct vale_fwd_src *fs,
+					    u32 npkts, vale_lookup_fn lookup,
+					    void *priv, enum vale_fwd_lk mode)
 {
 	struct vale_fwd_scratch *s = fs->s;
-	const struct vale_mem *mem = fs->mem;
-	u16 src = fs->idx, d, d0 = 0;
-	u32 i, diff = 0;
+	const u8 *bufs = vale_mem_buf(fs->mem, 0);
+	size_t bs = fs->mem->lay.buf_size;
+	u16 src = fs->idx, d, all = 0xffff, any = 0, pd = VALE_DST_DROP;
+	u64 dkey, skey, pdkey = ~0ULL, pskey = ~0ULL;	/* no key is ~0 */
+	u32 i;
 
 	for (i = 0; i < npkts; i++) {
 		struct vale_pkt *p = &s->pkts[i];
 		const struct vale_frag *f = &s->frags[p->frag];
-		const u8 *frame = vale_mem_buf(mem, f->buf_idx);
+		const u8 *frame = bufs + f->buf_idx * bs;
 
-		if (learn)
-			d = vale_learn(priv, frame, f->len, src);
-		else
+		if (mode == VALE_LK_FN) {
 			d = lookup(priv, frame, f->len, src);
-		if (!i)
-			d0 = d;
-		diff |= d ^ d0;
+		} else if (mode == VALE_LK_LEARN) {
+			d = vale_learn(priv, frame, f->len, src);
+		} else if (unlikely(f->len < ETH_HLEN)) {
+			d = VALE_DST_DROP;
+		} else {
+			/* the addresses of the frame before: its answer */
+			vale_mac_keys(frame, &dkey, &skey);
+			if (dkey != pdkey || skey != pskey) {
+				pd = vale_learn_keys(priv, dkey, skey, src);
+				pdkey = dkey;
+				pskey = skey;
+			}
+			d = pd;
+		}
+		all &= d;	/* all == any: every d is the same */
+		any |= d;
 		p->dst = d;
 		p->next = i + 1;
 	}
 	s->pkts[npkts - 1].next = VALE_NIL;
-	return !diff;
+	return all == any;
 }
 
 static inline bool vale_fwd_is_port(u16 d, u16 src)
@@ -427,10 +455,13 @@ static u32 vale_fwd_batch(const struct vale_fwd_src *fs, u32 npkts,
 	struct vale_port *dp;
 	bool same;
 
-	if (lookup == vale_lookup_learn)
-		same = vale_fwd_lookup(fs, npkts, NULL, priv, true);
+	if (lookup != vale_lookup_learn)
+		same = vale_fwd_lookup(fs, npkts, lookup, priv, VALE_LK_FN);
+	else if (npkts == 1)
+		same = vale_fwd_lookup(fs, 1, NULL, priv, VALE_LK_LEARN);
 	else
-		same = vale_fwd_lookup(fs, npkts, lookup, priv, false);
+		same = vale_fwd_lookup(fs, npkts, NULL, priv,
+				       VALE_LK_LEARN_PREV);
 
 	d = s->pkts[0].dst;
 	if (same && d != VALE_DST_BCAST) {
@@ -441,7 +472,7 @@ static u32 vale_fwd_batch(const struct vale_fwd_src *fs, u32 npkts,
 			return npkts;
 		l.uc = 0;
 		l.nuc = npkts;
-		vale_fwd_deliver(fs, dp, &l);
+		vale_fwd_deliver(fs, dp, l);
 		return 0;
 	}
 	if (same) {
@@ -483,7 +514,7 @@ static u32 vale_fwd_batch(const struct vale_fwd_src *fs, u32 npkts,
 			l.uc = s->dst_head[d];
 			l.nuc = s->dst_count[d];
 			if (dp)
-				vale_fwd_deliver(fs, dp, &l);
+				vale_fwd_deliver_one(fs, dp, l);
 			else
 				no_dest += l.nuc;
 		}
@@ -497,7 +528,7 @@ static u32 vale_fwd_batch(const struct vale_fwd_src *fs, u32 npkts,
 			l.uc = s->dst_head[d];
 			l.nuc = l.uc == VALE_NIL ? 0 : s->dst_count[d];
 			if (dp)
-				vale_fwd_deliver(fs, dp, &l);
+				vale_fwd_deliver_one(fs, dp, l);
 			else
 				no_dest += l.nuc;
 		}
@@ -543,6 +574,8 @@ void vale_fwd_txsync(struct vale_port *port, struct vale_kring *kr, u32 head)
 		.ring_id = kr->id,
 		.idx = port->idx,
 	};
+	/* the tx counters, kept under sync_lock: added once per sync */
+	u64 packets = 0, bytes = 0, bad_slot = 0, bad_frag = 0, no_dest = 0;
 	u32 cur = kr->st.hwcur, i;
 
 	vale_netdev_queue_init(&xmitq);
@@ -551,25 +584,30 @@ void vale_fwd_txsync(struct vale_port *port, struct vale_kring *kr, u32 head)
 		g.max_frags = clamp_t(u32, READ_ONCE(port->sw->batch), 1,
 				      VALE_MAX_BATCH);
 		cur = vale_gather(&g, cur, head);
-		kr->stats.packets += g.npkts;
-		kr->stats.bytes += g.bytes;
-		kr->stats.drop_bad_slot += g.bad_slot;
-		kr->stats.drop_bad_frag += g.bad_frag;
+		packets += g.npkts;
+		bytes += g.bytes;
+		bad_slot += g.bad_slot;
+		bad_frag += g.bad_frag;
 		if (g.npkts) {
-			for (i = 0; i < g.npkts; i++) {
+			/* headers for the lookup (one is about to be read) */
+			for (i = 0; g.npkts > 1 && i < g.npkts; i++) {
 				u32 idx = s->frags[s->pkts[i].frag].buf_idx;
 
 				prefetch(vale_mem_buf(&port->mem, idx));
 			}
 			rcu_read_lock();
-			kr->stats.drop_no_dest +=
-				vale_fwd_batch(&fs, g.npkts,
-					       g.nfrags == g.npkts ?
-					       g.max_len : U32_MAX);
+			no_dest += vale_fwd_batch(&fs, g.npkts,
+						  g.nfrags == g.npkts ?
+						  g.max_len : U32_MAX);
 			vale_netdev_xmit(&xmitq);
 			rcu_read_unlock();
 		}
 		if (cur != head)
 			cond_resched();
 	}
+	kr->stats.packets += packets;
+	kr->stats.bytes += bytes;
+	kr->stats.drop_bad_slot += bad_slot;
+	kr->stats.drop_bad_frag += bad_frag;
+	kr->stats.drop_no_dest += no_dest;
 }

@@ -81,19 +81,14 @@ static inline bool vale_mac_key_multicast(u64 key)
 }
 
 /*
- * The learning bridge on one frame; vale_lookup_learn() is this, and the
- * forwarder calls it directly (no indirect call per packet) when the
- * switch is in learning mode.
+ * The learning bridge on the keys of one frame (vale_mac_keys()) from port
+ * @src: learn the source, look the destination up.
  */
-static inline u16 vale_learn(struct vale_mac_table *t, const u8 *frame,
-			     u32 len, u16 src)
+static __always_inline u16 vale_learn_keys(struct vale_mac_table *t,
+					   u64 dkey, u64 skey, u16 src)
 {
-	u64 dkey, skey, e, want;
+	u64 e, want;
 	u32 h;
-
-	if (unlikely(len < ETH_HLEN))
-		return VALE_DST_DROP;
-	vale_mac_keys(frame, &dkey, &skey);
 
 	/* Learn: the source address lives behind the source port. */
 	if (!vale_mac_key_multicast(skey) && skey) {
@@ -111,6 +106,27 @@ static inline u16 vale_learn(struct vale_mac_table *t, const u8 *frame,
 	if ((e >> 48) - 1 == src)
 		return VALE_DST_DROP;	/* never echo to the source */
 	return (e >> 48) - 1;
+}
+
+/*
+ * The learning bridge on one frame; vale_lookup_learn() is this.  The
+ * forwarder runs it inline (no indirect call per packet) when the switch
+ * is in learning mode, and skips it for a frame with the same addresses
+ * as the frame before it in the batch, reusing that frame's answer: the
+ * table would be read (and the source found already learned) again, so
+ * the answer is the same unless another forwarder wrote the entries in
+ * between, and then it is the answer of an order of the two forwarders'
+ * single-word accesses that could have happened.
+ */
+static __always_inline u16 vale_learn(struct vale_mac_table *t,
+				      const u8 *frame, u32 len, u16 src)
+{
+	u64 dkey, skey;
+
+	if (unlikely(len < ETH_HLEN))
+		return VALE_DST_DROP;
+	vale_mac_keys(frame, &dkey, &skey);
+	return vale_learn_keys(t, dkey, skey, src);
 }
 
 /*
