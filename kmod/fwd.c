@@ -3,24 +3,29 @@
  * vale: batched forwarding, VALE's stages.
  *
  *  1. gather: up to batch slots of the sender's tx ring are read once and
- *     validated into a private array of packets and fragments (ring.c);
- *     the packet headers are prefetched.
- *  2. lookup: the switch's lookup function gives every packet a
- *     destination; packets are chained per destination port (unicast
- *     lists) or into one broadcast list, in ring order.
+ *     validated into a private array of packets and fragments (ring.h,
+ *     ring.c); the packet headers are prefetched.
+ *  2. lookup: every packet gets a destination (the learning bridge inline,
+ *     or the switch's lookup function).  A batch with one destination is
+ *     its own list in ring order; otherwise packets are chained per
+ *     destination port (unicast lists, with counts) or into one broadcast
+ *     list, in ring order.
  *  3. per destination with packets: under its rx ring lock, count what
  *     fits and reserve that many slots (a lease); unlock; copy the packets
  *     into the receiver's buffers; lock again and publish the lease in
- *     order (ring.c).  Senders to one destination copy concurrently.
+ *     order (ring.h).  Senders to one destination copy concurrently.  When
+ *     every packet takes one slot of the receiver (one fragment, not longer
+ *     than its buffers) the counts of stage 2 decide under the lock and
+ *     the list is walked once, to copy; small frames are copied inline.
  *
  * Stages 2 and 3 run in one RCU read-side section: every destination port
  * found in the switch's table stays allocated until it ends.  All copies
  * go from the sender's region to the receiver's region, both kernel
  * (vmalloc) memory, so nothing here faults or sleeps.
  *
- * This file is also built in user space (Tier 0: selftests/tier0/fwd_test.c
- * and the instruction-count benchmark bench_fwd.c) against the shims in
- * selftests/tier0/shim/: locks become pthread mutexes, RCU and
+ * This file is also built in user space (Tier 0: selftests/tier0/fwd_test.c,
+ * fwd_fast_test.c and the instruction-count benchmark bench_fwd.c) against
+ * the shims in selftests/tier0/shim/: locks become pthread mutexes, RCU and
  * cond_resched() no-ops, wake-ups counters.  Include only what the shims
  * provide; the kernel build is unchanged.
  */
@@ -216,11 +221,10 @@ static void vale_fwd_to_netdev(const struct vale_fwd_src *src,
  * Returns the slot after the last one; *bytes: their length, *bad as in
  * vale_fwd_copy().
  */
-static __always_inline u32 vale_fwd_copy_list(const struct vale_fwd_src *src,
-				     const struct vale_port *dst,
-				     struct vale_kring *rk, u32 j, u32 n,
-				     u16 u, u16 b, bool merge, u64 *bytes,
-				     u32 *bad)
+static __always_inline u32
+vale_fwd_copy_list(const struct vale_fwd_src *src, const struct vale_port *dst,
+		   struct vale_kring *rk, u32 j, u32 n, u16 u, u16 b,
+		   bool merge, u64 *bytes, u32 *bad)
 {
 	const struct vale_fwd_scratch *s = src->s;
 	const u8 *sbufs = vale_mem_buf(src->mem, 0);
