@@ -379,6 +379,12 @@ static void vale_fwd_deliver_one(const struct vale_fwd_src *src,
 	vale_fwd_deliver(src, dst, l);
 }
 
+enum vale_fwd_lk {
+	VALE_LK_FN,		/* the switch's lookup function */
+	VALE_LK_LEARN,		/* vale_learn() inline */
+	VALE_LK_LEARN_PREV,	/* and the answer of the frame before */
+};
+
 /*
  * Stage 2, first pass: every packet's destination into pkts[].dst, next
  * links for the whole batch as one list in ring order.  Returns true when
@@ -387,12 +393,6 @@ static void vale_fwd_deliver_one(const struct vale_fwd_src *src,
  * learning bridge inline (vale_learn(), with or without its shortcut for
  * a frame with the addresses of the one before).
  */
-enum vale_fwd_lk {
-	VALE_LK_FN,		/* the switch's lookup function */
-	VALE_LK_LEARN,		/* vale_learn() inline */
-	VALE_LK_LEARN_PREV,	/* and the answer of the frame before */
-};
-
 static __always_inline bool vale_fwd_lookup(const struct vale_fwd_src *fs,
 					    u32 npkts, vale_lookup_fn lookup,
 					    void *priv, enum vale_fwd_lk mode)
@@ -593,7 +593,7 @@ void vale_fwd_txsync(struct vale_port *port, struct vale_kring *kr, u32 head)
 		bad_slot += g.bad_slot;
 		bad_frag += g.bad_frag;
 		if (g.npkts) {
-			/* headers for the lookup (one is about to be read) */
+			/* headers for the lookup (a lone one is read right away) */
 			for (i = 0; g.npkts > 1 && i < g.npkts; i++) {
 				u32 idx = s->frags[s->pkts[i].frag].buf_idx;
 
