@@ -3,24 +3,29 @@
  * vale: batched forwarding, VALE's stages.
  *
  *  1. gather: up to batch slots of the sender's tx ring are read once and
- *     validated into a private array of packets and fragments (ring.c);
- *     the packet headers are prefetched.
- *  2. lookup: the switch's lookup function gives every packet a
- *     destination; packets are chained per destination port (unicast
- *     lists) or into one broadcast list, in ring order.
+ *     validated into a private array of packets and fragments (ring.h,
+ *     ring.c); the packet headers are prefetched.
+ *  2. lookup: every packet gets a destination (the learning bridge inline,
+ *     or the switch's lookup function).  A batch with one destination is
+ *     its own list in ring order; otherwise packets are chained per
+ *     destination port (unicast lists, with counts) or into one broadcast
+ *     list, in ring order.
  *  3. per destination with packets: under its rx ring lock, count what
  *     fits and reserve that many slots (a lease); unlock; copy the packets
  *     into the receiver's buffers; lock again and publish the lease in
- *     order (ring.c).  Senders to one destination copy concurrently.
+ *     order (ring.h).  Senders to one destination copy concurrently.  When
+ *     every packet takes one slot of the receiver (one fragment, not longer
+ *     than its buffers) the counts of stage 2 decide under the lock and
+ *     the list is walked once, to copy; small frames are copied inline.
  *
  * Stages 2 and 3 run in one RCU read-side section: every destination port
  * found in the switch's table stays allocated until it ends.  All copies
  * go from the sender's region to the receiver's region, both kernel
  * (vmalloc) memory, so nothing here faults or sleeps.
  *
- * This file is also built in user space (Tier 0: selftests/tier0/fwd_test.c
- * and the instruction-count benchmark bench_fwd.c) against the shims in
- * selftests/tier0/shim/: locks become pthread mutexes, RCU and
+ * This file is also built in user space (Tier 0: selftests/tier0/fwd_test.c,
+ * fwd_fast_test.c and the instruction-count benchmark bench_fwd.c) against
+ * the shims in selftests/tier0/shim/: locks become pthread mutexes, RCU and
  * cond_resched() no-ops, wake-ups counters.  Include only what the shims
  * provide; the kernel build is unchanged.
  */
@@ -43,13 +48,30 @@
 
 #define VALE_NIL	0xffff
 
+/* Frames up to this length are copied by vale_fwd_copy_small(). */
+#define VALE_SMALL_COPY	64
+
 /* Per tx ring, used under its sync_lock only. */
 struct vale_fwd_scratch {
 	struct vale_frag frags[VALE_MAX_BATCH + VALE_MAX_FRAGS - 1];
 	struct vale_pkt pkts[VALE_MAX_BATCH];
 	u16 dst_head[VALE_SW_MAX_PORTS];	/* VALE_NIL between batches */
 	u16 dst_tail[VALE_SW_MAX_PORTS];
+	u16 dst_count[VALE_SW_MAX_PORTS];
 	u16 active[VALE_SW_MAX_PORTS];
+};
+
+/*
+ * What a destination gets of a batch: unicast list @uc (@nuc packets)
+ * merged in ring order with broadcast list @bc (@nbc packets).  @one_len:
+ * the longest packet of the batch when every packet is in one fragment,
+ * else U32_MAX; a receiver whose buffers hold @one_len bytes takes every
+ * packet in one slot (the fast path of vale_fwd_deliver()).
+ */
+struct vale_fwd_lists {
+	u16 uc, bc;
+	u32 nuc, nbc;
+	u32 one_len;
 };
 
 struct vale_fwd_scratch *vale_fwd_scratch_alloc(void)
@@ -86,13 +108,44 @@ static u16 vale_fwd_next(const struct vale_fwd_scratch *s, u16 *u, u16 *b)
 	return i;
 }
 
-static u32 vale_fwd_list_len(const struct vale_fwd_scratch *s, u16 i)
-{
-	u32 n = 0;
+/* 8, 16 or 32 bytes from @s to @d, with word moves the compiler inlines. */
+#define VALE_COPY_WORDS(d, s, n) __builtin_memcpy(d, s, n)
 
-	for (; i != VALE_NIL; i = s->pkts[i].next)
-		n++;
-	return n;
+/*
+ * Exactly @len (1..VALE_SMALL_COPY) bytes from @s to @d, by two copies of
+ * a fixed size that overlap in the middle: a few word moves instead of a
+ * call of memcpy(), whose setup (or rep movsb) dominates at these lengths.
+ * Nothing outside [0, len) of either buffer is read or written: the bytes
+ * of the sender's buffer beyond the frame are not the receiver's to see.
+ */
+static __always_inline void vale_fwd_copy_small(u8 *d, const u8 *s, u32 len)
+{
+	if (len >= 32) {
+		VALE_COPY_WORDS(d, s, 32);
+		VALE_COPY_WORDS(d + len - 32, s + len - 32, 32);
+	} else if (len >= 16) {
+		VALE_COPY_WORDS(d, s, 16);
+		VALE_COPY_WORDS(d + len - 16, s + len - 16, 16);
+	} else if (len >= 8) {
+		VALE_COPY_WORDS(d, s, 8);
+		VALE_COPY_WORDS(d + len - 8, s + len - 8, 8);
+	} else if (len >= 4) {
+		VALE_COPY_WORDS(d, s, 4);
+		VALE_COPY_WORDS(d + len - 4, s + len - 4, 4);
+	} else {
+		/* 1..3 bytes: first, middle and last cover them all */
+		d[0] = s[0];
+		d[len / 2] = s[len / 2];
+		d[len - 1] = s[len - 1];
+	}
+}
+
+static __always_inline void vale_fwd_copy_frame(u8 *d, const u8 *s, u32 len)
+{
+	if (len <= VALE_SMALL_COPY)
+		vale_fwd_copy_small(d, s, len);
+	else
+		memcpy(d, s, len);
 }
 
 /*
@@ -149,10 +202,10 @@ static u32 vale_fwd_copy(const struct vale_mem *smem,
  * sent by the caller once it holds no lock (netdev.c).
  */
 static void vale_fwd_to_netdev(const struct vale_fwd_src *src,
-			       struct vale_port *dst, u16 uc, u16 bc)
+			       struct vale_port *dst, struct vale_fwd_lists l)
 {
 	const struct vale_fwd_scratch *s = src->s;
-	u16 u = uc, b = bc, i;
+	u16 u = l.uc, b = l.bc, i;
 
 	while ((i = vale_fwd_next(s, &u, &b)) != VALE_NIL) {
 		const struct vale_pkt *p = &s->pkts[i];
@@ -163,26 +216,111 @@ static void vale_fwd_to_netdev(const struct vale_fwd_src *src,
 }
 
 /*
- * Stage 3 for one destination: the packets of unicast list @uc merged (in
- * ring order) with broadcast list @bc.  Called under rcu_read_lock().
+ * The fast path's copy: the first @n packets of list @u (of the merge of
+ * @u and @b when @merge), each one fragment into one rx slot from @j on.
+ * Returns the slot after the last one; *bytes: their length, *bad as in
+ * vale_fwd_copy().
  */
-static void vale_fwd_deliver(const struct vale_fwd_src *src,
-			     struct vale_port *dst, u16 uc, u16 bc)
+static __always_inline u32
+vale_fwd_copy_list(const struct vale_fwd_src *src, const struct vale_port *dst,
+		   struct vale_kring *rk, u32 j, u32 n, u16 u, u16 b,
+		   bool merge, u64 *bytes, u32 *bad)
+{
+	const struct vale_fwd_scratch *s = src->s;
+	const u8 *sbufs = vale_mem_buf(src->mem, 0);
+	u8 *dbufs = vale_mem_buf(&dst->mem, 0);
+	size_t sbs = src->mem->lay.buf_size, dbs = dst->mem.lay.buf_size;
+	struct vale_slot *slots = rk->ring->slot;
+	u32 nbufs = dst->mem.lay.num_bufs, nslots = rk->st.num_slots;
+	u64 sum = 0;
+	u32 nbad = 0;
+	u16 i = u;
+
+	for (; n; n--) {
+		const struct vale_frag *f;
+		u32 idx, len;
+
+		if (merge)
+			i = vale_fwd_next(s, &u, &b);
+		f = &s->frags[i];	/* one fragment each: frag == i */
+		len = f->len;
+		sum += len;
+		idx = READ_ONCE(slots[j].buf_idx);
+		if (likely(idx < nbufs)) {
+			vale_fwd_copy_frame(dbufs + idx * dbs,
+					    sbufs + f->buf_idx * sbs, len);
+		} else {
+			nbad++;
+			len = 0;
+		}
+		WRITE_ONCE(slots[j].len, len);
+		WRITE_ONCE(slots[j].flags, 0);
+		j = vale_ring_next(j, nslots);
+		if (!merge)
+			i = s->pkts[i].next;
+	}
+	*bytes = sum;
+	*bad = nbad;
+	return j;
+}
+
+/*
+ * Stage 3 for one destination.  Called under rcu_read_lock().
+ *
+ * Fast path, when every packet takes one slot of the receiver (l.one_len
+ * fits its buffers): the counts are known, so the lock is held only to
+ * compare them with the room; the list is walked once, to copy.  Else
+ * every packet's slot count is computed under the lock (too-long packets
+ * dropped) and again while copying.
+ */
+static __always_inline void vale_fwd_deliver(const struct vale_fwd_src *src,
+					     struct vale_port *dst,
+					     struct vale_fwd_lists l)
 {
 	const struct vale_fwd_scratch *s = src->s;
 	struct vale_kring *rk;
 	u32 bsize = dst->mem.lay.buf_size;
 	u32 maxs, room, need = 0, taken = 0, too_long = 0, full = 0, bad = 0;
 	u32 start, lease, j, left;
-	u16 u = uc, b = bc, i;
+	u16 u = l.uc, b = l.bc, i;
 	u64 bytes = 0;
 	bool moved;
 
 	if (unlikely(dst->nd)) {
-		vale_fwd_to_netdev(src, dst, uc, bc);
+		vale_fwd_to_netdev(src, dst, l);
 		return;
 	}
-	rk = &dst->rx[src->ring_id % dst->num_rx];
+	/* ring_id % num_rx, without a division in the usual case */
+	j = src->ring_id;
+	rk = &dst->rx[likely(j < dst->num_rx) ? j : j % dst->num_rx];
+
+	if (likely(l.one_len <= bsize)) {
+		/* one slot per packet: never too long (num_slots >= 2) */
+		taken = l.nuc + l.nbc;
+		spin_lock_bh(&rk->lock);
+		room = vale_rx_room(&rk->st);
+		if (unlikely(taken > room)) {
+			/* the first that do not fit and all after them */
+			rk->stats.drop_ring_full += taken - room;
+			taken = room;
+			if (!taken) {
+				spin_unlock_bh(&rk->lock);
+				return;
+			}
+		}
+		lease = vale_lease_reserve(&rk->st, taken, &start);
+		spin_unlock_bh(&rk->lock);
+
+		if (u == VALE_NIL || b == VALE_NIL)	/* one list */
+			j = vale_fwd_copy_list(src, dst, rk, start, taken,
+					       u != VALE_NIL ? u : b, VALE_NIL,
+					       false, &bytes, &bad);
+		else
+			j = vale_fwd_copy_list(src, dst, rk, start, taken, u,
+					       b, true, &bytes, &bad);
+		goto publish;
+	}
+
 	maxs = min_t(u32, VALE_MAX_FRAGS, rk->st.num_slots - 1);
 	spin_lock_bh(&rk->lock);
 	room = vale_rx_room(&rk->st);
@@ -209,8 +347,8 @@ static void vale_fwd_deliver(const struct vale_fwd_src *src,
 	spin_unlock_bh(&rk->lock);
 
 	/* Copy outside the lock: same decisions as above, in order. */
-	u = uc;
-	b = bc;
+	u = l.uc;
+	b = l.bc;
 	j = start;
 	for (left = taken; left;) {
 		i = vale_fwd_next(s, &u, &b);
@@ -220,6 +358,7 @@ static void vale_fwd_deliver(const struct vale_fwd_src *src,
 		left--;
 	}
 
+publish:
 	spin_lock_bh(&rk->lock);
 	rk->stats.packets += taken;
 	rk->stats.bytes += bytes;
@@ -232,56 +371,156 @@ static void vale_fwd_deliver(const struct vale_fwd_src *src,
 		wake_up_interruptible_poll(&dst->wq, EPOLLIN | EPOLLRDNORM);
 }
 
+/* vale_fwd_deliver() out of line, for batches with several destinations. */
+static void vale_fwd_deliver_one(const struct vale_fwd_src *src,
+				 struct vale_port *dst,
+				 struct vale_fwd_lists l)
+{
+	vale_fwd_deliver(src, dst, l);
+}
+
+enum vale_fwd_lk {
+	VALE_LK_FN,		/* the switch's lookup function */
+	VALE_LK_LEARN,		/* vale_learn() inline */
+	VALE_LK_LEARN_PREV,	/* and the answer of the frame before */
+};
+
 /*
- * Stages 2 and 3 for one gathered batch.  Called under rcu_read_lock().
- * Returns the number of packets without a destination.
+ * Stage 2, first pass: every packet's destination into pkts[].dst, next
+ * links for the whole batch as one list in ring order.  Returns true when
+ * all packets have the same destination (the usual case, which needs no
+ * per-destination lists).  @mode: the switch's lookup function, or the
+ * learning bridge inline (vale_learn(), with or without its shortcut for
+ * a frame with the addresses of the one before).
  */
-static u32 vale_fwd_batch(const struct vale_fwd_src *fs, u32 npkts)
+static __always_inline bool vale_fwd_lookup(const struct vale_fwd_src *fs,
+					    u32 npkts, vale_lookup_fn lookup,
+					    void *priv, enum vale_fwd_lk mode)
+{
+	struct vale_fwd_scratch *s = fs->s;
+	const u8 *bufs = vale_mem_buf(fs->mem, 0);
+	size_t bs = fs->mem->lay.buf_size;
+	u16 src = fs->idx, d, all = 0xffff, any = 0, pd = VALE_DST_DROP;
+	u64 dkey, skey, pdkey = ~0ULL, pskey = ~0ULL;	/* no key is ~0 */
+	u32 i;
+
+	for (i = 0; i < npkts; i++) {
+		struct vale_pkt *p = &s->pkts[i];
+		const struct vale_frag *f = &s->frags[p->frag];
+		const u8 *frame = bufs + f->buf_idx * bs;
+
+		if (mode == VALE_LK_FN) {
+			d = lookup(priv, frame, f->len, src);
+		} else if (mode == VALE_LK_LEARN) {
+			d = vale_learn(priv, frame, f->len, src);
+		} else if (unlikely(f->len < ETH_HLEN)) {
+			d = VALE_DST_DROP;
+		} else {
+			/* the addresses of the frame before: its answer */
+			vale_mac_keys(frame, &dkey, &skey);
+			if (dkey != pdkey || skey != pskey) {
+				pd = vale_learn_keys(priv, dkey, skey, src);
+				pdkey = dkey;
+				pskey = skey;
+			}
+			d = pd;
+		}
+		all &= d;	/* all == any: every d is the same */
+		any |= d;
+		p->dst = d;
+		p->next = i + 1;
+	}
+	s->pkts[npkts - 1].next = VALE_NIL;
+	return all == any;
+}
+
+static inline bool vale_fwd_is_port(u16 d, u16 src)
+{
+	return d < VALE_SW_MAX_PORTS && d != src;
+}
+
+/*
+ * Stages 2 and 3 for one gathered batch of @npkts > 0 packets.  Called
+ * under rcu_read_lock().  Returns the number of packets without a
+ * destination.
+ */
+static u32 vale_fwd_batch(const struct vale_fwd_src *fs, u32 npkts,
+			  u32 one_len)
 {
 	struct vale_fwd_scratch *s = fs->s;
 	struct vale_switch *sw = fs->sw;
 	vale_lookup_fn lookup = READ_ONCE(sw->lookup);
 	void *priv = sw->lookup_priv;
-	u16 src = fs->idx, bhead = VALE_NIL, btail = VALE_NIL, d;
+	struct vale_fwd_lists l = {
+		.uc = VALE_NIL, .bc = VALE_NIL, .one_len = one_len,
+	};
+	u16 src = fs->idx, btail = VALE_NIL, d;
 	u32 i, nactive = 0, no_dest = 0, max;
 	struct vale_port *dp;
+	bool same;
 
-	for (i = 0; i < npkts; i++) {
-		struct vale_pkt *p = &s->pkts[i];
-		const struct vale_frag *f = &s->frags[p->frag];
+	if (lookup != vale_lookup_learn)
+		same = vale_fwd_lookup(fs, npkts, lookup, priv, VALE_LK_FN);
+	else if (npkts == 1)
+		same = vale_fwd_lookup(fs, 1, NULL, priv, VALE_LK_LEARN);
+	else
+		same = vale_fwd_lookup(fs, npkts, NULL, priv,
+				       VALE_LK_LEARN_PREV);
 
-		d = lookup(priv, vale_mem_buf(fs->mem, f->buf_idx), f->len,
-			   src);
-		p->dst = d;
-		p->next = VALE_NIL;
-		if (d == VALE_DST_BCAST) {
-			if (bhead == VALE_NIL)
-				bhead = i;
-			else
-				s->pkts[btail].next = i;
-			btail = i;
-		} else if (d >= VALE_SW_MAX_PORTS || d == src) {
-			no_dest++;
-		} else {
-			if (s->dst_head[d] == VALE_NIL) {
+	d = s->pkts[0].dst;
+	if (same && d != VALE_DST_BCAST) {
+		/* one destination, the batch in ring order is its list */
+		dp = vale_fwd_is_port(d, src) ?
+		     rcu_dereference(sw->ports[d]) : NULL;
+		if (!dp)
+			return npkts;
+		l.uc = 0;
+		l.nuc = npkts;
+		vale_fwd_deliver(fs, dp, l);
+		return 0;
+	}
+	if (same) {
+		l.bc = 0;		/* all broadcast */
+		l.nbc = npkts;
+	} else {
+		/* Chain the packets per destination and into one bcast list. */
+		for (i = 0; i < npkts; i++) {
+			struct vale_pkt *p = &s->pkts[i];
+
+			d = p->dst;
+			p->next = VALE_NIL;
+			if (d == VALE_DST_BCAST) {
+				if (l.bc == VALE_NIL)
+					l.bc = i;
+				else
+					s->pkts[btail].next = i;
+				btail = i;
+				l.nbc++;
+			} else if (!vale_fwd_is_port(d, src)) {
+				no_dest++;
+			} else if (s->dst_head[d] == VALE_NIL) {
 				s->dst_head[d] = i;
+				s->dst_tail[d] = i;
+				s->dst_count[d] = 1;
 				s->active[nactive++] = d;
 			} else {
 				s->pkts[s->dst_tail[d]].next = i;
+				s->dst_tail[d] = i;
+				s->dst_count[d]++;
 			}
-			s->dst_tail[d] = i;
 		}
 	}
 
-	if (bhead == VALE_NIL) {
+	if (l.bc == VALE_NIL) {
 		for (i = 0; i < nactive; i++) {
 			d = s->active[i];
 			dp = rcu_dereference(sw->ports[d]);
+			l.uc = s->dst_head[d];
+			l.nuc = s->dst_count[d];
 			if (dp)
-				vale_fwd_deliver(fs, dp, s->dst_head[d],
-						 VALE_NIL);
+				vale_fwd_deliver_one(fs, dp, l);
 			else
-				no_dest += vale_fwd_list_len(s, s->dst_head[d]);
+				no_dest += l.nuc;
 		}
 	} else {
 		/* Flood: every port but the source, in index order. */
@@ -290,16 +529,16 @@ static u32 vale_fwd_batch(const struct vale_fwd_src *fs, u32 npkts)
 			if (d == src)
 				continue;
 			dp = rcu_dereference(sw->ports[d]);
+			l.uc = s->dst_head[d];
+			l.nuc = l.uc == VALE_NIL ? 0 : s->dst_count[d];
 			if (dp)
-				vale_fwd_deliver(fs, dp, s->dst_head[d],
-						 bhead);
+				vale_fwd_deliver_one(fs, dp, l);
 			else
-				no_dest += vale_fwd_list_len(s, s->dst_head[d]);
+				no_dest += l.nuc;
 		}
 		for (i = 0; i < nactive; i++)
 			if (s->active[i] >= max)
-				no_dest += vale_fwd_list_len(s,
-						s->dst_head[s->active[i]]);
+				no_dest += s->dst_count[s->active[i]];
 	}
 
 	for (i = 0; i < nactive; i++)
@@ -316,7 +555,7 @@ u32 vale_fwd_frame(const struct vale_fwd_src *fs, u32 len)
 	s->pkts[0].len = len;
 	s->pkts[0].frag = 0;
 	s->pkts[0].nfrags = 1;
-	return vale_fwd_batch(fs, 1);
+	return vale_fwd_batch(fs, 1, len);
 }
 
 void vale_fwd_txsync(struct vale_port *port, struct vale_kring *kr, u32 head)
@@ -339,6 +578,8 @@ void vale_fwd_txsync(struct vale_port *port, struct vale_kring *kr, u32 head)
 		.ring_id = kr->id,
 		.idx = port->idx,
 	};
+	/* the tx counters, kept under sync_lock: added once per sync */
+	u64 packets = 0, bytes = 0, bad_slot = 0, bad_frag = 0, no_dest = 0;
 	u32 cur = kr->st.hwcur, i;
 
 	vale_netdev_queue_init(&xmitq);
@@ -347,22 +588,30 @@ void vale_fwd_txsync(struct vale_port *port, struct vale_kring *kr, u32 head)
 		g.max_frags = clamp_t(u32, READ_ONCE(port->sw->batch), 1,
 				      VALE_MAX_BATCH);
 		cur = vale_gather(&g, cur, head);
-		kr->stats.packets += g.npkts;
-		kr->stats.bytes += g.bytes;
-		kr->stats.drop_bad_slot += g.bad_slot;
-		kr->stats.drop_bad_frag += g.bad_frag;
+		packets += g.npkts;
+		bytes += g.bytes;
+		bad_slot += g.bad_slot;
+		bad_frag += g.bad_frag;
 		if (g.npkts) {
-			for (i = 0; i < g.npkts; i++) {
+			/* headers for the lookup (a lone one is read right away) */
+			for (i = 0; g.npkts > 1 && i < g.npkts; i++) {
 				u32 idx = s->frags[s->pkts[i].frag].buf_idx;
 
 				prefetch(vale_mem_buf(&port->mem, idx));
 			}
 			rcu_read_lock();
-			kr->stats.drop_no_dest += vale_fwd_batch(&fs, g.npkts);
+			no_dest += vale_fwd_batch(&fs, g.npkts,
+						  g.nfrags == g.npkts ?
+						  g.max_len : U32_MAX);
 			vale_netdev_xmit(&xmitq);
 			rcu_read_unlock();
 		}
 		if (cur != head)
 			cond_resched();
 	}
+	kr->stats.packets += packets;
+	kr->stats.bytes += bytes;
+	kr->stats.drop_bad_slot += bad_slot;
+	kr->stats.drop_bad_frag += bad_frag;
+	kr->stats.drop_no_dest += no_dest;
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vale: ring index validation, the gather stage and rx leases.
+ * vale: ring index validation and the gather stage's full validation of
+ * MOREFRAG chains and bad slots (its fast path and the rx leases are
+ * inline, in ring.h).
  *
  * Nothing here takes a lock or touches memory outside the arrays it is
  * given; see ring.h for the lock each caller holds.
@@ -53,96 +55,58 @@ int vale_ring_check(const struct vale_ring_state *st, u32 head, u32 cur)
 	return 0;
 }
 
-u32 vale_lease_reserve(struct vale_ring_state *st, u32 n, u32 *start)
+u32 vale_gather_chain(struct vale_gather *g, struct vale_slot s, u32 cur,
+		      u32 head)
 {
-	u32 lease = st->lease_idx;
+	struct vale_frag *f = &g->frags[g->nfrags];
+	bool bad = false, bad_frag = false;
+	u32 n = g->num_slots, nf = 0, plen = 0;
 
-	*start = st->hwlease;
-	st->leases[lease] = VALE_NOSLOT;
-	st->lease_idx = vale_ring_next(lease, st->num_slots);
-	st->hwlease += n;
-	if (st->hwlease >= st->num_slots)
-		st->hwlease -= st->num_slots;
-	return lease;
-}
+	for (;;) {
+		bool more;
 
-bool vale_lease_publish(struct vale_ring_state *st, u32 lease, u32 start,
-			u32 end)
-{
-	u32 n = st->num_slots;
-
-	st->leases[lease] = end;
-	if (start != st->hwtail)
-		return false;	/* an older lease is still being filled */
-	/* We are the oldest: publish ours and every completed one after it. */
-	while (lease != st->lease_idx && st->leases[lease] != VALE_NOSLOT) {
-		st->hwtail = st->leases[lease];
-		st->leases[lease] = VALE_NOSLOT;
-		lease = vale_ring_next(lease, n);
-	}
-	return true;
-}
-
-u32 vale_gather(struct vale_gather *g, u32 cur, u32 head)
-{
-	u32 n = g->num_slots;
-
-	g->npkts = 0;
-	g->nfrags = 0;
-	g->bytes = 0;
-	g->bad_slot = 0;
-	g->bad_frag = 0;
-
-	while (cur != head && g->nfrags < g->max_frags) {
-		struct vale_frag *f = &g->frags[g->nfrags];
-		bool bad = false, bad_frag = false;
-		u32 nf = 0, plen = 0;
-
-		for (;;) {
-			struct vale_slot s = READ_ONCE(g->slots[cur]);
-			bool more;
-
-			cur = vale_ring_next(cur, n);
-			if (s.flags & ~VALE_SLOT_FLAGS_MASK) {
-				/* its MOREFRAG bit cannot be trusted */
-				bad = true;
-				break;
-			}
-			more = s.flags & VALE_SLOT_MOREFRAG;
-			if (bad || bad_frag) {
-				/* skip the rest of a rejected chain */
-			} else if (vale_slot_check(&s, g->num_bufs,
-						   g->buf_size)) {
-				bad = true;
-			} else if (nf == VALE_MAX_FRAGS ||
-				   plen + s.len > VALE_MAX_PKT_LEN) {
-				bad_frag = true;
-			} else {
-				f[nf].buf_idx = s.buf_idx;
-				f[nf].len = s.len;
-				nf++;
-				plen += s.len;
-			}
-			if (!more)
-				break;
-			if (cur == head) {
-				bad_frag = true;	/* unterminated chain */
-				break;
-			}
+		cur = vale_ring_next(cur, n);
+		if (s.flags & ~VALE_SLOT_FLAGS_MASK) {
+			/* its MOREFRAG bit cannot be trusted */
+			bad = true;
+			break;
 		}
-		if (bad) {
-			g->bad_slot++;
-		} else if (bad_frag) {
-			g->bad_frag++;
+		more = s.flags & VALE_SLOT_MOREFRAG;
+		if (bad || bad_frag) {
+			/* skip the rest of a rejected chain */
+		} else if (vale_slot_check(&s, g->num_bufs, g->buf_size)) {
+			bad = true;
+		} else if (nf == VALE_MAX_FRAGS ||
+			   plen + s.len > VALE_MAX_PKT_LEN) {
+			bad_frag = true;
 		} else {
-			struct vale_pkt *p = &g->pkts[g->npkts++];
-
-			p->len = plen;
-			p->frag = g->nfrags;
-			p->nfrags = nf;
-			g->nfrags += nf;
-			g->bytes += plen;
+			f[nf].buf_idx = s.buf_idx;
+			f[nf].len = s.len;
+			nf++;
+			plen += s.len;
 		}
+		if (!more)
+			break;
+		if (cur == head) {
+			bad_frag = true;	/* unterminated chain */
+			break;
+		}
+		s = READ_ONCE(g->slots[cur]);
+	}
+	if (bad) {
+		g->bad_slot++;
+	} else if (bad_frag) {
+		g->bad_frag++;
+	} else {
+		struct vale_pkt *p = &g->pkts[g->npkts++];
+
+		p->len = plen;
+		p->frag = g->nfrags;
+		p->nfrags = nf;
+		g->nfrags += nf;
+		g->bytes += plen;
+		if (plen > g->max_len)
+			g->max_len = plen;
 	}
 	return cur;
 }

@@ -9,9 +9,15 @@
 #define _VALE_RING_H
 
 #include <linux/types.h>
+#include <linux/compiler.h>
 #include <linux/vale.h>
 
 #define VALE_NOSLOT	((u32)~0U)
+
+/* vale_gather()'s fast path takes a one-slot packet as never too long. */
+#if VALE_MAX_BUF_SIZE > VALE_MAX_PKT_LEN
+#error "a buffer may hold more than VALE_MAX_PKT_LEN bytes"
+#endif
 
 /*
  * The kernel's own copy of a ring's indices.  User space never writes it;
@@ -74,7 +80,19 @@ static inline u32 vale_rx_room(const struct vale_ring_state *st)
  * *start receives the first slot.  Returns the lease index to pass to
  * vale_lease_publish().
  */
-u32 vale_lease_reserve(struct vale_ring_state *st, u32 n, u32 *start);
+static inline u32 vale_lease_reserve(struct vale_ring_state *st, u32 n,
+				     u32 *start)
+{
+	u32 lease = st->lease_idx;
+
+	*start = st->hwlease;
+	st->leases[lease] = VALE_NOSLOT;
+	st->lease_idx = vale_ring_next(lease, st->num_slots);
+	st->hwlease += n;
+	if (st->hwlease >= st->num_slots)
+		st->hwlease -= st->num_slots;
+	return lease;
+}
 
 /*
  * Report lease @lease, which covers [start, end), as filled.  The leases
@@ -83,8 +101,29 @@ u32 vale_lease_reserve(struct vale_ring_state *st, u32 n, u32 *start);
  * the oldest one publishes all completed leases at once.  Returns true when
  * hwtail moved (the caller then updates ring->tail and wakes the owner).
  */
-bool vale_lease_publish(struct vale_ring_state *st, u32 lease, u32 start,
-			u32 end);
+static inline bool vale_lease_publish(struct vale_ring_state *st, u32 lease,
+				      u32 start, u32 end)
+{
+	u32 n = st->num_slots;
+
+	if (start != st->hwtail) {
+		st->leases[lease] = end;
+		return false;	/* an older lease is still being filled */
+	}
+	if (vale_ring_next(lease, n) == st->lease_idx) {
+		/* the only lease: its entry stays VALE_NOSLOT */
+		st->hwtail = end;
+		return true;
+	}
+	st->leases[lease] = end;
+	/* We are the oldest: publish ours and every completed one after it. */
+	while (lease != st->lease_idx && st->leases[lease] != VALE_NOSLOT) {
+		st->hwtail = st->leases[lease];
+		st->leases[lease] = VALE_NOSLOT;
+		lease = vale_ring_next(lease, n);
+	}
+	return true;
+}
 
 /* Why a slot is rejected. */
 enum vale_slot_err {
@@ -127,6 +166,10 @@ struct vale_pkt {
  * ends its packet.  A MOREFRAG chain that is not terminated before head,
  * has more than VALE_MAX_FRAGS slots or more than VALE_MAX_PKT_LEN bytes
  * is dropped (bad_frag).  Dropped slots are consumed.
+ *
+ * max_len is the length of the longest packet collected.  Every packet
+ * is in one fragment exactly when nfrags == npkts, and then packet i's
+ * fragment is frags[i] (fwd.c's fast paths rely on both).
  */
 struct vale_gather {
 	/* in */
@@ -141,11 +184,89 @@ struct vale_gather {
 	u32 npkts;
 	u32 nfrags;
 	u64 bytes;
+	u32 max_len;
 	u32 bad_slot;
 	u32 bad_frag;
 };
 
-/* Returns the slot after the last one consumed (== head when done). */
-u32 vale_gather(struct vale_gather *g, u32 cur, u32 head);
+/*
+ * The full validation of a packet whose first slot, @s read from slot
+ * @cur, is not a whole packet by itself: appends the packet to g or
+ * counts its drop, and returns the slot after it.  The other slots of the
+ * chain are read once each, here.  (ring.c; vale_gather()'s slow path.)
+ */
+u32 vale_gather_chain(struct vale_gather *g, struct vale_slot s, u32 cur,
+		      u32 head);
+
+/*
+ * vale_gather_chain() on a copy of @g, so that the caller's struct (and
+ * the fast path's counters) need not live in memory.
+ */
+static inline u32 vale_gather_slow(struct vale_gather *g, struct vale_slot s,
+				   u32 cur, u32 head, u32 *np, u32 *nf,
+				   u64 *bytes, u32 *max_len)
+{
+	struct vale_gather c = *g;
+
+	c.npkts = *np;
+	c.nfrags = *nf;
+	c.bytes = *bytes;
+	c.max_len = *max_len;
+	cur = vale_gather_chain(&c, s, cur, head);
+	*np = c.npkts;
+	*nf = c.nfrags;
+	*bytes = c.bytes;
+	*max_len = c.max_len;
+	g->bad_slot = c.bad_slot;
+	g->bad_frag = c.bad_frag;
+	return cur;
+}
+
+/*
+ * Returns the slot after the last one consumed (== head when done).
+ * Inline, for the forwarder: its fast path is a slot that is a whole
+ * packet by itself (no MOREFRAG, no unknown flag, buffer and length in
+ * range; a buf_size never exceeds VALE_MAX_PKT_LEN).  Any other slot
+ * goes, as read here, to vale_gather_chain().
+ */
+static __always_inline u32 vale_gather(struct vale_gather *g, u32 cur,
+				       u32 head)
+{
+	const struct vale_slot *slots = g->slots;
+	struct vale_frag *frags = g->frags;
+	struct vale_pkt *pkts = g->pkts;
+	u32 n = g->num_slots, nb = g->num_bufs, bs = g->buf_size;
+	u32 max = g->max_frags, np = 0, nf = 0, max_len = 0;
+	u64 bytes = 0;
+
+	g->bad_slot = 0;
+	g->bad_frag = 0;
+	while (cur != head && nf < max) {
+		struct vale_slot s = READ_ONCE(slots[cur]);
+
+		if (likely(!(s.flags & ~VALE_SLOT_BUF_CHANGED) &&
+			   s.buf_idx < nb && (u32)s.len - 1 < bs)) {
+			frags[nf].buf_idx = s.buf_idx;
+			frags[nf].len = s.len;
+			pkts[np].len = s.len;
+			pkts[np].frag = nf;
+			pkts[np].nfrags = 1;
+			np++;
+			nf++;
+			bytes += s.len;
+			if (s.len > max_len)
+				max_len = s.len;
+			cur = vale_ring_next(cur, n);
+			continue;
+		}
+		cur = vale_gather_slow(g, s, cur, head, &np, &nf, &bytes,
+				       &max_len);
+	}
+	g->npkts = np;
+	g->nfrags = nf;
+	g->bytes = bytes;
+	g->max_len = max_len;
+	return cur;
+}
 
 #endif /* _VALE_RING_H */
