@@ -135,7 +135,7 @@ rkey=$(printf '%s %s' "$ROOT_PKGS" "$(cat "$mirrors")" | sha256sum | cut -c1-12)
 rtar=$CACHE/pkgroot/bookworm-$rkey.tar
 if [[ ! -f $rtar ]]; then
 	mkdir -p "$CACHE/pkgroot"
-	mmdebstrap --mode=root --variant=apt --include="$ROOT_PKGS" \
+	mmdebstrap --mode=root --format=tar --variant=apt --include="$ROOT_PKGS" \
 		--dpkgopt='path-exclude=/usr/share/locale/*' \
 		--aptopt='Acquire::Languages "none"' \
 		bookworm "$rtar.tmp" "$mirrors" >"$logs/mmdebstrap.log" 2>&1 &&
@@ -222,9 +222,10 @@ result $? "group vale exists"
 [[ $(in_root id -gn vale 2>/dev/null) == vale ]]
 result $? "system user vale (the daemons), in group vale"
 
-# libvale-dev and libvale0 work: a program builds with pkg-config's flags
-# (read by hand: pkg-config is not in the root) and runs.
-cat >"$root/tmp/t.c" <<'EOF'
+# libvale-dev and libvale0 work: a program builds with vale.pc's flags
+# against the root's headers and library (compiled on the host: the root
+# has no libc headers) and runs inside the root.
+cat >"$out/t.c" <<'EOF'
 #include <stdio.h>
 #include <string.h>
 #include <libvale.h>
@@ -235,10 +236,17 @@ int main(void)
 	return v && strlen(v) ? 0 : 1;
 }
 EOF
-libs=$(sed -n 's/^Libs: //p' "$root/usr/lib/$ma/pkgconfig/vale.pc" | sed "s|\${libdir}|/usr/lib/$ma|")
-in_root sh -c "cc -Wall -Werror -o /tmp/t /tmp/t.c $libs && /tmp/t && ldd /tmp/t | grep -q libvale.so.0" \
+pc=$root/usr/lib/$ma/pkgconfig/vale.pc
+pcvar() { sed -n "s/^$1//p" "$pc"; }
+libs=$(pcvar 'Libs: ') cflags=$(pcvar 'Cflags: ')
+libs=${libs//\$\{libdir\}/$root$(pcvar libdir=)}
+cflags=${cflags//\$\{includedir\}/$root$(pcvar includedir=)}
+{ echo "vale.pc: $cflags $libs"
+  # shellcheck disable=SC2086
+  cc -Wall -Werror $cflags -o "$root/tmp/t" "$out/t.c" $libs &&
+  in_root sh -c '/tmp/t && ldd /tmp/t | grep "libvale.so.0 => /.*/libvale.so.0 "'; } \
 	>"$logs/libvale.log" 2>&1
-result $? "a program built against libvale-dev ($libs) runs with libvale0" "$logs/libvale.log"
+result $? "a program built with vale.pc's flags runs with libvale0 in the root" "$logs/libvale.log"
 
 for u in vale-vhost@ vale-vmpi@; do
 	in_root systemd-analyze verify --man=no "/lib/systemd/system/${u}x.service" \
