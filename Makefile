@@ -12,6 +12,7 @@
 #   make install    libvale, headers, pkg-config file, tools, man pages
 #   make deb        Debian packages (dpkg-buildpackage) under build/deb/
 #   make install-dkms   the DKMS source trees under /usr/src (dkms add)
+#   make install-system udev rule, systemd units, examples
 #
 # Everything the build needs is installed by scripts/deps.sh from Debian's
 # archive (as root).  Kernel images and extracted headers are cached under
@@ -39,7 +40,7 @@ KSFT_DIR = $(shell scripts/ksft.sh)
 all: deps modules user
 
 help:
-	@sed -n '3,20s/^# \{0,1\}//p' Makefile
+	@sed -n '3,21s/^# \{0,1\}//p' Makefile
 
 deps:
 	@scripts/deps.sh
@@ -102,6 +103,7 @@ install-system:
 		$(DESTDIR)$(EXAMPLESDIR)/
 
 deb:
+	@scripts/deps.sh package
 	@scripts/build-debs.sh
 
 check: deps
