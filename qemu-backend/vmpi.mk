@@ -7,7 +7,8 @@
 #
 #   VALE_VMPI        the daemon
 #   LIBVALE_VMPI_A   the host API (link it before -lc; no other dependency)
-#   VMPI_PERF        tools/vmpi-perf.c, static: runs in the guest and on the host
+#   VMPI_PERF        tools/vmpi-perf.c, static ($(TOOLS_STATIC)): runs in the
+#                    guest and on the host
 #   VMPI_TESTS       selftests/vmpi/*.c, static
 #   INSTALL_TARGETS  += install-vmpi
 
@@ -36,7 +37,7 @@ $(VALE_VMPI): qemu-backend/vale-vmpi.c $(VMPI_HDRS)
 
 $(VMPI_PERF): tools/vmpi-perf.c $(VMPI_HDRS) $(LIBVALE_VMPI_A)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -pthread -o $@ $< $(LIBVALE_VMPI_A) $(USER_LDFLAGS) -static -pthread
+	$(CC) $(USER_CFLAGS) -pthread -o $@ $< $(LIBVALE_VMPI_A) $(USER_LDFLAGS) $(TOOLS_STATIC) -pthread
 
 $(O)/vmpi-tests/%: selftests/vmpi/%.c $(wildcard selftests/vmpi/*.h) selftests/vm/failnth.h $(VMPI_HDRS) $(LIBVALE_VMPI_A)
 	@mkdir -p $(@D)
@@ -52,4 +53,5 @@ install-vmpi: $(VALE_VMPI) $(LIBVALE_VMPI_A) $(VMPI_PERF)
 	$(INSTALL) -m 0644 $(LIBVALE_VMPI_A) $(DESTDIR)$(LIBDIR)/
 	$(INSTALL) -m 0644 lib/libvale-vmpi.h $(DESTDIR)$(INCLUDEDIR)/
 	$(INSTALL) -m 0644 uapi/linux/vmpi.h uapi/linux/vmpi_ring.h $(DESTDIR)$(INCLUDEDIR)/linux/
-	$(INSTALL) -m 0644 Documentation/man/vale-vmpi.8 $(DESTDIR)$(MANDIR)/man8/
+	$(INSTALL) -m 0644 Documentation/man/vale-vmpi.8 Documentation/man/vmpi-perf.8 \
+		$(DESTDIR)$(MANDIR)/man8/

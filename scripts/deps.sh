@@ -6,6 +6,9 @@
 #
 #   scripts/deps.sh            base packages (build, VM harness, tests)
 #   scripts/deps.sh backports  also make bookworm-backports reachable
+#   scripts/deps.sh package    also what the package tier needs (Debian's
+#                              packaging tools, a clean root, the kernel's
+#                              YNL tools from linux-source-6.12)
 #
 # Never run by hand on a developer machine you care about without reading
 # it: it adds a deb822 entry for bookworm-backports (priority 100, so
@@ -20,6 +23,15 @@ BASE_PKGS=(
 	bc bison flex libelf-dev libssl-dev dwarves rsync python3 python3-yaml
 	valgrind
 	dpdk-dev librte-net-virtio23 librte-net-vhost23
+)
+
+# scripts/package-check.sh: build, lint and install the Debian packages,
+# DKMS, systemd-analyze (package systemd), the YNL schema check
+# (linux-source-6.12 ships tools/net/ynl and the netlink JSON schemas;
+# bookworm has it through bookworm-security, no backports needed).
+PACKAGE_PKGS=(
+	dpkg-dev debhelper dh-dkms dkms lintian mmdebstrap
+	systemd fakeroot python3-jsonschema linux-source-6.12
 )
 
 missing_pkgs() {
@@ -44,7 +56,8 @@ apt_install() {
 	echo "deps: installing:" $miss >&2
 	apt_update
 	# shellcheck disable=SC2086
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $miss >&2
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+		--no-install-recommends $miss >&2
 }
 
 # bookworm-backports, using the archive address the machine already uses.
@@ -74,14 +87,16 @@ EOF
 }
 
 main() {
+	local pkgs=("${BASE_PKGS[@]}")
+	[[ ${1:-} == package ]] && pkgs+=("${PACKAGE_PKGS[@]}")
 	if [[ $(id -u) != 0 ]]; then
-		if [[ -n $(missing_pkgs "${BASE_PKGS[@]}") ]]; then
-			echo "deps: missing packages and not root:" $(missing_pkgs "${BASE_PKGS[@]}") >&2
+		if [[ -n $(missing_pkgs "${pkgs[@]}") ]]; then
+			echo "deps: missing packages and not root:" $(missing_pkgs "${pkgs[@]}") >&2
 			exit 1
 		fi
 		return 0
 	fi
-	apt_install "${BASE_PKGS[@]}"
+	apt_install "${pkgs[@]}"
 	if [[ ${1:-} == backports ]]; then
 		enable_backports
 	fi

@@ -10,3 +10,12 @@ $(O)/tools/vale-bench-static: tools/vale-bench.c
 	$(CC) $(USER_CFLAGS) -static -o $@ $< $(USER_LDFLAGS)
 
 USER_TARGETS += $(O)/tools/vale-bench $(O)/tools/vale-bench-static
+
+VALE_BENCH := $(O)/tools/vale-bench
+INSTALL_TARGETS += install-bench
+
+.PHONY: install-bench
+install-bench: $(VALE_BENCH)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8
+	$(INSTALL) -m 0755 $(VALE_BENCH) $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 0644 Documentation/man/vale-bench.8 $(DESTDIR)$(MANDIR)/man8/

@@ -8,18 +8,22 @@
 #       selftests/vm/tests/pktgen.sh
 #
 #   VALE_PKTGEN      the binary
+#   TOOLS_STATIC     -static (default) links vale-pktgen and vmpi-perf
+#                    statically; debian/rules empties it (packages ship
+#                    dynamic programs)
 #   INSTALL_TARGETS  += install-tools (binaries and man pages)
 
 VALE_PKTGEN := $(O)/tools/vale-pktgen
 TOOLS_BINS := $(VALE_PKTGEN)
 TOOLS_MAN8 := Documentation/man/vale-pktgen.8
+TOOLS_STATIC ?= -static
 
 USER_TARGETS += $(TOOLS_BINS)
 INSTALL_TARGETS += install-tools
 
 $(VALE_PKTGEN): tools/vale-pktgen.c lib/libvale.h uapi/linux/vale.h $(LIBVALE_A)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -o $@ $< $(LIBVALE_A) $(USER_LDFLAGS) -static
+	$(CC) $(USER_CFLAGS) -o $@ $< $(LIBVALE_A) $(USER_LDFLAGS) $(TOOLS_STATIC)
 
 .PHONY: install-tools
 install-tools: $(TOOLS_BINS)

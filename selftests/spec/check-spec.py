@@ -68,7 +68,10 @@ def main():
     check(re.search(r'#define VALE_GENL_NAME\s+"%s"' % fam, hdr), "family name")
     check(re.search(r"#define VALE_GENL_VERSION\s+%d\b" % spec.get("version", 1), hdr),
           "family version")
-    check(spec["protocol"] == "genetlink", "protocol genetlink")
+    # genetlink-c: plain genetlink plus the C naming properties
+    # (enum-name, name-prefix) the spec uses; ynl-schema.py validates it.
+    check(spec["protocol"] in ("genetlink", "genetlink-c"),
+          "protocol genetlink (or genetlink-c)")
 
     # definitions
     for d in spec.get("definitions", []):
