@@ -15,18 +15,24 @@
  *   - a frame sent by g1 still arrives intact at g2.
  * Prints TAP; exits non-zero if any check failed.
  *
- *   hostile --pump SOCKET COUNT [QUEUE_PAIRS [RX_BUFFERS]]
+ *   hostile --pump SOCKET COUNT [QUEUE_PAIRS [RX_BUFFERS [HOLD_FILE]]]
  *
  * Instead: behave, as a front-end on an already running vale-vhost's
  * SOCKET: set up QUEUE_PAIRS queue pairs (default 1, at most 2), offer
  * RX_BUFFERS receive buffers on each (default 255, the most), send
  * COUNT broadcast frames of 60 bytes (in bursts of 32, 0.5 ms apart, one
  * kick per burst and pair; frame
- * i on the tx queue of pair i % QUEUE_PAIRS), then count the frames that
- * arrive on each rx queue, giving each buffer back as soon as it is used,
- * until none came for 2 seconds.  Prints
- * "sent N received M" and, with two pairs, " (pair 0: A, pair 1: B)";
- * used by vale-port.sh.
+ * i on the tx queue of pair i % QUEUE_PAIRS, numbered: magic "VHPM",
+ * sequence i and the pair after the Ethernet header), then count the
+ * frames that arrive on each rx queue, giving each buffer back as soon as
+ * it is used, until none came for 2 seconds.  Prints
+ * "sent N received M" and, with two pairs, " (pair 0: A, pair 1: B)",
+ * then " numbered K duplicates D misrouted X": of the frames received,
+ * K carried a pump's numbering, D of those were a sequence number seen
+ * before, X arrived on another pair than the one they were sent on.
+ * With HOLD_FILE the connection stays open after that line until the
+ * file exists (at most 60 s), so that the vale port's counters can still
+ * be read.  Used by vale-port.sh.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -1472,7 +1478,7 @@ static void t_config_client(const char *bin)
 }
 
 /* Put one 60-byte broadcast on tx queue @qi if it has room; false if not. */
-static bool pump_one(struct fe *f, int qi)
+static bool pump_one(struct fe *f, int qi, uint32_t seq)
 {
 	struct fvq *q = &f->q[qi];
 	uint16_t d = q->avail_idx % QSZ;
@@ -1488,21 +1494,31 @@ static bool pump_one(struct fe *f, int qi)
 	memcpy(p + HDR_LEN + 6, "\x02\x00\x00\x00\x00\x01", 6);
 	p[HDR_LEN + 12] = 0x88;				/* local experimental */
 	p[HDR_LEN + 13] = 0xb5;
+	memcpy(p + HDR_LEN + 14, "VHPM", 4);
+	memcpy(p + HDR_LEN + 18, &seq, 4);
+	p[HDR_LEN + 22] = (uint8_t)(qi / 2);
 	fe_add(f, qi, d, gpa, HDR_LEN + 60, 0, 0);
 	fe_publish(f, qi, d);
 	return true;
 }
 
+#define PUMP_SEQS	(1u << 22)
+
 static int pump(const char *sock, unsigned long count, unsigned int pairs,
-		unsigned int rxbufs)
+		unsigned int rxbufs, const char *hold)
 {
-	unsigned long sent = 0, got[2] = { 0, 0 };
+	unsigned long sent = 0, got[2] = { 0, 0 }, numbered = 0, dups = 0, misrouted = 0;
+	uint8_t *seen = calloc(PUMP_SEQS / 8, 1);
 	unsigned int p;
 	struct fe f;
 	double end, limit;
 
 	if (pairs < 1 || pairs > MAX_FQ / 2) {
 		fprintf(stderr, "hostile: QUEUE_PAIRS must be 1 or 2\n");
+		return 2;
+	}
+	if (!seen || count > PUMP_SEQS) {
+		fprintf(stderr, "hostile: COUNT must be at most %u\n", PUMP_SEQS);
 		return 2;
 	}
 	if (rxbufs < 1 || rxbufs > QSZ - 1) {
@@ -1525,7 +1541,7 @@ static int pump(const char *sock, unsigned long count, unsigned int pairs,
 
 		while (burst < 32 && sent < count) {
 			p = sent % pairs;
-			if (!pump_one(&f, 2 * p + 1))
+			if (!pump_one(&f, 2 * p + 1, (uint32_t)sent))
 				break;
 			kick |= 1u << p;
 			burst++;
@@ -1547,9 +1563,22 @@ static int pump(const char *sock, unsigned long count, unsigned int pairs,
 
 			while (__atomic_load_n(&q->used->idx, __ATOMIC_ACQUIRE) != q->used_seen) {
 				struct vring_used_elem e = q->used->ring[q->used_seen % QSZ];
+				const uint8_t *fr = f.mem + RXBUF_GPA + p * PAIR_GPA +
+						    (uint64_t)(e.id % QSZ) * BUF_SZ + HDR_LEN;
+				uint32_t seq;
 
 				q->used_seen++;
 				got[p]++;
+				if (e.len >= HDR_LEN + 23 && !memcmp(fr + 14, "VHPM", 4)) {
+					memcpy(&seq, fr + 18, 4);
+					numbered++;
+					if (fr[22] != p)
+						misrouted++;
+					if (seq >= PUMP_SEQS || (seen[seq / 8] & (1u << (seq % 8))))
+						dups++;
+					else
+						seen[seq / 8] |= 1u << (seq % 8);
+				}
 				fe_publish(&f, 2 * p, e.id);
 				any = true;
 			}
@@ -1563,8 +1592,15 @@ static int pump(const char *sock, unsigned long count, unsigned int pairs,
 	printf("sent %lu received %lu", sent, got[0] + got[1]);
 	if (pairs > 1)
 		printf(" (pair 0: %lu, pair 1: %lu)", got[0], got[1]);
-	printf("\n");
+	printf(" numbered %lu duplicates %lu misrouted %lu\n", numbered, dups, misrouted);
+	fflush(stdout);
+	if (hold) {
+		limit = now() + 60;
+		while (access(hold, F_OK) != 0 && now() < limit)
+			usleep(20000);
+	}
 	fe_close(&f);
+	free(seen);
 	return 0;
 }
 
@@ -1575,13 +1611,14 @@ int main(int argc, char **argv)
 	const char *seed_env = getenv("HOSTILE_SEED");
 	bool okay;
 
-	if (argc >= 4 && argc <= 6 && !strcmp(argv[1], "--pump"))
+	if (argc >= 4 && argc <= 7 && !strcmp(argv[1], "--pump"))
 		return pump(argv[2], strtoul(argv[3], NULL, 0),
 			    argc >= 5 ? strtoul(argv[4], NULL, 0) : 1,
-			    argc >= 6 ? strtoul(argv[5], NULL, 0) : QSZ - 1);
+			    argc >= 6 ? strtoul(argv[5], NULL, 0) : QSZ - 1,
+			    argc >= 7 ? argv[6] : NULL);
 	if (argc != 3) {
 		fprintf(stderr,
-			"usage: hostile VALE_VHOST WORKDIR | --pump SOCKET COUNT [QUEUE_PAIRS [RX_BUFFERS]]\n");
+			"usage: hostile VALE_VHOST WORKDIR | --pump SOCKET COUNT [QUEUE_PAIRS [RX_BUFFERS [HOLD_FILE]]]\n");
 		return 2;
 	}
 	dir = argv[2];
