@@ -13,6 +13,17 @@
 arg() { sed -n "s/.*vhost\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 role=$(arg role) addr=$(arg ip) peer=$(arg peer) phase=$(arg phase)
 mark() { echo "VHOST-SYNC $*" >/dev/ttyS1; }
+# check DESCRIPTION COMMAND...: lib.sh's ok, and the verdict at once on
+# the side channel too ("VHOST-SYNC result ok N - ..."): the harness
+# forwards a test's output only when it ends, and the kill phase's guest
+# never ends (run.sh relays these lines for it).
+check() {
+	_f0=$_tap_fail
+	ok "$@"
+	_v="ok"
+	[ "$_tap_fail" != "$_f0" ] && _v="not ok"
+	mark "result $_v $_tap_n - $1"
+}
 
 # eth0, [queues], then the responder's echo server or the client's four
 # checks and its phase's one more (last, mq)
@@ -34,7 +45,7 @@ while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 100 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
-ok "virtio-net device eth0 appears" test -e /sys/class/net/eth0
+check "virtio-net device eth0 appears" test -e /sys/class/net/eth0
 ip addr add "$addr/24" dev eth0
 ip link set eth0 up
 diag "eth0 features: $(cat /sys/class/net/eth0/device/features 2>/dev/null)"
@@ -42,7 +53,7 @@ if [ -n "$qs" ]; then
 	# virtio_net turns on min(queue pairs, CPUs) pairs when it negotiates
 	# MQ (busybox has no ethtool -L); the real counts show in sysfs.
 	diag "eth0 queues: $(ls /sys/class/net/eth0/queues | tr '\n' ' ')"
-	ok "eth0 uses $qs rx and $qs tx queues" \
+	check "eth0 uses $qs rx and $qs tx queues" \
 		test -e /sys/class/net/eth0/queues/rx-$((qs - 1)) -a \
 		-e /sys/class/net/eth0/queues/tx-$((qs - 1)) -a \
 		! -e /sys/class/net/eth0/queues/tx-$qs
@@ -71,21 +82,21 @@ ping_all() {
 case $role in
 responder)
 	mark up
-	ok "echo server runs until told to quit" vhost-udp echo 7000 "$(arg secs)"
+	check "echo server runs until told to quit" vhost-udp echo 7000 "$(arg secs)"
 	;;
 client)
-	ok "peer answers ping ($phase)" ping_wait 30
-	ok "ping: 10 packets, 10 replies ($phase)" ping_all 10 -i 0.2 -W 2 -w 20
-	ok "ping -s 8000: fragmented frames, 3 of 3 replies ($phase)" ping_all 3 -s 8000 -W 3 -w 20
-	ok "UDP stream 2000 x 1000 B echoed ($phase)" vhost-udp stream "$peer" 7000 2000 1000
+	check "peer answers ping ($phase)" ping_wait 30
+	check "ping: 10 packets, 10 replies ($phase)" ping_all 10 -i 0.2 -W 2 -w 20
+	check "ping -s 8000: fragmented frames, 3 of 3 replies ($phase)" ping_all 3 -s 8000 -W 3 -w 20
+	check "UDP stream 2000 x 1000 B echoed ($phase)" vhost-udp stream "$peer" 7000 2000 1000
 	case $phase in
 	kill)
-		mark streaming
+		mark "streaming after $_tap_n checks, $_tap_fail failed"
 		# The host kills this VM during the flood.
 		vhost-udp flood "$peer" 7000 120
 		;;
 	last)
-		ok "UDP stream 300 x 60 B echoed" vhost-udp stream "$peer" 7000 300 60
+		check "UDP stream 300 x 60 B echoed" vhost-udp stream "$peer" 7000 300 60
 		vhost-udp quit "$peer" 7000
 		;;
 	mq)
@@ -98,13 +109,13 @@ client)
 		r0=$?
 		diag "stream on CPU 0: $(cat /tmp/s0)"
 		diag "stream on CPU 1: $(cat /tmp/s1)"
-		ok "two UDP streams at once, one per CPU, echoed" test $r0 = 0 -a $r1 = 0
+		check "two UDP streams at once, one per CPU, echoed" test $r0 = 0 -a $r1 = 0
 		vhost-udp quit "$peer" 7000
 		;;
 	esac
 	;;
 *)
-	ok "known role '$role'" false
+	check "known role '$role'" false
 	;;
 esac
 ip -s link show eth0 | sed 's/^/# /'
