@@ -59,6 +59,21 @@ if [ -n "$qs" ]; then
 		! -e /sys/class/net/eth0/queues/tx-$qs
 fi
 
+# stream SIZE COUNT: vhost-udp stream; every datagram back once, or
+# the missing ones (never a duplicate or a corrupt one) reported to the
+# host as "VHOST-SYNC lost N": in direct mode vale-vhost drops a frame for
+# a guest that took no buffer for 200 ms, and counts it (run.sh checks
+# that every lost datagram is among the drops it counted).
+stream() {
+	vhost-udp stream "$peer" 7000 "$2" "$1" >/tmp/stream.$$ 2>&1
+	_rc=$?
+	cat /tmp/stream.$$
+	_s=$(sed -n 's/^stream: sent \([0-9]*\) received \([0-9]*\).*/\1 \2/p' /tmp/stream.$$)
+	rm -f /tmp/stream.$$
+	[ $_rc = 3 ] && [ -n "$_s" ] && mark "lost $((${_s% *} - ${_s#* }))"
+	[ $_rc = 0 ] || [ $_rc = 3 ]
+}
+
 ping_wait() {	# up to $1 seconds for the first answer
 	t=0
 	while [ $t -lt "$1" ]; do
@@ -88,7 +103,7 @@ client)
 	check "peer answers ping ($phase)" ping_wait 30
 	check "ping: 10 packets, 10 replies ($phase)" ping_all 10 -i 0.2 -W 2 -w 20
 	check "ping -s 8000: fragmented frames, 3 of 3 replies ($phase)" ping_all 3 -s 8000 -W 3 -w 20
-	check "UDP stream 2000 x 1000 B echoed ($phase)" vhost-udp stream "$peer" 7000 2000 1000
+	check "UDP stream 2000 x 1000 B echoed, each once ($phase)" stream 1000 2000
 	case $phase in
 	kill)
 		mark "streaming after $_tap_n checks, $_tap_fail failed"
@@ -96,7 +111,7 @@ client)
 		vhost-udp flood "$peer" 7000 120
 		;;
 	last)
-		check "UDP stream 300 x 60 B echoed" vhost-udp stream "$peer" 7000 300 60
+		check "UDP stream 300 x 60 B echoed, each once" stream 60 300
 		vhost-udp quit "$peer" 7000
 		;;
 	mq)
@@ -109,7 +124,14 @@ client)
 		r0=$?
 		diag "stream on CPU 0: $(cat /tmp/s0)"
 		diag "stream on CPU 1: $(cat /tmp/s1)"
-		check "two UDP streams at once, one per CPU, echoed" test $r0 = 0 -a $r1 = 0
+		lost=0
+		for f in /tmp/s0 /tmp/s1; do
+			_s=$(sed -n 's/^stream: sent \([0-9]*\) received \([0-9]*\).*/\1 \2/p' $f)
+			[ -n "$_s" ] && lost=$((lost + ${_s% *} - ${_s#* }))
+		done
+		[ $lost != 0 ] && mark "lost $lost"
+		check "two UDP streams at once, one per CPU, echoed, each once" \
+			sh -c "[ $r0 = 0 -o $r0 = 3 ] && [ $r1 = 0 -o $r1 = 3 ]"
 		vhost-udp quit "$peer" 7000
 		;;
 	esac

@@ -60,28 +60,57 @@ cleanup() {
 trap cleanup EXIT
 sleep 0.5
 
-# Each testpmd: a main lcore and one forwarding lcore, different per process.
+# Each testpmd: a main lcore and one forwarding lcore, different per
+# process; interactive, its commands from a FIFO, so that forwarding stops
+# ("stop" prints the totals) while the port stays open.
 pmd() {	# name main-lcore mode
+	mkfifo "$work/$1.in"
 	"$tp" -l 0,1 --main-lcore "$2" --no-pci --file-prefix "vale-vhost-$1" \
 		--single-file-segments -m 256 \
 		--vdev "net_virtio_user0,path=$work/$1.sock,queues=1" -- \
-		--forward-mode="$3" --nb-cores=1 --stats-period 1 --txq=1 --rxq=1 \
-		</dev/null >"$work/$1.log" 2>&1 &
+		-i --auto-start --forward-mode="$3" --nb-cores=1 --txq=1 --rxq=1 \
+		--total-num-mbufs=16384 \
+		<"$work/$1.in" >"$work/$1.log" 2>&1 &
 	tpids+=($!)
+	exec {fd}>"$work/$1.in"
+	eval "in_$1=$fd"
+}
+cmd() {	# name command
+	local fd
+	eval "fd=\$in_$1"
+	echo "$2" >&"$fd"
+}
+wait_log() {	# name pattern seconds
+	local i
+	for ((i = 0; i < $3 * 10; i++)); do
+		grep -q "$2" "$work/$1.log" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
 }
 pmd rx 1 rxonly
 # frames for a peer that is not connected yet are dropped: start the
-# sender once the receiver forwards (its first statistics), at most 60 s
-for _ in $(seq 600); do grep -q 'RX-packets' "$work/rx.log" 2>/dev/null && break; sleep 0.1; done
+# sender once the receiver forwards, at most 60 s
+wait_log rx 'Start automatic packet forwarding' 60
+sleep 0.5
 pmd tx 0 txonly
+wait_log tx 'Start automatic packet forwarding' 60
 sleep "$secs"
-for p in "${tpids[@]}"; do kill -INT "$p" 2>/dev/null; done
+# The sender stops first; what is still in its ring goes on to the
+# receiver, which stops once nothing is left in flight.
+cmd tx stop
+wait_log tx 'Accumulated forward statistics' 10
+sleep 1
+cmd rx stop
+wait_log rx 'Accumulated forward statistics' 10
+# the counters with both front-ends stopped but still connected
+kill -USR1 "$vpid"
+sleep 0.3
+cmd tx quit
+cmd rx quit
 for p in "${tpids[@]}"; do
 	for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
 done
-# the counters once both front-ends have stopped and printed their totals
-kill -USR1 "$vpid"
-sleep 0.3
 
 grep -q 'Port 0: ' "$work/tx.log" && ! grep -q 'EAL: .*[Ee]rror\|Cannot\|Failed' "$work/tx.log"
 ok $? "txonly testpmd attached through net_virtio_user"

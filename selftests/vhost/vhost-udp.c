@@ -11,7 +11,11 @@
  *                                        every one comes back intact,
  *                                        exactly once (a sequence bitmap:
  *                                        a duplicate or a corrupt or
- *                                        unknown datagram fails it)
+ *                                        unknown datagram fails it, exit
+ *                                        1); exit 3 if the only fault is
+ *                                        datagrams that never came back
+ *                                        (the caller checks them against
+ *                                        the drops vale-vhost counted)
  *   vhost-udp flood HOST PORT SECONDS    send without waiting (errors ignored)
  *   vhost-udp quit HOST PORT             ask an echo server to stop
  */
@@ -178,7 +182,9 @@ static int stream(const char *host, const char *port, unsigned long count,
 		printf("%s\n", got + shown < sent ? " ..." : "");
 	}
 	free(seen);
-	return sent == count && got == count && !dup && !bad ? 0 : 1;
+	if (dup || bad)
+		return 1;
+	return sent == count && got == count ? 0 : 3;
 }
 
 static int flood(const char *host, const char *port, double secs)
