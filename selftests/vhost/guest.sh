@@ -141,4 +141,5 @@ client)
 	;;
 esac
 ip -s link show eth0 | sed 's/^/# /'
+grep '^Udp:' /proc/net/snmp | sed 's/^/# /'
 done_testing

@@ -78,7 +78,18 @@ wait_log() {
 	done
 	return 1
 }
-up() { wait_log 'Start automatic packet forwarding'; }
+# up: testpmd's port is started when vale-vhost sees both of its queues
+# enabled (testpmd's own log may stay in its stdio buffer).
+up() {
+	i=0
+	while [ $i -lt 120 ]; do
+		[ "$(vstat_obj vm1 | grep -o '"enabled":true' | wc -l)" -ge 2 ] && return 0
+		kill -0 $tpid 2>/dev/null || return 1
+		sleep 0.5
+		i=$((i + 1))
+	done
+	return 1
+}
 # stop: forwarding stops, testpmd prints the accumulated statistics.
 stop() {
 	echo stop >&3
@@ -116,13 +127,15 @@ pdrops() {
 	done
 	echo $_s
 }
-# vstat VM KEY: one counter of vale-vhost (SIGUSR1 JSON on its stdout)
-vstat() {
+# vstat_obj VM: vale-vhost's JSON object of VM (SIGUSR1, on its stdout)
+vstat_obj() {
 	kill -USR1 $vp
 	sleep 0.3
 	tail -n 1 /tmp/vhost.out | sed 's/,{"name"/\
-{"name"/g' | grep "\"name\":\"$1\"" | sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p"
+{"name"/g' | grep "\"name\":\"$1\""
 }
+# vstat VM KEY: one counter of vale-vhost
+vstat() { vstat_obj "$1" | sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p"; }
 
 vale-vhost --vm vm1,path=/tmp/vm1.sock,port=vale0:vm1 </dev/null >/tmp/vhost.out 2>/tmp/vhost.log &
 vp=$!
@@ -159,7 +172,20 @@ testpmd rxonly /tmp/rxonly.log
 ok "testpmd rxonly starts on net_virtio_user through vale-vhost" up /tmp/rxonly.log
 pgtx() { taskset -c 0 vale-pktgen tx "$@" >/tmp/tx2.out 2>&1; }
 ok "vale-pktgen sends 2000 frames into vale0" pgtx -i vale0:src -n 2000 -R 5000
-sleep 2
+# What testpmd has no buffer for waits in vale0:vm1's rx ring: stop only
+# once vale-vhost has taken everything the switch put there (at most 60 s
+# under TCG), and testpmd had a moment to poll the last of it.
+i=0
+while [ $i -lt 120 ]; do
+	ports /tmp/ports2.json
+	prx=$(pstat /tmp/ports2.json vm1 rx_packets)
+	vrx=$(($(vstat vm1 rx_packets) + $(vstat vm1 rx_drops)))
+	[ "${prx:-x}" = "$vrx" ] && break
+	sleep 0.5
+	i=$((i + 1))
+done
+diag "vale0:vm1 rx_packets ${prx:-?}, vale-vhost rx_packets + rx_drops $vrx after $((i / 2)) s"
+sleep 1
 stop
 ports /tmp/ports2.json
 vrdrop=$(vstat vm1 rx_drops)
