@@ -53,51 +53,28 @@ done
 # EAL keeps its runtime files under /var/run/dpdk.
 [ -d /var/run ] || { mkdir -p /var; ln -s /run /var/run; }
 
-# testpmd MODE LOG: lcore 0 main, lcore 1 forwards; interactive, its
-# commands from a FIFO on fd 3, so that forwarding stops ("stop" prints
-# the totals) while the port stays open and its counters can be read.
+# testpmd MODE LOG: lcore 0 main, lcore 1 forwards.
 testpmd() {
-	rm -f /tmp/tp.in
-	mkfifo /tmp/tp.in
 	$tp -l 0,1 --main-lcore 0 --no-huge -m 256 --no-pci --file-prefix vp \
 		$plugins --vdev net_virtio_user0,path=/tmp/vm1.sock,queues=1 -- \
-		-i --auto-start --forward-mode=$1 --nb-cores=1 --txq=1 --rxq=1 \
-		--total-num-mbufs=16384 </tmp/tp.in >$2 2>&1 &
+		--forward-mode=$1 --nb-cores=1 --txq=1 --rxq=1 --stats-period 1 \
+		--total-num-mbufs=16384 </dev/null >$2 2>&1 &
 	tpid=$!
-	exec 3>/tmp/tp.in
-	tlog=$2
 }
-# wait_log PATTERN: up to 60 s (under TCG) for PATTERN in testpmd's log.
-wait_log() {
-	i=0
-	while [ $i -lt 120 ]; do
-		grep -q "$1" $tlog && return 0
-		kill -0 $tpid 2>/dev/null || return 1
-		sleep 0.5
-		i=$((i + 1))
-	done
-	return 1
-}
-# up: testpmd's port is started when vale-vhost sees both of its queues
-# enabled (testpmd's own log may stay in its stdio buffer).
+# up LOG: wait (60 s under TCG) until testpmd prints its first statistics.
 up() {
 	i=0
 	while [ $i -lt 120 ]; do
-		[ "$(vstat_obj vm1 | grep -o '"enabled":true' | wc -l)" -ge 2 ] && return 0
+		grep -q 'RX-packets' $1 && return 0
 		kill -0 $tpid 2>/dev/null || return 1
 		sleep 0.5
 		i=$((i + 1))
 	done
 	return 1
 }
-# stop: forwarding stops, testpmd prints the accumulated statistics.
+# stop: SIGINT makes testpmd print the accumulated statistics and exit.
 stop() {
-	echo stop >&3
-	wait_log 'Accumulated forward statistics'
-}
-# quit: testpmd closes the port and exits.
-quit() {
-	echo quit >&3
+	kill -INT $tpid 2>/dev/null
 	i=0
 	while kill -0 $tpid 2>/dev/null && [ $i -lt 40 ]; do
 		sleep 0.5
@@ -105,7 +82,6 @@ quit() {
 	done
 	kill -9 $tpid 2>/dev/null
 	wait $tpid 2>/dev/null
-	exec 3>&-
 }
 # last COUNTER LOG: the last value of "COUNTER: n" (the accumulated block)
 last() { grep -o "$1: *[0-9]*" $2 | tail -n 1 | grep -o '[0-9]*$'; }
@@ -127,15 +103,13 @@ pdrops() {
 	done
 	echo $_s
 }
-# vstat_obj VM: vale-vhost's JSON object of VM (SIGUSR1, on its stdout)
-vstat_obj() {
+# vstat VM KEY: one counter of vale-vhost (SIGUSR1 JSON on its stdout)
+vstat() {
 	kill -USR1 $vp
 	sleep 0.3
 	tail -n 1 /tmp/vhost.out | sed 's/,{"name"/\
-{"name"/g' | grep "\"name\":\"$1\""
+{"name"/g' | grep "\"name\":\"$1\"" | sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p"
 }
-# vstat VM KEY: one counter of vale-vhost
-vstat() { vstat_obj "$1" | sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p"; }
 
 vale-vhost --vm vm1,path=/tmp/vm1.sock,port=vale0:vm1 </dev/null >/tmp/vhost.out 2>/tmp/vhost.log &
 vp=$!
@@ -149,10 +123,8 @@ testpmd txonly /tmp/tx.log
 ok "testpmd txonly starts on net_virtio_user through vale-vhost" up /tmp/tx.log
 sleep 3
 stop
-# what is still in testpmd's ring goes on to vale0 while the port is open
-sleep 1
+sleep 0.5
 ports /tmp/ports1.json
-quit
 kill -INT $rp
 wait $rp
 sent=$(last TX-packets /tmp/tx.log)
@@ -172,9 +144,9 @@ testpmd rxonly /tmp/rxonly.log
 ok "testpmd rxonly starts on net_virtio_user through vale-vhost" up /tmp/rxonly.log
 pgtx() { taskset -c 0 vale-pktgen tx "$@" >/tmp/tx2.out 2>&1; }
 ok "vale-pktgen sends 2000 frames into vale0" pgtx -i vale0:src -n 2000 -R 5000
-# What testpmd has no buffer for waits in vale0:vm1's rx ring: stop only
-# once vale-vhost has taken everything the switch put there (at most 60 s
-# under TCG), and testpmd had a moment to poll the last of it.
+# What testpmd has no buffer for waits in vale0:vm1's rx ring: read the
+# books only once vale-vhost has taken everything the switch put there
+# (at most 60 s under TCG), and testpmd had a moment to poll the last.
 i=0
 while [ $i -lt 120 ]; do
 	ports /tmp/ports2.json
@@ -185,11 +157,10 @@ while [ $i -lt 120 ]; do
 	i=$((i + 1))
 done
 diag "vale0:vm1 rx_packets ${prx:-?}, vale-vhost rx_packets + rx_drops $vrx after $((i / 2)) s"
-sleep 1
-stop
+sleep 2
 ports /tmp/ports2.json
 vrdrop=$(vstat vm1 rx_drops)
-quit
+stop
 rcv=$(last RX-packets /tmp/rxonly.log)
 rdrop=$(pstat /tmp/ports2.json vm1 drop_ring_full)
 diag "testpmd rxonly received ${rcv:-?} of 2000 frames from vale0:src; vale0:vm1 drop_ring_full ${rdrop:-?}, vale-vhost rx_drops ${vrdrop:-?}"
