@@ -4,6 +4,10 @@
 # direct VM-to-VM pairs), and its test programs.
 #
 #   VALE_VHOST       $(O)/qemu-backend/vale-vhost (links libvale.a)
+#   VALE_VHOST_ASAN  $(O)/asan/vale-vhost: the same with libvale compiled in,
+#                    built with AddressSanitizer and UndefinedBehaviorSanitizer
+#                    (any report aborts); selftests/vhost/run.sh runs its
+#                    hostile front-end against this one
 #   VHOST_TEST_BINS  selftests/vhost helpers: hostile (malformed
 #                    vhost-user front-end) and vhost-udp (static, runs in
 #                    the test guests)
@@ -13,15 +17,24 @@ VALE_VHOST := $(O)/qemu-backend/vale-vhost
 VHOST_HOSTILE := $(O)/vhost/hostile
 VHOST_UDP := $(O)/vhost/vhost-udp
 VHOST_TEST_BINS := $(VHOST_HOSTILE) $(VHOST_UDP)
+VALE_VHOST_ASAN := $(O)/asan/vale-vhost
+SANITIZE_FLAGS ?= -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
 SYSTEMDUNITDIR ?= /lib/systemd/system
 
-USER_TARGETS += $(VALE_VHOST) $(VHOST_TEST_BINS)
+USER_TARGETS += $(VALE_VHOST) $(VALE_VHOST_ASAN) $(VHOST_TEST_BINS)
 INSTALL_TARGETS += install-vhost
 
 $(VALE_VHOST): qemu-backend/vale-vhost.c qemu-backend/vhost_user.h \
 		lib/libvale.h uapi/linux/vale.h $(LIBVALE_A)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -Iqemu-backend -o $@ $< $(LIBVALE_A) $(USER_LDFLAGS)
+
+$(VALE_VHOST_ASAN): qemu-backend/vale-vhost.c qemu-backend/vhost_user.h \
+		lib/libvale.c lib/libvale.h uapi/linux/vale.h
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -O1 $(SANITIZE_FLAGS) -Iqemu-backend -o $@ \
+		qemu-backend/vale-vhost.c lib/libvale.c $(USER_LDFLAGS)
 
 $(VHOST_HOSTILE): selftests/vhost/hostile.c qemu-backend/vhost_user.h
 	@mkdir -p $(@D)
