@@ -25,10 +25,11 @@ VALE_VHOST_SRCS := $(wildcard qemu-backend/vale-vhost/*.c)
 
 $(VALE_VHOST): $(VALE_VHOST_SRCS) qemu-backend/vale-vhost/vhost.h \
 		qemu-backend/vhost_user.h lib/libvale.h uapi/linux/vale.h \
-		$(LIBVALE_A)
+		tools/common/out.h $(LIBVALE_A) $(OUT_O)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -Iqemu-backend -Iqemu-backend/vale-vhost -o $@ \
-		$(VALE_VHOST_SRCS) $(LIBVALE_A) $(USER_LDFLAGS)
+	$(CC) $(USER_CFLAGS) -Iqemu-backend -Iqemu-backend/vale-vhost \
+		-Itools/common -o $@ $(VALE_VHOST_SRCS) $(OUT_O) \
+		$(LIBVALE_A) $(USER_LDFLAGS)
 
 $(VHOST_HOSTILE): selftests/vhost/hostile.c qemu-backend/vhost_user.h
 	@mkdir -p $(@D)

@@ -12,16 +12,6 @@ VALE_CTL := $(O)/tools/vale-ctl
 USER_TARGETS += $(VALE_CTL)
 INSTALL_TARGETS += install-ctl
 
-# tools/common: the one libmnl plumbing (vnl) and the one text/JSON
-# writer (out), linked into vale-ctl and (vnl) the netlink VM tests.
-TOOLS_COMMON_HDRS := tools/common/vnl.h tools/common/out.h
-VNL_O := $(O)/tools/common/vnl.o
-OUT_O := $(O)/tools/common/out.o
-
-$(O)/tools/common/%.o: tools/common/%.c $(TOOLS_COMMON_HDRS) uapi/linux/vale.h
-	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -Itools/common -c -o $@ $<
-
 $(VALE_CTL): tools/vale-ctl.c $(TOOLS_COMMON_HDRS) uapi/linux/vale.h $(VNL_O) $(OUT_O)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -Itools/common -o $@ $< $(VNL_O) $(OUT_O) \

@@ -30,6 +30,7 @@
 #include <arpa/inet.h>
 
 #include "libvale.h"
+#include "out.h"
 
 #define PROG "vale-pktgen"
 #define ETH_HLEN 14
@@ -744,17 +745,10 @@ static void report(const struct cfg *c, struct result *res,
 	}
 
 	if (c->json) {
-		printf("{\"tool\":\"vale-pktgen\",\"role\":\"%s\",\"port\":\"",
+		printf("{\"tool\":\"vale-pktgen\",\"role\":\"%s\",\"port\":",
 		       role_names[c->role]);
-		for (const char *s = c->port; *s; s++) {
-			if (*s == '"' || *s == '\\')
-				putchar('\\');
-			if ((unsigned char)*s < 0x20)
-				printf("\\u%04x", *s);
-			else
-				putchar(*s);
-		}
-		printf("\",\"length\":%u,\"batch\":%u,\"rate_limit\":%.0f,"
+		out_json_string(stdout, c->port);
+		printf(",\"length\":%u,\"batch\":%u,\"rate_limit\":%.0f,"
 		       "\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64
 		       ",\"seconds\":%.6f,\"pps\":%.1f,\"gbps\":%.6f,"
 		       "\"raw_gbps\":%.6f,\"syncs\":%" PRIu64

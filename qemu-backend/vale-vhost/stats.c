@@ -12,21 +12,8 @@
 #include <unistd.h>
 #include <sys/socket.h>
 
+#include "out.h"
 #include "vhost.h"
-
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
 
 /* The ring indexes of @vq as the guest sees them, false if unreadable. */
 static bool ring_peek(struct vq *vq, uint16_t r[6])
@@ -60,13 +47,13 @@ void stats_json(FILE *f)
 
 		fprintf(f, "%s{\"name\":", first ? "" : ",");
 		first = false;
-		json_str(f, vm->name);
+		out_json_string(f, vm->name);
 		fprintf(f, ",\"socket\":");
-		json_str(f, vm->path);
+		out_json_string(f, vm->path);
 		fprintf(f, ",\"role\":\"%s\",\"mode\":\"%s\",\"target\":",
 			vm->client ? "client" : "server",
 			vm->ops->mode);
-		json_str(f, vm->peer ? vm->peer->name : vm->target);
+		out_json_string(f, vm->peer ? vm->peer->name : vm->target);
 		fprintf(f, ",\"connected\":%s,\"features\":\"%#llx\","
 			"\"tx_packets\":%llu,\"tx_bytes\":%llu,\"tx_drops\":%llu,"
 			"\"tx_errors\":%llu,\"rx_packets\":%llu,\"rx_bytes\":%llu,"
@@ -81,7 +68,7 @@ void stats_json(FILE *f)
 			(unsigned long long)s->rx_drops, (unsigned long long)s->kicks,
 			(unsigned long long)s->interrupts, (unsigned long long)s->connects,
 			(unsigned long long)s->disconnects, (unsigned long long)s->errors);
-		json_str(f, vm->last_error);
+		out_json_string(f, vm->last_error);
 		fprintf(f, ",\"queue_packets\":[");
 		for (q = 0; q < 2 * vm->max_qp; q++)
 			fprintf(f, "%s%llu", q ? "," : "",
