@@ -413,20 +413,12 @@ static void run_tx(struct vale_port *p, const struct cfg *c, struct result *res,
 static uint64_t rx_drain(struct vale_port_ring *r, struct result *res)
 {
 	uint32_t cur = vale_ring_cur(r), tail = vale_ring_tail(r);
-	uint32_t i = cur, done = cur;
-	uint64_t pkts = 0, bytes = 0, plen = 0;
+	uint32_t done = cur, plen;
+	uint64_t pkts = 0, bytes = 0;
 
-	while (i != tail) {
-		struct vale_slot *s = vale_ring_slot(r, i);
-
-		plen += s->len;
-		i = vale_ring_next(r, i);
-		if (!(s->flags & VALE_SLOT_MOREFRAG)) {
-			pkts++;
-			bytes += plen;
-			plen = 0;
-			done = i;
-		}
+	while (vale_ring_chain_end(r, done, tail, &done, &plen)) {
+		pkts++;
+		bytes += plen;
 	}
 	if (done != cur)
 		vale_ring_advance(r, done);

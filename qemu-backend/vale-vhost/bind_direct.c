@@ -12,7 +12,7 @@
 
 #include "vhost.h"
 
-static int direct_forward(struct vm *vm, unsigned int qp, const struct seg *segs,
+static int direct_forward(struct vm *vm, unsigned int qp, const struct iovec *segs,
 			  unsigned int nseg, uint64_t skip, uint64_t len,
 			  bool may_block, struct tx_batch *b)
 {

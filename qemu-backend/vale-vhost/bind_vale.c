@@ -16,53 +16,11 @@
 #include "vhost.h"
 
 /*
- * Copy one packet of @len bytes (guest segments @segs after @skip bytes)
- * straight into the buffers of vale tx ring @r from cur on, MOREFRAG on
- * all slots but the last, and advance head and cur past it (no sync).
- * Returns 0, -ENOBUFS when the ring has no room for all of it, or
- * -EMSGSIZE when vale cannot carry it.
- */
-static int ring_send_segs(struct vale_port_ring *r, const struct seg *segs,
-			  unsigned int nseg, uint64_t skip, uint64_t len)
-{
-	static struct seg d[VALE_MAX_FRAGS];
-	struct src s = { .segs = segs, .nseg = nseg, .skip = skip };
-	uint32_t bs = r->buf_size, cur, n, i;
-	uint64_t left = len;
-
-	if (!len || len > VALE_MAX_PKT_LEN)
-		return -EMSGSIZE;
-	n = (len + bs - 1) / bs;
-	if (n > VALE_MAX_FRAGS)
-		return -EMSGSIZE;
-	if (vale_ring_space(r) < n)
-		return -ENOBUFS;
-	cur = vale_ring_cur(r);
-	for (i = 0; i < n; i++) {
-		struct vale_slot *sl = vale_ring_slot(r, cur);
-		uint32_t c = left < bs ? left : bs;
-
-		/* our own tx slots: only we change buf_idx, but check anyway */
-		d[i].p = vale_ring_buf_checked(r, sl);
-		if (!d[i].p)
-			return -EMSGSIZE;
-		d[i].len = c;
-		sl->len = c;
-		sl->flags = i + 1 < n ? VALE_SLOT_MOREFRAG : 0;
-		left -= c;
-		cur = vale_ring_next(r, cur);
-	}
-	copy_to_segs(&s, 0, d, n, len);
-	vale_ring_advance(r, cur);	/* release: the copies come first */
-	return 0;
-}
-
-/*
  * Guest tx queue pair @qp goes out on tx ring @qp of the port (one ring per
  * pair: see vale_connected()).  A full ring is synced once, then the packet
  * is dropped: vale never waits for a receiver.
  */
-static int vale_forward(struct vm *vm, unsigned int qp, const struct seg *segs,
+static int vale_forward(struct vm *vm, unsigned int qp, const struct iovec *segs,
 			unsigned int nseg, uint64_t skip, uint64_t len,
 			bool may_block, struct tx_batch *b)
 {
@@ -78,12 +36,13 @@ static int vale_forward(struct vm *vm, unsigned int qp, const struct seg *segs,
 	ring = vale_port_tx_ring(vm->port, qp % (nr ? nr : 1));
 	if (!ring)
 		return 1;
-	r = ring_send_segs(ring, segs, nseg, skip, len);
+	/* guest buffers go straight into the slots (no sync) */
+	r = vale_ring_sendv(ring, segs, nseg, skip, len);
 	if (r == -ENOBUFS) {
 		vale_port_sync_tx(vm->port);
-		r = ring_send_segs(ring, segs, nseg, skip, len);
+		r = vale_ring_sendv(ring, segs, nseg, skip, len);
 	}
-	return r == 0 ? 0 : 1;
+	return r > 0 ? 0 : 1;
 }
 
 /* One sync per batch hands everything it queued to the switch. */
@@ -103,44 +62,21 @@ static void vale_tx_flush(struct vm *vm, struct tx_batch *b)
  */
 static int port_rx_one(struct vm *vm, struct vale_port_ring *r, int q)
 {
-	static struct seg segs[VALE_MAX_FRAGS];
-	uint32_t i = vale_ring_cur(r), tail = vale_ring_tail(r);
-	unsigned int n = 0;
-	uint64_t len = 0;
-	bool bad = false;
-	uint16_t flags;
-	int ret;
+	static struct vale_chain c;
+	int ret = vale_ring_chain_peek(r, &c);
 
-	/* slots [cur, tail) are the kernel's writes: read each field once */
-	do {
-		struct vale_slot *sl;
-		uint32_t slen;
-		uint8_t *p;
-
-		if (i == tail)
-			return 0;
-		sl = vale_ring_slot(r, i);
-		flags = __atomic_load_n(&sl->flags, __ATOMIC_RELAXED);
-		slen = __atomic_load_n(&sl->len, __ATOMIC_RELAXED);
-		p = vale_ring_buf_checked(r, sl);
-		if (!p || slen > r->buf_size || n == VALE_MAX_FRAGS)
-			bad = true;
-		else
-			segs[n++] = (struct seg){ .p = p, .len = slen };
-		len += slen;
-		i = vale_ring_next(r, i);
-	} while (flags & VALE_SLOT_MOREFRAG);
-
-	if (bad || !len || q < 0) {
+	if (ret == 0)
+		return 0;
+	if (ret < 0 || !c.len || q < 0) {
 		vm->st.rx_drops++;
 	} else {
-		ret = rx_deliver(vm, q, segs, n, 0, len);
+		ret = rx_deliver(vm, q, c.frag, c.nfrags, 0, c.len);
 		if (ret == -ENOBUFS)
 			return -ENOBUFS;
 		if (ret)
 			vm->st.rx_drops++;
 	}
-	vale_ring_advance(r, i);
+	vale_ring_chain_consume(r, &c);
 	return 1;
 }
 

@@ -16,7 +16,7 @@
 #include "vhost.h"
 
 /* Copy @n bytes from @s at stream offset @off into segments @d. */
-void copy_to_segs(const struct src *s, uint64_t off, const struct seg *d,
+void copy_to_segs(const struct src *s, uint64_t off, const struct iovec *d,
 		  unsigned int nd, uint64_t n)
 {
 	unsigned int di = 0, si = 0;
@@ -35,24 +35,24 @@ void copy_to_segs(const struct src *s, uint64_t off, const struct seg *d,
 			uint64_t o = soff - s->hdr_len + s->skip;
 
 			si = 0;
-			while (si < s->nseg && o >= s->segs[si].len)
-				o -= s->segs[si++].len;
+			while (si < s->nseg && o >= s->segs[si].iov_len)
+				o -= s->segs[si++].iov_len;
 			if (si == s->nseg)
 				return;
-			sp = s->segs[si].p + o;
-			savail = s->segs[si].len - o;
+			sp = (const uint8_t *)s->segs[si].iov_base + o;
+			savail = s->segs[si].iov_len - o;
 		}
-		while (di < nd && doff == d[di].len) {
+		while (di < nd && doff == d[di].iov_len) {
 			di++;
 			doff = 0;
 		}
 		if (di == nd)
 			return;
-		davail = d[di].len - doff;
+		davail = d[di].iov_len - doff;
 		c = n < savail ? n : savail;
 		if (c > davail)
 			c = davail;
-		memcpy(d[di].p + doff, sp, c);
+		memcpy((uint8_t *)d[di].iov_base + doff, sp, c);
 		doff += c;
 		soff += c;
 		n -= c;
@@ -60,14 +60,14 @@ void copy_to_segs(const struct src *s, uint64_t off, const struct seg *d,
 }
 
 /* Host address of byte @off of a segment list, NULL beyond its end. */
-static uint8_t *seg_byte(const struct seg *d, unsigned int nd, uint64_t off)
+static uint8_t *seg_byte(const struct iovec *d, unsigned int nd, uint64_t off)
 {
 	unsigned int i;
 
 	for (i = 0; i < nd; i++) {
-		if (off < d[i].len)
-			return d[i].p + off;
-		off -= d[i].len;
+		if (off < d[i].iov_len)
+			return (uint8_t *)d[i].iov_base + off;
+		off -= d[i].iov_len;
 	}
 	return NULL;
 }
@@ -77,11 +77,11 @@ static uint8_t *seg_byte(const struct seg *d, unsigned int nd, uint64_t off)
  * guest has no room, -EMSGSIZE when a non-mergeable buffer is too small,
  * -EIO when the queue failed.  Used entries are staged (vq_flush publishes).
  */
-int rx_deliver(struct vm *vm, unsigned int qi, const struct seg *segs,
+int rx_deliver(struct vm *vm, unsigned int qi, const struct iovec *segs,
 	       unsigned int nseg, uint64_t skip, uint64_t pkt_len)
 {
 	struct vq *vq = &vm->vq[qi];
-	static struct seg dsegs[MAX_SEGS];
+	static struct iovec dsegs[MAX_SEGS];
 	struct virtio_net_hdr_mrg_rxbuf h;
 	struct src s = { .hdr = (const uint8_t *)&h, .hdr_len = vm->hdr_len,
 			 .segs = segs, .nseg = nseg, .skip = skip };
@@ -154,7 +154,7 @@ int rx_queue_for(struct vm *vm, unsigned int qp)
 void tx_process(struct vm *vm, unsigned int qi)
 {
 	struct vq *vq = &vm->vq[qi];
-	static struct seg segs[MAX_SEGS];
+	static struct iovec segs[MAX_SEGS];
 	struct tx_batch tb = { .touched = NULL, .touched_q = -1 };
 	unsigned int b;
 	uint64_t now = 0;

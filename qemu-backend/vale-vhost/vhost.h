@@ -28,6 +28,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <linux/virtio_ring.h>
 
@@ -106,12 +107,6 @@ struct stats {
 	uint64_t kicks, interrupts, connects, disconnects, errors;
 };
 
-/* A run of host memory: one piece of a guest buffer, or of a vale slot. */
-struct seg {
-	uint8_t *p;
-	uint32_t len;
-};
-
 /* What a tx batch left to publish on the other side (bind_*.c). */
 struct tx_batch {
 	struct vm *touched;		/* direct: the peer rx queue written */
@@ -170,7 +165,7 @@ struct binding_ops {
 	const char *what;		/* what the target names (log) */
 	void (*connected)(struct vm *vm);
 	void (*disconnected)(struct vm *vm);
-	int (*forward)(struct vm *vm, unsigned int qp, const struct seg *segs,
+	int (*forward)(struct vm *vm, unsigned int qp, const struct iovec *segs,
 		       unsigned int nseg, uint64_t skip, uint64_t len,
 		       bool may_block, struct tx_batch *b);
 	void (*tx_flush)(struct vm *vm, struct tx_batch *b);
@@ -278,22 +273,28 @@ void vq_stage_used(struct vq *vq, uint16_t offset, uint16_t head, uint32_t len);
 int vq_avail(struct vm *vm, struct vq *vq, unsigned int qi);
 void vq_notify(struct vm *vm, struct vq *vq, bool on);
 int vq_chain(struct vm *vm, struct vq *vq, unsigned int qi, uint16_t head,
-	     bool writable, struct seg *segs, uint64_t *total);
+	     bool writable, struct iovec *segs, uint64_t *total);
 
 /* ---- net.c -------------------------------------------------------------- */
+
+/*
+ * Guest buffers and vale slots are runs of host memory: struct iovec, so
+ * that libvale's vale_ring_sendv() and vale_ring_chain_peek() take and
+ * give them as they are.
+ */
 
 /* A source of bytes: a header followed by segments. */
 struct src {
 	const uint8_t *hdr;
 	unsigned int hdr_len;
-	const struct seg *segs;
+	const struct iovec *segs;
 	unsigned int nseg;
 	uint64_t skip;		/* bytes of segs to skip (the guest's header) */
 };
 
-void copy_to_segs(const struct src *s, uint64_t off, const struct seg *d,
+void copy_to_segs(const struct src *s, uint64_t off, const struct iovec *d,
 		  unsigned int nd, uint64_t n);
-int rx_deliver(struct vm *vm, unsigned int qi, const struct seg *segs,
+int rx_deliver(struct vm *vm, unsigned int qi, const struct iovec *segs,
 	       unsigned int nseg, uint64_t skip, uint64_t pkt_len);
 int rx_queue_for(struct vm *vm, unsigned int qp);
 void tx_process(struct vm *vm, unsigned int qi);

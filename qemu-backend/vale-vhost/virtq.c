@@ -139,7 +139,7 @@ void vq_notify(struct vm *vm, struct vq *vq, bool on)
  * segments (total length in *@total), or -1 after failing the queue.
  */
 int vq_chain(struct vm *vm, struct vq *vq, unsigned int qi, uint16_t head,
-	     bool writable, struct seg *segs, uint64_t *total)
+	     bool writable, struct iovec *segs, uint64_t *total)
 {
 	const struct vring_desc *table = vq->desc;
 	unsigned int tnum = vq->num, idx = head, count = 0, nseg = 0;
@@ -215,8 +215,8 @@ int vq_chain(struct vm *vm, struct vq *vq, unsigned int qi, uint16_t head,
 			}
 			if (n > len)
 				n = len;
-			segs[nseg].p = p;
-			segs[nseg].len = n;
+			segs[nseg].iov_base = p;
+			segs[nseg].iov_len = n;
 			nseg++;
 			addr += n;
 			len -= n;
