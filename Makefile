@@ -81,7 +81,7 @@ install-dkms:
 	sed 's/#MODULE_VERSION#/$(DKMS_VERSION)/' dkms.conf >$(DKMS_VALE)/dkms.conf
 	$(INSTALL) -m 0644 guest-driver/Kbuild guest-driver/*.c guest-driver/*.h \
 		$(DKMS_VMPI)/guest-driver/
-	$(INSTALL) -m 0644 uapi/linux/vmpi.h uapi/linux/vmpi_ring.h $(DKMS_VMPI)/uapi/linux/
+	$(INSTALL) -m 0644 uapi/linux/vmpi.h $(DKMS_VMPI)/uapi/linux/
 	sed 's/#MODULE_VERSION#/$(DKMS_VERSION)/' packaging/vmpi-dkms.conf \
 		>$(DKMS_VMPI)/dkms.conf
 

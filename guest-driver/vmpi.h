@@ -14,7 +14,7 @@
 #include <linux/rwsem.h>
 #include <linux/wait.h>
 #include <linux/vmpi.h>
-#include "vmpi_ring_ops.h"
+#include "vmpi_ring.h"
 
 /* ivshmem BAR0 registers (docs/specs/ivshmem-spec.txt in QEMU). */
 #define IVSHMEM_INTR_MASK	0x00

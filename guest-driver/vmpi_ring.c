@@ -1,21 +1,24 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * vmpi: ring logic and validation of everything the host writes.
+ * vmpi: one VMPI ring end, and the validation of everything the peer
+ * writes.  The one implementation: the guest driver (vmpi.ko) and the
+ * host API in libvale (lib/vmpi.c) both compile this file as it is; in
+ * user space lib/kcompat/ supplies READ_ONCE(), WRITE_ONCE() and the smp_*
+ * barriers on the compiler's atomics.  The comments say "the host" for
+ * the peer, as the guest sees it; the host end is the mirror image.
  *
- * The host is not trusted.  Shared indices and descriptors are read once
+ * The peer is not trusted.  Shared indices and descriptors are read once
  * into locals, checked, and only the locals are used; the producer's
  * accounting of the data area (dhead, start[]) is private.  A bad value
  * sets ring->fault and every later operation returns -EIO.  The rules
  * themselves (index arithmetic, descriptor and geometry checks, free
- * space) are the pure functions of <linux/vmpi_ring.h>, shared with the
- * host's lib/vmpi.c; this file only adds the memory accesses, their
- * ordering and the private state.
+ * space) are the pure functions of vmpi_ring.h; this file only adds the
+ * memory accesses, their ordering and the private state.
  */
 #include <linux/compiler.h>
 #include <linux/errno.h>
 #include <asm/barrier.h>
-#include <linux/vmpi_ring.h>
-#include "vmpi_ring_ops.h"
+#include "vmpi_ring.h"
 
 static int vmpi_fault(struct vmpi_ring *r)
 {
@@ -88,6 +91,8 @@ int vmpi_ring_adopt_producer(struct vmpi_ring *r)
 			return vmpi_fault(r);
 	}
 	r->dhead = fr;
+	/* Nobody waits for room yet: a stale request would ring for nothing. */
+	WRITE_ONCE(r->ctl->room_event, cons - 1);
 	return 0;
 }
 

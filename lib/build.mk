@@ -9,7 +9,9 @@
 #   INSTALL_TARGETS  += install-lib  (the top-level install depends on it)
 #   BINDIR, LIBDIR, INCLUDEDIR, MANDIR  install directories under $(PREFIX)
 
-LIBVALE_VERSION := 0.2.0
+# The version is libvale.h's LIBVALE_VERSION_* (one source).
+LIBVALE_VERSION := $(shell awk '/^\#define LIBVALE_VERSION_(MAJOR|MINOR|PATCH)/ \
+	{ v = v s $$3; s = "." } END { print v }' lib/libvale.h)
 LIBVALE_SOMAJOR := 0
 
 BINDIR ?= $(PREFIX)/bin

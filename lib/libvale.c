@@ -396,11 +396,18 @@ int vale_port_get_stats(struct vale_port *p, struct vale_port_stats *st)
 	return do_ioctl(p->fd, VALE_IOC_GET_STATS, st);
 }
 
+/*
+ * Copy @len bytes from @iov after @skip into the slots from cur on.  The
+ * position in the source moves forward only: one pass over the pieces
+ * however they are cut.
+ */
 LIBVALE_EXPORT
-int vale_ring_send(struct vale_port_ring *r, const void *data, size_t len)
+int vale_ring_sendv(struct vale_port_ring *r, const struct iovec *iov,
+		    int iovcnt, size_t skip, size_t len)
 {
-	const char *src = data;
 	uint32_t cur, nslots, i;
+	size_t soff = skip, have = 0;
+	int si = 0, k;
 
 	if (!len || len > VALE_MAX_PKT_LEN)
 		return -EMSGSIZE;
@@ -409,18 +416,36 @@ int vale_ring_send(struct vale_port_ring *r, const void *data, size_t len)
 		return -EMSGSIZE;
 	if (vale_ring_space(r) < nslots)
 		return -ENOBUFS;
+	for (k = 0; k < iovcnt; k++)
+		have += iov[k].iov_len;
+	if (have < skip || have - skip < len)
+		return -EINVAL;
+	/* where the bytes start */
+	while (si < iovcnt && soff >= iov[si].iov_len)
+		soff -= iov[si++].iov_len;
 	cur = vale_ring_cur(r);
 	for (i = 0; i < nslots; i++) {
 		struct vale_slot *s = vale_ring_slot(r, cur);
-		uint32_t n = len > r->buf_size ? r->buf_size : len;
-		void *dst = vale_ring_buf_checked(r, s);
+		uint32_t n = len > r->buf_size ? r->buf_size : len, done = 0;
+		char *dst = vale_ring_buf_checked(r, s);
 
 		if (!dst)
 			return -EBADMSG;
-		memcpy(dst, src, n);
+		while (done < n) {
+			size_t c = iov[si].iov_len - soff;
+
+			if (c > n - done)
+				c = n - done;
+			memcpy(dst + done, (const char *)iov[si].iov_base + soff, c);
+			done += c;
+			soff += c;
+			if (soff == iov[si].iov_len) {
+				si++;
+				soff = 0;
+			}
+		}
 		s->len = n;
 		s->flags = i + 1 < nslots ? VALE_SLOT_MOREFRAG : 0;
-		src += n;
 		len -= n;
 		cur = vale_ring_next(r, cur);
 	}
@@ -429,45 +454,74 @@ int vale_ring_send(struct vale_port_ring *r, const void *data, size_t len)
 }
 
 LIBVALE_EXPORT
-ssize_t vale_ring_recv(struct vale_port_ring *r, void *buf, size_t size)
+int vale_ring_send(struct vale_port_ring *r, const void *data, size_t len)
 {
-	uint32_t cur = vale_ring_cur(r), tail = vale_ring_tail(r), i;
-	size_t total = 0, copied = 0;
+	struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
+
+	return vale_ring_sendv(r, &iov, 1, 0, len);
+}
+
+/*
+ * Slots [cur, tail) are the kernel's writes, complete once tail was read
+ * (acquire): each field is read once and checked before it is used.
+ */
+LIBVALE_EXPORT
+int vale_ring_chain_peek(const struct vale_port_ring *r, struct vale_chain *c)
+{
+	uint32_t i = vale_ring_cur(r), tail = vale_ring_tail(r);
 	bool bad = false;
 	uint16_t flags;
 
-	/* Find the end of the packet first: it must be complete. */
-	i = cur;
+	c->len = 0;
+	c->nfrags = 0;
 	do {
+		const struct vale_slot *s;
+		uint32_t idx, slen;
+
 		if (i == tail)
-			return -EAGAIN;
-		flags = vale_ring_slot(r, i)->flags;
+			return 0;
+		s = vale_ring_slot(r, i);
+		flags = __atomic_load_n(&s->flags, __ATOMIC_RELAXED);
+		slen = __atomic_load_n(&s->len, __ATOMIC_RELAXED);
+		idx = __atomic_load_n(&s->buf_idx, __ATOMIC_RELAXED);
+		if (idx >= r->num_bufs || slen > r->buf_size ||
+		    c->nfrags == VALE_MAX_FRAGS) {
+			bad = true;
+		} else {
+			c->frag[c->nfrags].iov_base = vale_ring_buf_idx(r, idx);
+			c->frag[c->nfrags].iov_len = slen;
+			c->nfrags++;
+		}
+		c->len += slen;
 		i = vale_ring_next(r, i);
 	} while (flags & VALE_SLOT_MOREFRAG);
+	c->end = i;
+	return bad ? -EBADMSG : 1;
+}
 
-	for (; cur != i; cur = vale_ring_next(r, cur)) {
-		struct vale_slot *s = vale_ring_slot(r, cur);
-		uint32_t n = s->len;
-		const char *src = vale_ring_buf_checked(r, s);
+LIBVALE_EXPORT
+ssize_t vale_ring_recv(struct vale_port_ring *r, void *buf, size_t size)
+{
+	struct vale_chain c;
+	size_t copied = 0;
+	unsigned int k;
+	int ret = vale_ring_chain_peek(r, &c);
 
-		if (!src || n > r->buf_size) {
-			bad = true;
-			continue;
-		}
-		if (copied < size) {
-			size_t c = n < size - copied ? n : size - copied;
-
-			memcpy((char *)buf + copied, src, c);
-			copied += c;
-		}
-		total += n;
+	if (ret == 0)
+		return -EAGAIN;
+	if (ret < 0) {
+		vale_ring_chain_consume(r, &c);
+		return ret;
 	}
-	vale_ring_advance(r, i);
-	if (bad)
-		return -EBADMSG;
-	if (total > size)
-		return -EMSGSIZE;
-	return total;
+	for (k = 0; k < c.nfrags && copied < size; k++) {
+		size_t n = c.frag[k].iov_len < size - copied ?
+			   c.frag[k].iov_len : size - copied;
+
+		memcpy((char *)buf + copied, c.frag[k].iov_base, n);
+		copied += n;
+	}
+	vale_ring_chain_consume(r, &c);
+	return c.len > size ? -EMSGSIZE : (ssize_t)c.len;
 }
 
 LIBVALE_EXPORT const char *vale_strerror(int err)

@@ -26,7 +26,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <linux/vale.h>
 
 #ifdef __cplusplus
@@ -34,7 +36,7 @@ extern "C" {
 #endif
 
 #define LIBVALE_VERSION_MAJOR	0
-#define LIBVALE_VERSION_MINOR	2
+#define LIBVALE_VERSION_MINOR	3
 #define LIBVALE_VERSION_PATCH	0
 
 struct vale_port;
@@ -180,6 +182,53 @@ int vale_ring_send(struct vale_port_ring *ring, const void *data, size_t len);
  */
 ssize_t vale_ring_recv(struct vale_port_ring *ring, void *buf, size_t size);
 
+/*
+ * The same from scattered memory: @len bytes of @iov (@iovcnt pieces)
+ * after the first @skip bytes, in one pass over the pieces.  Returns as
+ * vale_ring_send(); -EINVAL when the pieces hold fewer than skip + len
+ * bytes.  (libvale 0.3)
+ */
+int vale_ring_sendv(struct vale_port_ring *ring, const struct iovec *iov,
+		    int iovcnt, size_t skip, size_t len);
+
+/*
+ * --- packet chains (libvale 0.3) -------------------------------------------
+ * A packet is the slots from its first up to the first without
+ * VALE_SLOT_MOREFRAG.  On an rx ring, vale_ring_chain_peek() describes
+ * the packet at cur without copying it, and vale_ring_chain_consume()
+ * gives its slots back; in between the caller reads the buffers in place.
+ */
+struct vale_chain {
+	uint32_t end;			/* the slot after the packet's last */
+	uint32_t len;			/* bytes in all its slots */
+	unsigned int nfrags;		/* entries of frag[] */
+	struct iovec frag[VALE_MAX_FRAGS];
+};
+
+/*
+ * Describe the packet at cur of rx ring @ring in @c, every slot read once
+ * and checked (buffer inside the pool, len at most buf_size, at most
+ * VALE_MAX_FRAGS slots).  Returns 1 for a complete packet, 0 when no
+ * complete packet is there yet (nothing in @c is meaningful), -EBADMSG for
+ * a complete packet with a bad slot (only c->end is meaningful: consume it
+ * to drop it).
+ */
+int vale_ring_chain_peek(const struct vale_port_ring *ring,
+			 struct vale_chain *c);
+
+/* Give back the slots of the packet @c describes: head = cur = c->end. */
+static inline void vale_ring_chain_consume(struct vale_port_ring *r,
+					   const struct vale_chain *c);
+
+/*
+ * Counting without touching buffers: the packet that starts at slot @i
+ * before @tail.  True with *end the slot after it and *len its bytes;
+ * false when no complete packet starts at @i.  Each slot is read once.
+ */
+static inline bool vale_ring_chain_end(const struct vale_port_ring *r,
+				       uint32_t i, uint32_t tail,
+				       uint32_t *end, uint32_t *len);
+
 /* --- errors and version ------------------------------------------------- */
 
 /* Text for a negative errno returned by libvale (positive also accepted). */
@@ -280,6 +329,34 @@ static inline void *vale_ring_buf(const struct vale_port_ring *r,
 				  const struct vale_slot *slot)
 {
 	return vale_ring_buf_idx(r, slot->buf_idx);
+}
+
+static inline void vale_ring_chain_consume(struct vale_port_ring *r,
+					   const struct vale_chain *c)
+{
+	vale_ring_advance(r, c->end);
+}
+
+static inline bool vale_ring_chain_end(const struct vale_port_ring *r,
+				       uint32_t i, uint32_t tail,
+				       uint32_t *end, uint32_t *len)
+{
+	uint32_t n = 0;
+	uint16_t flags;
+
+	do {
+		const struct vale_slot *s;
+
+		if (i == tail)
+			return false;
+		s = vale_ring_slot(r, i);
+		flags = __atomic_load_n(&s->flags, __ATOMIC_RELAXED);
+		n += __atomic_load_n(&s->len, __ATOMIC_RELAXED);
+		i = vale_ring_next(r, i);
+	} while (flags & VALE_SLOT_MOREFRAG);
+	*end = i;
+	*len = n;
+	return true;
 }
 
 #ifdef __cplusplus

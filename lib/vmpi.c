@@ -6,10 +6,11 @@
  * ring VMPI_RING_G2H.  The guest is not trusted: the geometry comes from
  * the daemon (never from the shared header), every shared index and
  * descriptor is loaded once and checked, the producer's accounting is
- * private, and a bad value makes the handle return -EPROTO.  The rules
- * (index arithmetic, descriptor and geometry checks, free space) are the
- * pure functions of <linux/vmpi_ring.h>, shared with the guest driver;
- * this file adds the memory accesses, their ordering and the state.
+ * private, and a bad value makes the handle return -EPROTO.  The rings are
+ * the guest driver's own implementation, guest-driver/vmpi_ring.c, compiled
+ * into this library unchanged (lib/kcompat/ gives it the kernel's
+ * accessors): one ring implementation for both ends.  Its -EIO for a peer
+ * that broke the rules is -EPROTO here.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,25 +26,10 @@
 #include <unistd.h>
 
 #include <linux/vmpi.h>
-#include <linux/vmpi_ring.h>
+#include "vmpi_ring.h"
 #include "libvale-vmpi.h"
 
-#ifndef LOAD_ACQ	/* Tier 0 brings its own, to interleave a peer's steps */
-#define LOAD_ACQ(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
-#endif
 #define LOAD(p)		__atomic_load_n((p), __ATOMIC_RELAXED)
-#define STORE_REL(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
-#define STORE(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELAXED)
-#define FENCE()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
-
-struct ring {
-	struct vmpi_ring_ctl *ctl;
-	struct vmpi_desc *desc;
-	uint8_t *data;
-	uint32_t mask, data_size, max_msg;
-	uint32_t prod, cons, dhead;
-	uint32_t *start;
-};
 
 struct vale_vmpi {
 	int ctl;		/* daemon connection: closes when the VM goes */
@@ -55,164 +41,9 @@ struct vale_vmpi {
 	void *shm;
 	size_t shm_len;
 	struct vmpi_shm_hdr geo;
-	struct ring tx, rx;	/* H2G (we produce), G2H (we consume) */
+	struct vmpi_ring tx, rx;	/* H2G (we produce), G2H (we consume) */
 	bool fault, reset;
 };
-
-/* ---- rings ---------------------------------------------------------- */
-
-static void ring_init(struct ring *r, uint8_t *base, const struct vmpi_shm_hdr *g)
-{
-	r->ctl = (struct vmpi_ring_ctl *)base;
-	r->desc = (struct vmpi_desc *)(base + g->desc_off);
-	r->data = base + g->data_off;
-	r->mask = g->slots - 1;
-	r->data_size = g->data_size;
-	r->max_msg = g->max_msg;
-}
-
-static bool desc_ok(const struct ring *r, uint32_t off, uint32_t len)
-{
-	return vmpi_desc_ok(r->max_msg, r->data_size, off, len);
-}
-
-/* Take over the producer end; rebuild the accounting of what is in flight. */
-static int ring_adopt_producer(struct ring *r)
-{
-	uint32_t prod = LOAD(&r->ctl->prod), cons = LOAD_ACQ(&r->ctl->cons);
-	uint32_t size = r->data_size, fr = 0, first = 0, i;
-
-	if (!vmpi_span_ok(prod, cons, r->mask + 1))
-		return -EPROTO;
-	r->prod = prod;
-	r->cons = cons;
-	for (i = cons; i != prod; i++) {
-		struct vmpi_desc *d = &r->desc[i & r->mask];
-		uint32_t off = LOAD(&d->off), len = LOAD(&d->len);
-
-		if (!desc_ok(r, off, len))
-			return -EPROTO;
-		if (i == cons)
-			fr = first = off;
-		if (vmpi_adopt_step(&fr, first, off, len, size,
-				    &r->start[i & r->mask]))
-			return -EPROTO;
-	}
-	r->dhead = fr;
-	STORE(&r->ctl->room_event, cons - 1);
-	return 0;
-}
-
-static int ring_adopt_consumer(struct ring *r)
-{
-	uint32_t cons = LOAD(&r->ctl->cons), prod = LOAD_ACQ(&r->ctl->prod);
-
-	if (!vmpi_span_ok(prod, cons, r->mask + 1))
-		return -EPROTO;
-	r->cons = cons;
-	r->prod = prod;
-	STORE(&r->ctl->data_event, cons);
-	FENCE();
-	return 0;
-}
-
-static int ring_reserve(struct ring *r, uint32_t len, uint32_t *off)
-{
-	uint32_t cons, used;
-
-	cons = LOAD_ACQ(&r->ctl->cons);
-	if (!vmpi_cons_ok(cons, r->cons, r->prod))
-		return -EPROTO;
-	r->cons = cons;
-	if (r->prod - cons > r->mask)
-		return -EAGAIN;
-	if (cons == r->prod) {
-		r->dhead = 0;
-		used = 0;
-	} else {
-		used = r->dhead - r->start[cons & r->mask];
-	}
-	return vmpi_room(r->dhead, used, r->data_size, len, off) ? 0 : -EAGAIN;
-}
-
-static bool ring_commit(struct ring *r, uint32_t off, uint32_t len)
-{
-	uint32_t i = r->prod;
-	struct vmpi_desc *d = &r->desc[i & r->mask];
-
-	STORE(&d->off, off);
-	STORE(&d->len, len);
-	r->start[i & r->mask] = r->dhead;
-	r->dhead = vmpi_dhead_next(r->dhead, off, len, r->data_size);
-	r->prod = i + 1;
-	STORE_REL(&r->ctl->prod, r->prod);
-	FENCE();
-	return vmpi_need_event(LOAD(&r->ctl->data_event), r->prod, i);
-}
-
-static int ring_peek(struct ring *r, uint32_t *off, uint32_t *len)
-{
-	uint32_t prod = LOAD_ACQ(&r->ctl->prod), o, l;
-	struct vmpi_desc *d;
-
-	if (!vmpi_prod_ok(prod, r->prod, r->cons, r->mask + 1))
-		return -EPROTO;
-	r->prod = prod;
-	if (prod == r->cons)
-		return -EAGAIN;
-	d = &r->desc[r->cons & r->mask];
-	o = LOAD(&d->off);
-	l = LOAD(&d->len);
-	if (!desc_ok(r, o, l))
-		return -EPROTO;
-	*off = o;
-	*len = l;
-	return 0;
-}
-
-static bool ring_release(struct ring *r)
-{
-	uint32_t old = r->cons;
-
-	r->cons = old + 1;
-	STORE_REL(&r->ctl->cons, r->cons);
-	STORE(&r->ctl->data_event, r->cons);
-	FENCE();
-	return vmpi_need_event(LOAD(&r->ctl->room_event), r->cons, old);
-}
-
-static void ring_arm_data(struct ring *r)
-{
-	STORE(&r->ctl->data_event, r->cons);
-	FENCE();
-}
-
-static void ring_arm_room(struct ring *r)
-{
-	STORE(&r->ctl->room_event, r->cons);
-	FENCE();
-}
-
-/*
- * Reserve, or leave the guest asked to ring when it frees room.  The
- * request names the guest's cons as last read; a release of that message
- * before the request was visible would leave it behind the guest for
- * good, so read cons again after arming and go round while it moved.
- */
-static int ring_reserve_or_arm(struct ring *r, uint32_t len, uint32_t *off)
-{
-	int err = ring_reserve(r, len, off);
-	uint32_t armed;
-
-	while (err == -EAGAIN) {
-		armed = r->cons;
-		ring_arm_room(r);
-		err = ring_reserve(r, len, off);
-		if (r->cons == armed)
-			break;
-	}
-	return err;
-}
 
 /* ---- control connection ---------------------------------------------- */
 
@@ -313,7 +144,7 @@ int vale_vmpi_status(const char *ctl_path, const char *vm, unsigned int *gen,
 /* The daemon's geometry is trusted, but check it all the same. */
 static int geo_ok(const struct vmpi_shm_hdr *h, size_t len)
 {
-	return vmpi_geo_check(h, len) ? -EPROTO : 0;
+	return vmpi_geometry_check(h, len) ? -EPROTO : 0;
 }
 
 int vale_vmpi_open(const char *ctl_path, const char *vm, unsigned int channel,
@@ -375,18 +206,20 @@ int vale_vmpi_open(const char *ctl_path, const char *vm, unsigned int channel,
 	ch->channel = channel;
 	base = (uint8_t *)ch->shm + ch->geo.chan_off +
 	       (size_t)channel * ch->geo.chan_stride;
-	ring_init(&ch->rx, base + VMPI_RING_G2H * ch->geo.ring_stride, &ch->geo);
-	ring_init(&ch->tx, base + VMPI_RING_H2G * ch->geo.ring_stride, &ch->geo);
+	vmpi_ring_init(&ch->rx, base + VMPI_RING_G2H * ch->geo.ring_stride, &ch->geo);
+	vmpi_ring_init(&ch->tx, base + VMPI_RING_H2G * ch->geo.ring_stride, &ch->geo);
 	ch->tx.start = calloc(ch->geo.slots, sizeof(uint32_t));
 	if (!ch->tx.start) {
 		err = -ENOMEM;
 		goto fail;
 	}
-	err = ring_adopt_producer(&ch->tx);
+	err = vmpi_ring_adopt_producer(&ch->tx);
 	if (!err)
-		err = ring_adopt_consumer(&ch->rx);
-	if (err)
+		err = vmpi_ring_adopt_consumer(&ch->rx);
+	if (err) {
+		err = -EPROTO;
 		goto fail;
+	}
 	ch->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (ch->epfd < 0) {
 		err = -errno;
@@ -471,13 +304,13 @@ static ssize_t try_send(struct vale_vmpi *ch, const void *buf, uint32_t len)
 	uint32_t off;
 	int err;
 
-	err = ring_reserve_or_arm(&ch->tx, len, &off);
-	if (err == -EPROTO)
+	err = vmpi_ring_reserve_or_arm(&ch->tx, len, &off);
+	if (err == -EIO)
 		return fault(ch);
 	if (err)
 		return err;
 	memcpy(ch->tx.data + off, buf, len);
-	if (ring_commit(&ch->tx, off, len))
+	if (vmpi_ring_commit(&ch->tx, off, len))
 		vale_vmpi_kick(ch);
 	return len;
 }
@@ -487,12 +320,12 @@ static ssize_t try_recv(struct vale_vmpi *ch, void *buf, size_t cap, bool peek)
 	uint32_t off, len;
 	int err;
 
-	err = ring_peek(&ch->rx, &off, &len);
+	err = vmpi_ring_peek(&ch->rx, &off, &len);
 	if (err == -EAGAIN) {
-		ring_arm_data(&ch->rx);
-		err = ring_peek(&ch->rx, &off, &len);
+		vmpi_ring_arm_data(&ch->rx);
+		err = vmpi_ring_peek(&ch->rx, &off, &len);
 	}
-	if (err == -EPROTO)
+	if (err == -EIO)
 		return fault(ch);
 	if (err)
 		return err;
@@ -501,7 +334,7 @@ static ssize_t try_recv(struct vale_vmpi *ch, void *buf, size_t cap, bool peek)
 	if (len > cap)
 		return -EMSGSIZE;
 	memcpy(buf, ch->rx.data + off, len);
-	if (ring_release(&ch->rx))
+	if (vmpi_ring_release(&ch->rx))
 		vale_vmpi_kick(ch);
 	return len;
 }
@@ -595,21 +428,21 @@ int vale_vmpi_arm(struct vale_vmpi *ch, short events)
 	if (check_reset(ch))
 		mask |= POLLHUP;
 	if (events & POLLIN) {
-		err = ring_peek(&ch->rx, &off, &len);
+		err = vmpi_ring_peek(&ch->rx, &off, &len);
 		if (err == -EAGAIN) {
-			ring_arm_data(&ch->rx);
-			err = ring_peek(&ch->rx, &off, &len);
+			vmpi_ring_arm_data(&ch->rx);
+			err = vmpi_ring_peek(&ch->rx, &off, &len);
 		}
 		if (!err)
 			mask |= POLLIN;
-		else if (err == -EPROTO)
+		else if (err == -EIO)
 			return fault(ch), POLLERR;
 	}
 	if (events & POLLOUT) {
-		err = ring_reserve_or_arm(&ch->tx, ch->geo.max_msg, &off);
+		err = vmpi_ring_reserve_or_arm(&ch->tx, ch->geo.max_msg, &off);
 		if (!err)
 			mask |= POLLOUT;
-		else if (err == -EPROTO)
+		else if (err == -EIO)
 			return fault(ch), POLLERR;
 	}
 	return mask;

@@ -17,16 +17,25 @@ LIBVALE_VMPI_A := $(O)/lib/libvale-vmpi.a
 VMPI_PERF := $(O)/tools/vmpi-perf
 VMPI_TEST_SRCS := $(wildcard selftests/vmpi/*.c)
 VMPI_TESTS := $(patsubst selftests/vmpi/%.c,$(O)/vmpi-tests/%,$(VMPI_TEST_SRCS))
-VMPI_HDRS := uapi/linux/vmpi.h uapi/linux/vmpi_ring.h lib/libvale-vmpi.h
+VMPI_HDRS := uapi/linux/vmpi.h guest-driver/vmpi_ring.h lib/libvale-vmpi.h
 
 USER_TARGETS += $(VALE_VMPI) $(LIBVALE_VMPI_A) $(VMPI_PERF) $(VMPI_TESTS)
 INSTALL_TARGETS += install-vmpi
 
-$(O)/lib/vmpi.o: lib/vmpi.c $(VMPI_HDRS)
-	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -fPIC -c -o $@ $<
+# The ring is the guest driver's guest-driver/vmpi_ring.c, compiled as it
+# is: lib/kcompat/ gives it READ_ONCE(), the smp_* barriers and u32.
+VMPI_RING_CFLAGS := -Ilib/kcompat -Iguest-driver
+KCOMPAT_HDRS := $(wildcard lib/kcompat/*/*.h)
 
-$(LIBVALE_VMPI_A): $(O)/lib/vmpi.o
+$(O)/lib/vmpi.o: lib/vmpi.c $(VMPI_HDRS) $(KCOMPAT_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(VMPI_RING_CFLAGS) -fPIC -c -o $@ $<
+
+$(O)/lib/vmpi_ring.o: guest-driver/vmpi_ring.c $(VMPI_HDRS) $(KCOMPAT_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(VMPI_RING_CFLAGS) -fPIC -c -o $@ $<
+
+$(LIBVALE_VMPI_A): $(O)/lib/vmpi.o $(O)/lib/vmpi_ring.o
 	rm -f $@
 	$(AR) rcs $@ $^
 
@@ -52,6 +61,6 @@ install-vmpi: $(VALE_VMPI) $(LIBVALE_VMPI_A) $(VMPI_PERF)
 	$(INSTALL) -m 0755 $(VALE_VMPI) $(VMPI_PERF) $(DESTDIR)$(BINDIR)/
 	$(INSTALL) -m 0644 $(LIBVALE_VMPI_A) $(DESTDIR)$(LIBDIR)/
 	$(INSTALL) -m 0644 lib/libvale-vmpi.h $(DESTDIR)$(INCLUDEDIR)/
-	$(INSTALL) -m 0644 uapi/linux/vmpi.h uapi/linux/vmpi_ring.h $(DESTDIR)$(INCLUDEDIR)/linux/
+	$(INSTALL) -m 0644 uapi/linux/vmpi.h $(DESTDIR)$(INCLUDEDIR)/linux/
 	$(INSTALL) -m 0644 Documentation/man/vale-vmpi.8 Documentation/man/vmpi-perf.8 \
 		$(DESTDIR)$(MANDIR)/man8/

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# tools: vale-pktgen (vale-ctl and vale-bench come later).
+# tools: vale-pktgen and the code the tools share (tools/common/); vale-ctl
+# is in tools/ctl.mk, vale-bench in tools/bench.mk.
 #
 # $(O)/tools/vale-pktgen is linked fully statically (libvale.a and libc) so
 # that the same binary runs on the host and inside the test VM:
@@ -21,9 +22,22 @@ TOOLS_STATIC ?= -static
 USER_TARGETS += $(TOOLS_BINS)
 INSTALL_TARGETS += install-tools
 
-$(VALE_PKTGEN): tools/vale-pktgen.c lib/libvale.h uapi/linux/vale.h $(LIBVALE_A)
+# tools/common: the one libmnl plumbing (vnl: vale-ctl and the netlink VM
+# tests) and the one text/JSON writer and JSON string escaper (out:
+# vale-ctl, vale-pktgen, vale-vhost).
+TOOLS_COMMON_HDRS := tools/common/vnl.h tools/common/out.h
+VNL_O := $(O)/tools/common/vnl.o
+OUT_O := $(O)/tools/common/out.o
+
+$(O)/tools/common/%.o: tools/common/%.c $(TOOLS_COMMON_HDRS) uapi/linux/vale.h
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -o $@ $< $(LIBVALE_A) $(USER_LDFLAGS) $(TOOLS_STATIC)
+	$(CC) $(USER_CFLAGS) -Itools/common -c -o $@ $<
+
+$(VALE_PKTGEN): tools/vale-pktgen.c lib/libvale.h uapi/linux/vale.h \
+		tools/common/out.h $(LIBVALE_A) $(OUT_O)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -Itools/common -o $@ $< $(OUT_O) \
+		$(LIBVALE_A) $(USER_LDFLAGS) $(TOOLS_STATIC)
 
 .PHONY: install-tools
 install-tools: $(TOOLS_BINS)

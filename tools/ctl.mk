@@ -12,9 +12,10 @@ VALE_CTL := $(O)/tools/vale-ctl
 USER_TARGETS += $(VALE_CTL)
 INSTALL_TARGETS += install-ctl
 
-$(VALE_CTL): tools/vale-ctl.c uapi/linux/vale.h
+$(VALE_CTL): tools/vale-ctl.c $(TOOLS_COMMON_HDRS) uapi/linux/vale.h $(VNL_O) $(OUT_O)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -o $@ $< $(USER_LDFLAGS) -lmnl
+	$(CC) $(USER_CFLAGS) -Itools/common -o $@ $< $(VNL_O) $(OUT_O) \
+		$(USER_LDFLAGS) -lmnl
 
 .PHONY: install-ctl
 install-ctl: $(VALE_CTL)

@@ -3,6 +3,12 @@
  * vale-ctl: configure vale switches over the generic netlink family "vale"
  * (Documentation/control-plane.md, Documentation/man/vale-ctl.8).
  *
+ * Commands are tables of words, matched by prefix as ip(8) does ("vale-ctl
+ * sw sh" is "switch show"); the first row a word is a prefix of wins, so
+ * the rows are in the order of how often they are meant.  Options are
+ * keyword/value pairs.  Output goes through tools/common/out.h: each value
+ * is described once for the text table and the JSON object.
+ *
  * Exit codes: 0 success; 1 the kernel refused (its errno and extack message
  * are printed); 2 bad usage; 3 the family is not there (vale.ko not
  * loaded) or netlink failed.
@@ -15,48 +21,42 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 #include <net/if.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <linux/vale.h>
 
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK 11
-#endif
+#include "out.h"
+#include "vnl.h"
 
 enum { EX_OK, EX_REFUSED, EX_USAGE, EX_NETLINK };
 
-static bool json;
 static const char *prog = "vale-ctl";
-static struct mnl_socket *nl;
-static unsigned int seq;
-static uint16_t family_id;
-static uint32_t mcgrp_events;
-static char errmsg[256];	/* extack text of the last error */
-static int nitems;		/* objects printed (JSON separators) */
+static struct vnl vnl;
+static int nitems;		/* objects printed (text header) */
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: %s [-j|--json] COMMAND\n"
+"Usage: %s [-j|--json] OBJECT COMMAND [ARGS]\n"
 "  switch add NAME [restricted on|off] [lookup learning|p2p] [batch N]\n"
 "  switch del NAME\n"
 "  switch show [NAME]\n"
-"  set NAME [restricted on|off] [lookup learning|p2p] [batch N]\n"
+"  switch set NAME [restricted on|off] [lookup learning|p2p] [batch N]\n"
 "  port add SWITCH:PORT [uid UID] [gid GID]\n"
 "  port del SWITCH:PORT\n"
 "  port show [SWITCH[:PORT]]\n"
-"  attach SWITCH DEV\n"
-"  detach DEV [SWITCH]\n"
+"  port attach dev DEV switch SWITCH\n"
+"  port detach dev DEV [switch SWITCH]\n"
 "  monitor\n"
+"Words may be shortened to any prefix (vale-ctl sw sh).  Older spellings\n"
+"still work: set NAME ..., attach SWITCH DEV, detach DEV [SWITCH].\n"
 "Options: -j, --json  machine-readable output; -h, --help  this text\n",
 		prog);
 }
 
-static int die_usage(const char *fmt, const char *arg)
+static void __attribute__((noreturn)) die_usage(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "%s: ", prog);
 	fprintf(stderr, fmt, arg);
@@ -64,152 +64,26 @@ static int die_usage(const char *fmt, const char *arg)
 	exit(EX_USAGE);
 }
 
-/* ---- netlink plumbing ---- */
-
-static int err_cb(const struct nlmsghdr *nlh, void *data)
+/* @arg is a non-empty prefix of @word. */
+static bool matches(const char *arg, const char *word)
 {
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *a;
-	size_t off;
+	size_t n = strlen(arg);
 
-	(void)data;
-	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e))) {
-		errno = EBADMSG;
-		return MNL_CB_ERROR;
-	}
-	if (e->error == 0)
-		return MNL_CB_STOP;
-	errmsg[0] = '\0';
-	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
-		/* the TLVs follow the request (or just its header) */
-		off = sizeof(*e);
-		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-			off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
-		mnl_attr_for_each(a, nlh, off) {
-			if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
-			    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
-				snprintf(errmsg, sizeof(errmsg), "%s",
-					 mnl_attr_get_str(a));
-		}
-	}
-	errno = -e->error;
-	return MNL_CB_ERROR;
-}
-
-static int noop_cb(const struct nlmsghdr *nlh, void *data)
-{
-	(void)nlh;
-	(void)data;
-	return MNL_CB_OK;
-}
-
-/* End of a dump: its payload is the dump's status (0 or -errno). */
-static int done_cb(const struct nlmsghdr *nlh, void *data)
-{
-	int err = 0;
-
-	(void)data;
-	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(err))
-		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
-	if (err < 0) {
-		errno = -err;
-		return MNL_CB_ERROR;
-	}
-	return MNL_CB_STOP;
-}
-
-/*
- * With a control array, libmnl calls only what it lists: NLMSG_DONE must
- * be here or a dump never ends.
- */
-static mnl_cb_t ctl_cb[NLMSG_MIN_TYPE] = {
-	[NLMSG_NOOP] = noop_cb,
-	[NLMSG_ERROR] = err_cb,
-	[NLMSG_DONE] = done_cb,
-};
-
-/* Send @nlh and run @cb on every answer; 0 or -errno (errmsg set). */
-static int talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	unsigned int portid = mnl_socket_get_portid(nl);
-	ssize_t n;
-	int ret;
-
-	errmsg[0] = '\0';
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	do {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0)
-			return -errno;
-		ret = mnl_cb_run2(buf, n, nlh->nlmsg_seq, portid, cb, data,
-				  ctl_cb, NLMSG_MIN_TYPE);
-	} while (ret > 0);
-	return ret < 0 ? -errno : 0;
-}
-
-static struct nlmsghdr *put_genl(char *buf, uint16_t type, uint8_t cmd,
-				 uint16_t flags)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct genlmsghdr *g;
-
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nlh->nlmsg_seq = ++seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = cmd;
-	g->version = type == GENL_ID_CTRL ? 1 : VALE_GENL_VERSION;
-	return nlh;
-}
-
-static int family_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *a, *g, *x;
-
-	(void)data;
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
-			family_id = mnl_attr_get_u16(a);
-		if (mnl_attr_get_type(a) != CTRL_ATTR_MCAST_GROUPS)
-			continue;
-		mnl_attr_for_each_nested(g, a) {
-			const char *name = NULL;
-			uint32_t id = 0;
-
-			mnl_attr_for_each_nested(x, g) {
-				if (mnl_attr_get_type(x) == CTRL_ATTR_MCAST_GRP_NAME)
-					name = mnl_attr_get_str(x);
-				if (mnl_attr_get_type(x) == CTRL_ATTR_MCAST_GRP_ID)
-					id = mnl_attr_get_u32(x);
-			}
-			if (name && !strcmp(name, VALE_GENL_MCGRP_EVENTS))
-				mcgrp_events = id;
-		}
-	}
-	return MNL_CB_OK;
+	return n && !strncmp(arg, word, n);
 }
 
 static void open_family(void)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-	int one = 1, err;
+	int err = vnl_open(&vnl);
 
-	nl = mnl_socket_open(NETLINK_GENERIC);
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		fprintf(stderr, "%s: netlink: %s\n", prog, strerror(errno));
-		exit(EX_NETLINK);
-	}
-	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
-	nlh = put_genl(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, VALE_GENL_NAME);
-	err = talk(nlh, family_cb, NULL);
-	if (err || !family_id) {
+	if (err == -ENOENT) {
 		fprintf(stderr,
 			"%s: no generic netlink family \"%s\" (is vale.ko loaded?): %s\n",
-			prog, VALE_GENL_NAME, strerror(err ? -err : ENOENT));
+			prog, VALE_GENL_NAME, strerror(-err));
+		exit(EX_NETLINK);
+	}
+	if (err) {
+		fprintf(stderr, "%s: netlink: %s\n", prog, strerror(-err));
 		exit(EX_NETLINK);
 	}
 }
@@ -217,7 +91,7 @@ static void open_family(void)
 static int refused(const char *what, int err)
 {
 	fprintf(stderr, "%s: %s: %s%s%s\n", prog, what, strerror(-err),
-		errmsg[0] ? ": " : "", errmsg);
+		vnl.errmsg[0] ? ": " : "", vnl.errmsg);
 	return EX_REFUSED;
 }
 
@@ -242,20 +116,19 @@ static uint64_t u64_of(const struct nlattr *a)
 	return a ? mnl_attr_get_u64(a) : 0;
 }
 
-static void json_str(const char *key, const char *v, bool comma)
+static uint32_t u32_of(const struct nlattr *a)
 {
-	const char *p;
+	return a ? mnl_attr_get_u32(a) : 0;
+}
 
-	printf("\"%s\":\"", key);
-	for (p = v; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			putchar('\\');
-		if ((unsigned char)*p < 0x20)
-			printf("\\u%04x", *p);
-		else
-			putchar(*p);
-	}
-	printf("\"%s", comma ? "," : "");
+static bool u8_of(const struct nlattr *a)
+{
+	return a && mnl_attr_get_u8(a);
+}
+
+static const char *str_of(const struct nlattr *a)
+{
+	return a ? mnl_attr_get_str(a) : "?";
 }
 
 static const char *lookup_name(uint32_t m)
@@ -263,43 +136,35 @@ static const char *lookup_name(uint32_t m)
 	return m == VALE_LOOKUP_P2P ? "p2p" : "learning";
 }
 
+/* One record: an object in JSON (a line of its own for an event). */
+static void record_begin(const char *event)
+{
+	out_open_object(NULL);
+	if (event)
+		out_string(OUT_ANY, "event", "%s ", event);
+}
+
+static void record_end(const char *event)
+{
+	out_close_object();
+	if (!out_is_json() || event)
+		out_newline();
+}
+
 static void print_switch(const struct attrs *t, const char *event)
 {
-	const char *name = t->a[VALE_A_SWITCH_NAME] ?
-		mnl_attr_get_str(t->a[VALE_A_SWITCH_NAME]) : "?";
-	unsigned int restricted = t->a[VALE_A_SWITCH_RESTRICTED] ?
-		mnl_attr_get_u8(t->a[VALE_A_SWITCH_RESTRICTED]) : 0;
-	unsigned int persistent = t->a[VALE_A_SWITCH_PERSISTENT] ?
-		mnl_attr_get_u8(t->a[VALE_A_SWITCH_PERSISTENT]) : 0;
-	uint32_t lookup = t->a[VALE_A_SWITCH_LOOKUP] ?
-		mnl_attr_get_u32(t->a[VALE_A_SWITCH_LOOKUP]) : 0;
-	uint32_t batch = t->a[VALE_A_SWITCH_BATCH] ?
-		mnl_attr_get_u32(t->a[VALE_A_SWITCH_BATCH]) : 0;
-	uint32_t nports = t->a[VALE_A_SWITCH_NPORTS] ?
-		mnl_attr_get_u32(t->a[VALE_A_SWITCH_NPORTS]) : 0;
-
-	if (json) {
-		printf("%s{", nitems++ ? "," : "");
-		if (event)
-			json_str("event", event, true);
-		json_str("name", name, true);
-		printf("\"restricted\":%s,\"persistent\":%s,",
-		       restricted ? "true" : "false",
-		       persistent ? "true" : "false");
-		json_str("lookup", lookup_name(lookup), true);
-		printf("\"batch\":%u,\"ports\":%u}", batch, nports);
-		if (event)
-			printf("\n");
-		return;
-	}
-	if (event)
-		printf("%s ", event);
-	else if (!nitems++)
-		printf("%-20s %-10s %-10s %-9s %6s %6s\n", "SWITCH", "LOOKUP",
-		       "RESTRICT", "PERSIST", "BATCH", "PORTS");
-	printf("%-20s %-10s %-10s %-9s %6u %6u\n", name, lookup_name(lookup),
-	       restricted ? "yes" : "no", persistent ? "yes" : "no", batch,
-	       nports);
+	if (!event && !nitems++)
+		out_text("%-20s %-10s %-9s %-10s %6s %6s\n", "SWITCH", "RESTRICT",
+			 "PERSIST", "LOOKUP", "BATCH", "PORTS");
+	record_begin(event);
+	out_string(OUT_ANY, "name", "%-20s", str_of(t->a[VALE_A_SWITCH_NAME]));
+	out_bool(OUT_ANY, "restricted", " %-10s", u8_of(t->a[VALE_A_SWITCH_RESTRICTED]));
+	out_bool(OUT_ANY, "persistent", " %-9s", u8_of(t->a[VALE_A_SWITCH_PERSISTENT]));
+	out_string(OUT_ANY, "lookup", " %-10s",
+		   lookup_name(u32_of(t->a[VALE_A_SWITCH_LOOKUP])));
+	out_uint(OUT_ANY, "batch", " %6" PRIu64, u32_of(t->a[VALE_A_SWITCH_BATCH]));
+	out_uint(OUT_ANY, "ports", " %6" PRIu64, u32_of(t->a[VALE_A_SWITCH_NPORTS]));
+	record_end(event);
 }
 
 static const char *const stat_names[] = {
@@ -320,97 +185,74 @@ static const char *const stat_names[] = {
 
 static void print_port(const struct attrs *t, const char *event)
 {
-	const char *sw = t->a[VALE_A_PORT_SWITCH] ?
-		mnl_attr_get_str(t->a[VALE_A_PORT_SWITCH]) : "?";
-	const char *name = t->a[VALE_A_PORT_NAME] ?
-		mnl_attr_get_str(t->a[VALE_A_PORT_NAME]) : "?";
-	uint32_t kind = t->a[VALE_A_PORT_KIND] ?
-		mnl_attr_get_u32(t->a[VALE_A_PORT_KIND]) : 0;
-	const char *kname = kind == VALE_PORT_KIND_NETDEV ? "netdev" : "ring";
-	bool admin = t->a[VALE_A_PORT_ADMIN] &&
-		mnl_attr_get_u8(t->a[VALE_A_PORT_ADMIN]);
-	bool open = t->a[VALE_A_PORT_OPEN] &&
-		mnl_attr_get_u8(t->a[VALE_A_PORT_OPEN]);
+	const struct nlattr *uid = t->a[VALE_A_PORT_UID], *gid = t->a[VALE_A_PORT_GID];
+	const char *sw = str_of(t->a[VALE_A_PORT_SWITCH]);
+	const char *name = str_of(t->a[VALE_A_PORT_NAME]);
 	struct attrs st = { 0 };
-	char idx[16] = "-", owner[40] = "-", ifi[16] = "-";
+	char full[160], num[16], owner[40];
+	uint64_t drops = 0;
 	unsigned int i;
 
 	if (t->a[VALE_A_PORT_STATS])
 		mnl_attr_parse_nested(t->a[VALE_A_PORT_STATS], parse_cb, &st);
+	if (!event && !nitems++)
+		out_text("%-28s %-6s %5s %-5s %-4s %-11s %7s %12s %12s %8s\n",
+			 "PORT", "KIND", "INDEX", "ADMIN", "OPEN", "OWNER", "IFINDEX",
+			 "TX_PKTS", "RX_PKTS", "DROPS");
+	record_begin(event);
+	snprintf(full, sizeof(full), "%s:%s", sw, name);
+	out_string(OUT_TEXT, NULL, "%-28s", full);
+	out_string(OUT_JSON, "switch", NULL, sw);
+	out_string(OUT_JSON, "name", NULL, name);
+	out_string(OUT_ANY, "kind", " %-6s",
+		   u32_of(t->a[VALE_A_PORT_KIND]) == VALE_PORT_KIND_NETDEV ?
+		   "netdev" : "ring");
+	/* the table has INDEX here, JSON after "open" */
+	if (t->a[VALE_A_PORT_INDEX]) {
+		snprintf(num, sizeof(num), "%u", u32_of(t->a[VALE_A_PORT_INDEX]));
+		out_string(OUT_TEXT, NULL, " %5s", num);
+	} else {
+		out_string(OUT_TEXT, NULL, " %5s", "-");
+	}
+	out_bool(OUT_ANY, "admin", " %-5s", u8_of(t->a[VALE_A_PORT_ADMIN]));
+	out_bool(OUT_ANY, "open", " %-4s", u8_of(t->a[VALE_A_PORT_OPEN]));
 	if (t->a[VALE_A_PORT_INDEX])
-		snprintf(idx, sizeof(idx), "%u",
-			 mnl_attr_get_u32(t->a[VALE_A_PORT_INDEX]));
-	if (t->a[VALE_A_PORT_IFINDEX])
-		snprintf(ifi, sizeof(ifi), "%u",
-			 mnl_attr_get_u32(t->a[VALE_A_PORT_IFINDEX]));
-	if (t->a[VALE_A_PORT_UID] || t->a[VALE_A_PORT_GID]) {
+		out_uint(OUT_JSON, "index", NULL, u32_of(t->a[VALE_A_PORT_INDEX]));
+	snprintf(owner, sizeof(owner), "-");
+	if (uid || gid) {
 		char u[16] = "", g[16] = "";
 
-		if (t->a[VALE_A_PORT_UID])
-			snprintf(u, sizeof(u), "%u",
-				 mnl_attr_get_u32(t->a[VALE_A_PORT_UID]));
-		if (t->a[VALE_A_PORT_GID])
-			snprintf(g, sizeof(g), "%u",
-				 mnl_attr_get_u32(t->a[VALE_A_PORT_GID]));
+		if (uid)
+			snprintf(u, sizeof(u), "%u", u32_of(uid));
+		if (gid)
+			snprintf(g, sizeof(g), "%u", u32_of(gid));
 		snprintf(owner, sizeof(owner), "%s:%s", u, g);
 	}
-
-	if (json) {
-		printf("%s{", nitems++ ? "," : "");
-		if (event)
-			json_str("event", event, true);
-		json_str("switch", sw, true);
-		json_str("name", name, true);
-		json_str("kind", kname, true);
-		printf("\"admin\":%s,\"open\":%s", admin ? "true" : "false",
-		       open ? "true" : "false");
-		if (t->a[VALE_A_PORT_INDEX])
-			printf(",\"index\":%s", idx);
-		if (t->a[VALE_A_PORT_UID])
-			printf(",\"uid\":%u",
-			       mnl_attr_get_u32(t->a[VALE_A_PORT_UID]));
-		if (t->a[VALE_A_PORT_GID])
-			printf(",\"gid\":%u",
-			       mnl_attr_get_u32(t->a[VALE_A_PORT_GID]));
-		if (t->a[VALE_A_PORT_IFINDEX])
-			printf(",\"ifindex\":%s", ifi);
-		if (t->a[VALE_A_PORT_STATS]) {
-			bool first = true;
-
-			printf(",\"stats\":{");
-			for (i = 0; i < sizeof(stat_names) / sizeof(*stat_names); i++) {
-				if (!stat_names[i])
-					continue;
-				printf("%s\"%s\":%" PRIu64, first ? "" : ",",
-				       stat_names[i], u64_of(st.a[i]));
-				first = false;
-			}
-			printf("}");
-		}
-		printf("}");
-		if (event)
-			printf("\n");
-		return;
+	out_string(OUT_TEXT, NULL, " %-11s", owner);
+	if (uid)
+		out_uint(OUT_JSON, "uid", NULL, u32_of(uid));
+	if (gid)
+		out_uint(OUT_JSON, "gid", NULL, u32_of(gid));
+	if (t->a[VALE_A_PORT_IFINDEX]) {
+		snprintf(num, sizeof(num), "%u", u32_of(t->a[VALE_A_PORT_IFINDEX]));
+		out_string(OUT_TEXT, NULL, " %7s", num);
+		out_uint(OUT_JSON, "ifindex", NULL, u32_of(t->a[VALE_A_PORT_IFINDEX]));
+	} else {
+		out_string(OUT_TEXT, NULL, " %7s", "-");
 	}
-	if (event)
-		printf("%s ", event);
-	else if (!nitems++)
-		printf("%-28s %-6s %5s %-5s %-4s %-11s %7s %12s %12s %8s\n",
-		       "PORT", "KIND", "INDEX", "ADMIN", "OPEN", "OWNER", "IFINDEX",
-		       "TX_PKTS", "RX_PKTS", "DROPS");
-	{
-		char full[160];
-		uint64_t drops = 0;
-
-		for (i = VALE_A_STATS_DROP_BAD_SLOT; i <= VALE_A_STATS_MAX; i++)
-			drops += u64_of(st.a[i]);
-		snprintf(full, sizeof(full), "%s:%s", sw, name);
-		printf("%-28s %-6s %5s %-5s %-4s %-11s %7s %12" PRIu64 " %12" PRIu64
-		       " %8" PRIu64 "\n", full, kname, idx, admin ? "yes" : "no",
-		       open ? "yes" : "no", owner, ifi,
-		       u64_of(st.a[VALE_A_STATS_TX_PACKETS]),
-		       u64_of(st.a[VALE_A_STATS_RX_PACKETS]), drops);
+	if (t->a[VALE_A_PORT_STATS]) {
+		out_open_object("stats");
+		for (i = 0; i < sizeof(stat_names) / sizeof(*stat_names); i++)
+			if (stat_names[i])
+				out_uint(OUT_JSON, stat_names[i], NULL, u64_of(st.a[i]));
+		out_close_object();
 	}
+	for (i = VALE_A_STATS_DROP_BAD_SLOT; i <= VALE_A_STATS_MAX; i++)
+		drops += u64_of(st.a[i]);
+	out_uint(OUT_TEXT, NULL, " %12" PRIu64, u64_of(st.a[VALE_A_STATS_TX_PACKETS]));
+	out_uint(OUT_TEXT, NULL, " %12" PRIu64, u64_of(st.a[VALE_A_STATS_RX_PACKETS]));
+	out_uint(OUT_TEXT, NULL, " %8" PRIu64, drops);
+	record_end(event);
 }
 
 static int show_cb(const struct nlmsghdr *nlh, void *data)
@@ -427,7 +269,25 @@ static int show_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* ---- argument helpers ---- */
+/* Run a request; for dumps and gets print what comes back. */
+static int run(struct nlmsghdr *nlh, const char *what, bool show)
+{
+	int err;
+
+	if (show)
+		out_open_array(NULL);
+	err = vnl_talk(&vnl, nlh, show ? show_cb : vnl_ok_cb, NULL);
+	if (show) {
+		out_close_array();
+		if (out_is_json())
+			out_newline();
+	}
+	if (err)
+		return refused(what, err);
+	return EX_OK;
+}
+
+/* ---- arguments ---- */
 
 static uint32_t parse_u32(const char *s, const char *what)
 {
@@ -442,11 +302,11 @@ static uint32_t parse_u32(const char *s, const char *what)
 }
 
 /* Switch options: restricted on|off, lookup learning|p2p, batch N. */
-static int put_switch_opts(struct nlmsghdr *nlh, int argc, char **argv)
+static void put_switch_opts(struct nlmsghdr *nlh, int argc, char **argv)
 {
-	int i, n = 0;
+	int i;
 
-	for (i = 0; i < argc; i += 2, n++) {
+	for (i = 0; i < argc; i += 2) {
 		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!v)
@@ -469,7 +329,6 @@ static int put_switch_opts(struct nlmsghdr *nlh, int argc, char **argv)
 			die_usage("unknown switch option '%s'", k);
 		}
 	}
-	return n;
 }
 
 /* "SWITCH:PORT" (port required when @need_port) into attributes. */
@@ -500,19 +359,178 @@ static void put_dev(struct nlmsghdr *nlh, const char *dev)
 	mnl_attr_put_strz(nlh, VALE_A_PORT_IFNAME, dev);
 }
 
-/* Run a request; for dumps and gets print what comes back. */
-static int run(struct nlmsghdr *nlh, const char *what, bool show)
+static void no_more(int argc, char **argv, int used)
 {
-	int err;
+	if (argc > used)
+		die_usage("unexpected '%s'", argv[used]);
+}
 
-	if (show && json)
-		printf("[");
-	err = talk(nlh, show ? show_cb : noop_cb, NULL);
-	if (show && json)
-		printf("]\n");
-	if (err)
-		return refused(what, err);
-	return EX_OK;
+/* ---- commands: argv[0] is the command's own word ---- */
+
+static char buf[8192];	/* MNL_SOCKET_BUFFER_SIZE at most */
+
+static int switch_add_del(int argc, char **argv, bool add)
+{
+	struct nlmsghdr *nlh;
+
+	if (argc < 2)
+		die_usage("switch %s needs a NAME", add ? "add" : "del");
+	if (!add)
+		no_more(argc, argv, 2);
+	open_family();
+	nlh = vnl_msg(&vnl, buf, add ? VALE_CMD_SWITCH_NEW : VALE_CMD_SWITCH_DEL, 0);
+	mnl_attr_put_strz(nlh, VALE_A_SWITCH_NAME, argv[1]);
+	if (add)
+		put_switch_opts(nlh, argc - 2, argv + 2);
+	return run(nlh, add ? "switch add" : "switch del", false);
+}
+
+static int switch_add(int argc, char **argv)
+{
+	return switch_add_del(argc, argv, true);
+}
+
+static int switch_del(int argc, char **argv)
+{
+	return switch_add_del(argc, argv, false);
+}
+
+static int switch_show(int argc, char **argv)
+{
+	struct nlmsghdr *nlh;
+
+	no_more(argc, argv, 2);
+	open_family();
+	nlh = vnl_msg(&vnl, buf, VALE_CMD_SWITCH_GET, argc > 1 ? 0 : NLM_F_DUMP);
+	if (argc > 1)
+		mnl_attr_put_strz(nlh, VALE_A_SWITCH_NAME, argv[1]);
+	return run(nlh, "switch show", true);
+}
+
+/* switch set NAME OPTS (and the older "set NAME OPTS") */
+static int switch_set(int argc, char **argv)
+{
+	struct nlmsghdr *nlh;
+
+	if (argc < 3)
+		die_usage("%s", "set needs a NAME and at least one option");
+	open_family();
+	nlh = vnl_msg(&vnl, buf, VALE_CMD_SWITCH_SET, 0);
+	mnl_attr_put_strz(nlh, VALE_A_SWITCH_NAME, argv[1]);
+	put_switch_opts(nlh, argc - 2, argv + 2);
+	return run(nlh, "set", false);
+}
+
+static int port_add_del(int argc, char **argv, bool add)
+{
+	struct nlmsghdr *nlh;
+	int i;
+
+	if (argc < 2)
+		die_usage("port %s needs SWITCH:PORT", add ? "add" : "del");
+	open_family();
+	nlh = vnl_msg(&vnl, buf, add ? VALE_CMD_PORT_NEW : VALE_CMD_PORT_DEL, 0);
+	put_port_name(nlh, argv[1], true);
+	for (i = 2; add && i < argc; i += 2) {
+		if (i + 1 >= argc)
+			die_usage("option '%s' needs a value", argv[i]);
+		if (!strcmp(argv[i], "uid"))
+			mnl_attr_put_u32(nlh, VALE_A_PORT_UID,
+					 parse_u32(argv[i + 1], "uid"));
+		else if (!strcmp(argv[i], "gid"))
+			mnl_attr_put_u32(nlh, VALE_A_PORT_GID,
+					 parse_u32(argv[i + 1], "gid"));
+		else
+			die_usage("unknown port option '%s'", argv[i]);
+	}
+	if (!add)
+		no_more(argc, argv, 2);
+	return run(nlh, add ? "port add" : "port del", false);
+}
+
+static int port_add(int argc, char **argv)
+{
+	return port_add_del(argc, argv, true);
+}
+
+static int port_del(int argc, char **argv)
+{
+	return port_add_del(argc, argv, false);
+}
+
+static int port_show(int argc, char **argv)
+{
+	bool one = argc > 1 && strchr(argv[1], ':');
+	struct nlmsghdr *nlh;
+
+	no_more(argc, argv, 2);
+	open_family();
+	nlh = vnl_msg(&vnl, buf, VALE_CMD_PORT_GET, one ? 0 : NLM_F_DUMP);
+	if (argc > 1)
+		put_port_name(nlh, argv[1], false);
+	return run(nlh, "port show", true);
+}
+
+static int attach_detach(const char *dev, const char *sw, bool attach,
+			 const char *what)
+{
+	struct nlmsghdr *nlh;
+
+	open_family();
+	nlh = vnl_msg(&vnl, buf, attach ? VALE_CMD_NETDEV_ATTACH :
+		      VALE_CMD_NETDEV_DETACH, 0);
+	if (sw)
+		mnl_attr_put_strz(nlh, VALE_A_PORT_SWITCH, sw);
+	put_dev(nlh, dev);
+	return run(nlh, what, false);
+}
+
+/* port attach|detach dev DEV [switch SWITCH] */
+static int port_attach_detach(int argc, char **argv, bool attach)
+{
+	const char *dev = NULL, *sw = NULL;
+	int i;
+
+	for (i = 1; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			die_usage("'%s' needs a value", argv[i]);
+		if (matches(argv[i], "dev"))
+			dev = argv[i + 1];
+		else if (matches(argv[i], "switch"))
+			sw = argv[i + 1];
+		else
+			die_usage("unknown keyword '%s' (dev, switch)", argv[i]);
+	}
+	if (!dev || (attach && !sw))
+		die_usage("%s", attach ? "port attach needs dev DEV and switch SWITCH" :
+			  "port detach needs dev DEV");
+	return attach_detach(dev, sw, attach,
+			     attach ? "port attach" : "port detach");
+}
+
+static int port_attach(int argc, char **argv)
+{
+	return port_attach_detach(argc, argv, true);
+}
+
+static int port_detach(int argc, char **argv)
+{
+	return port_attach_detach(argc, argv, false);
+}
+
+/* The older spellings: attach SWITCH DEV, detach DEV [SWITCH]. */
+static int old_attach(int argc, char **argv)
+{
+	if (argc != 3)
+		die_usage("%s", "attach needs SWITCH and DEV");
+	return attach_detach(argv[2], argv[1], true, "attach");
+}
+
+static int old_detach(int argc, char **argv)
+{
+	if (argc < 2 || argc > 3)
+		die_usage("%s", "detach needs DEV [SWITCH]");
+	return attach_detach(argv[1], argc > 2 ? argv[2] : NULL, false, "detach");
 }
 
 /* ---- monitor ---- */
@@ -532,8 +550,8 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	const char *ev;
 
 	(void)data;
-	if (nlh->nlmsg_type != family_id || g->cmd > VALE_CMD_MAX ||
-	    !names[g->cmd])
+	if (nlh->nlmsg_type != vnl.family || g->cmd > VALE_CMD_MAX ||
+	    g->cmd >= sizeof(names) / sizeof(names[0]) || !names[g->cmd])
 		return MNL_CB_OK;
 	ev = names[g->cmd];
 	mnl_attr_parse(nlh, sizeof(*g), parse_cb, &t);
@@ -541,29 +559,31 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 		print_switch(&t, ev);
 	else
 		print_port(&t, ev);
-	nitems = 0;
 	fflush(stdout);
 	return MNL_CB_OK;
 }
 
-static int monitor(void)
+static int monitor(int argc, char **argv)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char rbuf[MNL_SOCKET_BUFFER_SIZE];
 	ssize_t n;
+	int err;
 
-	if (!mcgrp_events) {
+	no_more(argc, argv, 1);
+	open_family();
+	err = vnl_join_events(&vnl);
+	if (err == -ENOENT) {
 		fprintf(stderr, "%s: the family has no \"%s\" group\n", prog,
 			VALE_GENL_MCGRP_EVENTS);
 		return EX_NETLINK;
 	}
-	if (mnl_socket_setsockopt(nl, NETLINK_ADD_MEMBERSHIP, &mcgrp_events,
-				  sizeof(mcgrp_events)) < 0) {
-		fprintf(stderr, "%s: join events: %s\n", prog, strerror(errno));
+	if (err) {
+		fprintf(stderr, "%s: join events: %s\n", prog, strerror(-err));
 		return EX_NETLINK;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (;;) {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		n = mnl_socket_recvfrom(vnl.sock, rbuf, sizeof(rbuf));
 		if (n < 0) {
 			if (errno == ENOBUFS) {
 				fprintf(stderr, "%s: events lost\n", prog);
@@ -572,12 +592,75 @@ static int monitor(void)
 			fprintf(stderr, "%s: %s\n", prog, strerror(errno));
 			return EX_NETLINK;
 		}
-		if (mnl_cb_run(buf, n, 0, 0, event_cb, NULL) < 0)
+		if (mnl_cb_run(rbuf, n, 0, 0, event_cb, NULL) < 0)
 			return EX_NETLINK;
 	}
 }
 
-/* ---- main ---- */
+/* ---- the command tables ---- */
+
+struct cmd {
+	const char *word;
+	int (*run)(int argc, char **argv);	/* argv[0]: the word */
+	const struct cmd *sub;			/* or a table of verbs */
+	const char *dflt;			/* verb when none is given */
+};
+
+static const struct cmd switch_cmds[] = {
+	{ .word = "show", .run = switch_show },
+	{ .word = "list", .run = switch_show },
+	{ .word = "add", .run = switch_add },
+	{ .word = "del", .run = switch_del },
+	{ .word = "delete", .run = switch_del },
+	{ .word = "set", .run = switch_set },
+	{ .word = NULL },
+};
+
+static const struct cmd port_cmds[] = {
+	{ .word = "show", .run = port_show },
+	{ .word = "list", .run = port_show },
+	{ .word = "add", .run = port_add },
+	{ .word = "del", .run = port_del },
+	{ .word = "delete", .run = port_del },
+	{ .word = "attach", .run = port_attach },
+	{ .word = "detach", .run = port_detach },
+	{ .word = NULL },
+};
+
+static const struct cmd top_cmds[] = {
+	{ .word = "switch", .sub = switch_cmds, .dflt = "show" },
+	{ .word = "port", .sub = port_cmds, .dflt = "show" },
+	{ .word = "monitor", .run = monitor },
+	{ .word = "set", .run = switch_set },
+	{ .word = "attach", .run = old_attach },
+	{ .word = "detach", .run = old_detach },
+	{ .word = NULL },
+};
+
+static int dispatch(const struct cmd *table, const char *what, int argc,
+		    char **argv)
+{
+	const struct cmd *c;
+
+	for (c = table; c->word; c++) {
+		if (!matches(argv[0], c->word))
+			continue;
+		if (c->run)
+			return c->run(argc, argv);
+		if (argc < 2) {
+			char *dflt[] = { (char *)c->dflt, NULL };
+
+			return dispatch(c->sub, c->word, 1, dflt);
+		}
+		return dispatch(c->sub, c->word, argc - 1, argv + 1);
+	}
+	if (what) {
+		fprintf(stderr, "%s: unknown %s command '%s'\nTry '%s --help'.\n",
+			prog, what, argv[0], prog);
+		exit(EX_USAGE);
+	}
+	die_usage("unknown command '%s'", argv[0]);
+}
 
 int main(int argc, char **argv)
 {
@@ -586,9 +669,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-	const char *obj, *verb;
+	bool json = false;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "+jh", opts, NULL)) != -1) {
@@ -610,112 +691,6 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EX_USAGE;
 	}
-	obj = argv[0];
-	verb = argc > 1 ? argv[1] : "show";
-
-	if (!strcmp(obj, "switch")) {
-		if (!strcmp(verb, "add") || !strcmp(verb, "del")) {
-			bool add = !strcmp(verb, "add");
-
-			if (argc < 3)
-				die_usage("switch %s needs a NAME", verb);
-			if (!add && argc > 3)
-				die_usage("unexpected '%s'", argv[3]);
-			open_family();
-			nlh = put_genl(buf, family_id, add ? VALE_CMD_SWITCH_NEW :
-				       VALE_CMD_SWITCH_DEL, NLM_F_ACK);
-			mnl_attr_put_strz(nlh, VALE_A_SWITCH_NAME, argv[2]);
-			if (add)
-				put_switch_opts(nlh, argc - 3, argv + 3);
-			return run(nlh, add ? "switch add" : "switch del", false);
-		}
-		if (!strcmp(verb, "show")) {
-			if (argc > 3)
-				die_usage("unexpected '%s'", argv[3]);
-			open_family();
-			nlh = put_genl(buf, family_id, VALE_CMD_SWITCH_GET,
-				       NLM_F_ACK | (argc > 2 ? 0 : NLM_F_DUMP));
-			if (argc > 2)
-				mnl_attr_put_strz(nlh, VALE_A_SWITCH_NAME, argv[2]);
-			return run(nlh, "switch show", true);
-		}
-		die_usage("unknown switch command '%s'", verb);
-	}
-	if (!strcmp(obj, "set")) {
-		if (argc < 3)
-			die_usage("%s", "set needs a NAME and at least one option");
-		open_family();
-		nlh = put_genl(buf, family_id, VALE_CMD_SWITCH_SET, NLM_F_ACK);
-		mnl_attr_put_strz(nlh, VALE_A_SWITCH_NAME, argv[1]);
-		put_switch_opts(nlh, argc - 2, argv + 2);
-		return run(nlh, "set", false);
-	}
-	if (!strcmp(obj, "port")) {
-		if (!strcmp(verb, "add") || !strcmp(verb, "del")) {
-			bool add = !strcmp(verb, "add");
-			int i;
-
-			if (argc < 3)
-				die_usage("port %s needs SWITCH:PORT", verb);
-			open_family();
-			nlh = put_genl(buf, family_id, add ? VALE_CMD_PORT_NEW :
-				       VALE_CMD_PORT_DEL, NLM_F_ACK);
-			put_port_name(nlh, argv[2], true);
-			for (i = 3; add && i < argc; i += 2) {
-				if (i + 1 >= argc)
-					die_usage("option '%s' needs a value", argv[i]);
-				if (!strcmp(argv[i], "uid"))
-					mnl_attr_put_u32(nlh, VALE_A_PORT_UID,
-							 parse_u32(argv[i + 1], "uid"));
-				else if (!strcmp(argv[i], "gid"))
-					mnl_attr_put_u32(nlh, VALE_A_PORT_GID,
-							 parse_u32(argv[i + 1], "gid"));
-				else
-					die_usage("unknown port option '%s'", argv[i]);
-			}
-			if (!add && argc > 3)
-				die_usage("unexpected '%s'", argv[3]);
-			return run(nlh, add ? "port add" : "port del", false);
-		}
-		if (!strcmp(verb, "show")) {
-			bool one = argc > 2 && strchr(argv[2], ':');
-
-			if (argc > 3)
-				die_usage("unexpected '%s'", argv[3]);
-			open_family();
-			nlh = put_genl(buf, family_id, VALE_CMD_PORT_GET,
-				       NLM_F_ACK | (one ? 0 : NLM_F_DUMP));
-			if (argc > 2)
-				put_port_name(nlh, argv[2], false);
-			return run(nlh, "port show", true);
-		}
-		die_usage("unknown port command '%s'", verb);
-	}
-	if (!strcmp(obj, "attach")) {
-		if (argc != 3)
-			die_usage("%s", "attach needs SWITCH and DEV");
-		open_family();
-		nlh = put_genl(buf, family_id, VALE_CMD_NETDEV_ATTACH, NLM_F_ACK);
-		mnl_attr_put_strz(nlh, VALE_A_PORT_SWITCH, argv[1]);
-		put_dev(nlh, argv[2]);
-		return run(nlh, "attach", false);
-	}
-	if (!strcmp(obj, "detach")) {
-		if (argc < 2 || argc > 3)
-			die_usage("%s", "detach needs DEV [SWITCH]");
-		open_family();
-		nlh = put_genl(buf, family_id, VALE_CMD_NETDEV_DETACH, NLM_F_ACK);
-		put_dev(nlh, argv[1]);
-		if (argc > 2)
-			mnl_attr_put_strz(nlh, VALE_A_PORT_SWITCH, argv[2]);
-		return run(nlh, "detach", false);
-	}
-	if (!strcmp(obj, "monitor")) {
-		if (argc > 1)
-			die_usage("unexpected '%s'", argv[1]);
-		open_family();
-		return monitor();
-	}
-	die_usage("unknown command '%s'", obj);
-	return EX_USAGE;
+	out_init(stdout, json);
+	return dispatch(top_cmds, NULL, argc, argv);
 }

@@ -30,6 +30,7 @@
 #include <arpa/inet.h>
 
 #include "libvale.h"
+#include "out.h"
 
 #define PROG "vale-pktgen"
 #define ETH_HLEN 14
@@ -412,20 +413,12 @@ static void run_tx(struct vale_port *p, const struct cfg *c, struct result *res,
 static uint64_t rx_drain(struct vale_port_ring *r, struct result *res)
 {
 	uint32_t cur = vale_ring_cur(r), tail = vale_ring_tail(r);
-	uint32_t i = cur, done = cur;
-	uint64_t pkts = 0, bytes = 0, plen = 0;
+	uint32_t done = cur, plen;
+	uint64_t pkts = 0, bytes = 0;
 
-	while (i != tail) {
-		struct vale_slot *s = vale_ring_slot(r, i);
-
-		plen += s->len;
-		i = vale_ring_next(r, i);
-		if (!(s->flags & VALE_SLOT_MOREFRAG)) {
-			pkts++;
-			bytes += plen;
-			plen = 0;
-			done = i;
-		}
+	while (vale_ring_chain_end(r, done, tail, &done, &plen)) {
+		pkts++;
+		bytes += plen;
 	}
 	if (done != cur)
 		vale_ring_advance(r, done);
@@ -744,17 +737,10 @@ static void report(const struct cfg *c, struct result *res,
 	}
 
 	if (c->json) {
-		printf("{\"tool\":\"vale-pktgen\",\"role\":\"%s\",\"port\":\"",
+		printf("{\"tool\":\"vale-pktgen\",\"role\":\"%s\",\"port\":",
 		       role_names[c->role]);
-		for (const char *s = c->port; *s; s++) {
-			if (*s == '"' || *s == '\\')
-				putchar('\\');
-			if ((unsigned char)*s < 0x20)
-				printf("\\u%04x", *s);
-			else
-				putchar(*s);
-		}
-		printf("\",\"length\":%u,\"batch\":%u,\"rate_limit\":%.0f,"
+		out_json_string(stdout, c->port);
+		printf(",\"length\":%u,\"batch\":%u,\"rate_limit\":%.0f,"
 		       "\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64
 		       ",\"seconds\":%.6f,\"pps\":%.1f,\"gbps\":%.6f,"
 		       "\"raw_gbps\":%.6f,\"syncs\":%" PRIu64

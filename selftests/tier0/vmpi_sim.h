@@ -1,12 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Tier 0, VMPI: one ring in ordinary memory driven by either
- * implementation of the ring operations, the guest driver's
- * (guest-driver/vmpi_ring.c, compiled as it is against the shims) and the
- * host API's (the static ring_*() of lib/vmpi.c, included as it is).
- * Both share the pure rules of <linux/vmpi_ring.h>; this lets the tests
- * run the same tables through both, and run one against the other (one
- * produces, the other consumes) as the real guest and host do.
+ * Tier 0, VMPI: one ring in ordinary memory driven by the one ring
+ * implementation (guest-driver/vmpi_ring.c, compiled as it is against the
+ * shims), as the guest driver and libvale's host API both run it: two
+ * ends on one ring, each with its own private state, as the real guest and
+ * host are.
  *
  * The data area and the descriptors are separate heap blocks of exactly
  * their size, so that ASan catches any access a validator let through.
@@ -14,18 +12,12 @@
 #ifndef _VMPI_SIM_H
 #define _VMPI_SIM_H
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/vmpi_ring.h>
 
 #include <asm/barrier.h>
-#include "../../guest-driver/vmpi_ring_ops.h"
-/* The host API's acquire loads go through the same hook as the driver's. */
-#define LOAD_ACQ(p)	smp_load_acquire(p)
-#include "../../lib/vmpi.c"
-
-enum { IMPL_KMOD, IMPL_LIB, NIMPL };
-static const char *const impl_name[NIMPL] = { "guest-driver", "lib" };
+#include "../../guest-driver/vmpi_ring.h"
 
 /* What the peer sees: the shared part of one ring. */
 struct sim_shm {
@@ -35,15 +27,13 @@ struct sim_shm {
 	u32 slots, data_size, max_msg;
 };
 
-/* One end of the ring as implementation impl keeps it. */
+/* One end of the ring: its private state. */
 struct sim_end {
-	int impl;
 	struct vmpi_ring k;
-	struct ring l;
 	u32 *start;
 };
 
-#define SIM_FAULT	(-1000)		/* -EIO (guest) or -EPROTO (lib) */
+#define SIM_FAULT	(-1000)		/* -EIO: the peer broke the rules */
 
 static inline int sim_shm_init(struct sim_shm *s, u32 slots, u32 data_size,
 			       u32 max_msg, u32 idx)
@@ -69,11 +59,9 @@ static inline void sim_shm_free(struct sim_shm *s)
 	free(s->data);
 }
 
-static inline int sim_end_init(struct sim_end *e, int impl,
-			       const struct sim_shm *s)
+static inline int sim_end_init(struct sim_end *e, const struct sim_shm *s)
 {
 	memset(e, 0, sizeof(*e));
-	e->impl = impl;
 	e->start = calloc(s->slots, sizeof(u32));
 	if (!e->start)
 		return -1;
@@ -84,13 +72,6 @@ static inline int sim_end_init(struct sim_end *e, int impl,
 	e->k.data_size = s->data_size;
 	e->k.max_msg = s->max_msg;
 	e->k.start = e->start;
-	e->l.ctl = s->ctl;
-	e->l.desc = s->desc;
-	e->l.data = s->data;
-	e->l.mask = s->slots - 1;
-	e->l.data_size = s->data_size;
-	e->l.max_msg = s->max_msg;
-	e->l.start = e->start;
 	return 0;
 }
 
@@ -101,73 +82,59 @@ static inline void sim_end_free(struct sim_end *e)
 
 static inline int sim_err(int e)
 {
-	return e == -EIO || e == -EPROTO ? SIM_FAULT : e;
+	return e == -EIO ? SIM_FAULT : e;
 }
 
 static inline int sim_adopt_producer(struct sim_end *e)
 {
-	return sim_err(e->impl == IMPL_KMOD ? vmpi_ring_adopt_producer(&e->k)
-					    : ring_adopt_producer(&e->l));
+	return sim_err(vmpi_ring_adopt_producer(&e->k));
 }
 
 static inline int sim_adopt_consumer(struct sim_end *e)
 {
-	return sim_err(e->impl == IMPL_KMOD ? vmpi_ring_adopt_consumer(&e->k)
-					    : ring_adopt_consumer(&e->l));
+	return sim_err(vmpi_ring_adopt_consumer(&e->k));
 }
 
 static inline int sim_reserve(struct sim_end *e, u32 len, u32 *off)
 {
-	return sim_err(e->impl == IMPL_KMOD ? vmpi_ring_reserve(&e->k, len, off)
-					    : ring_reserve(&e->l, len, off));
+	return sim_err(vmpi_ring_reserve(&e->k, len, off));
 }
 
 static inline int sim_commit(struct sim_end *e, u32 off, u32 len)
 {
-	return e->impl == IMPL_KMOD ? vmpi_ring_commit(&e->k, off, len)
-				    : ring_commit(&e->l, off, len);
+	return vmpi_ring_commit(&e->k, off, len);
 }
 
 static inline int sim_peek(struct sim_end *e, u32 *off, u32 *len)
 {
-	return sim_err(e->impl == IMPL_KMOD ? vmpi_ring_peek(&e->k, off, len)
-					    : ring_peek(&e->l, off, len));
+	return sim_err(vmpi_ring_peek(&e->k, off, len));
 }
 
 static inline int sim_release(struct sim_end *e)
 {
-	return e->impl == IMPL_KMOD ? vmpi_ring_release(&e->k)
-				    : ring_release(&e->l);
+	return vmpi_ring_release(&e->k);
 }
 
 /* Reserve, or leave the consumer asked to ring when it frees room. */
 static inline int sim_reserve_or_arm(struct sim_end *e, u32 len, u32 *off)
 {
-	return sim_err(e->impl == IMPL_KMOD ?
-		       vmpi_ring_reserve_or_arm(&e->k, len, off) :
-		       ring_reserve_or_arm(&e->l, len, off));
+	return sim_err(vmpi_ring_reserve_or_arm(&e->k, len, off));
 }
 
 static inline void sim_arm_data(struct sim_end *e)
 {
-	if (e->impl == IMPL_KMOD)
-		vmpi_ring_arm_data(&e->k);
-	else
-		ring_arm_data(&e->l);
+	vmpi_ring_arm_data(&e->k);
 }
 
 static inline void sim_arm_room(struct sim_end *e)
 {
-	if (e->impl == IMPL_KMOD)
-		vmpi_ring_arm_room(&e->k);
-	else
-		ring_arm_room(&e->l);
+	vmpi_ring_arm_room(&e->k);
 }
 
-/* The producer's private view: where the oldest message in flight starts. */
+/* The producer's private view: the next index it publishes. */
 static inline u32 sim_prod_index(const struct sim_end *e)
 {
-	return e->impl == IMPL_KMOD ? e->k.prod : e->l.prod;
+	return e->k.prod;
 }
 
 /* A byte of message seq at position i: checks content and order. */

@@ -1,20 +1,21 @@
-/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * VMPI ring rules as pure functions: the one implementation of the index
- * arithmetic, descriptor and geometry validation and free-space
- * computation that both ends use (guest-driver/vmpi_ring.c in the guest
- * kernel, lib/vmpi.c on the host) and that the Tier-0 tests
- * (selftests/tier0/vmpi_ring_test.c, fuzz_vmpi.c) check.  Like
- * vmpi_need_event() in <linux/vmpi.h> (and vring_need_event() in
- * <linux/virtio_ring.h>) they live in a UAPI header so that the GPL-2.0
- * driver and the LGPL-2.1/BSD-2-Clause library include the same code.
+ * vmpi: the one implementation of a VMPI ring (vmpi_ring.c), compiled into
+ * the guest driver vmpi.ko and, unchanged, into libvale's VMPI host API
+ * (lib/vmpi.c, through the user-space accessors of lib/kcompat/).  Dual
+ * licensed for that reason.  The shared-memory layout and the event-index
+ * rule stay in <linux/vmpi.h>; this header holds the ring's rules as pure
+ * functions (index arithmetic, descriptor and geometry checks, free space)
+ * and the stateful operations around them.
  *
- * Nothing here touches shared memory: callers load every shared value once
- * into a local (with the ordering they need) and pass the local in.  All
- * arithmetic is on free-running __u32 and stays correct across 2^32.
+ * The pure functions touch no shared memory: callers load every shared
+ * value once into a local (with the ordering they need) and pass the local
+ * in.  All arithmetic is on free-running __u32 and stays correct across
+ * 2^32.  The Tier-0 tests (selftests/tier0/vmpi_ring_test.c, fuzz_vmpi.c)
+ * compile vmpi_ring.c as it is against their shims.
  */
-#ifndef _UAPI_LINUX_VMPI_RING_H
-#define _UAPI_LINUX_VMPI_RING_H
+#ifndef _VMPI_RING_H
+#define _VMPI_RING_H
 
 #include <linux/types.h>
 #include <linux/vmpi.h>
@@ -157,4 +158,36 @@ static inline int vmpi_adopt_step(__u32 *fr, __u32 first, __u32 off,
 	return *fr - first > size ? -1 : 0;
 }
 
-#endif /* _UAPI_LINUX_VMPI_RING_H */
+/*
+ * One direction of a channel as this side sees it.  Everything the guest
+ * relies on is private (prod/cons/dhead/start[]); the shared fields are
+ * only read into locals and checked.
+ */
+struct vmpi_ring {
+	struct vmpi_ring_ctl *ctl;	/* shared */
+	struct vmpi_desc *desc;		/* shared */
+	u8 *data;			/* shared */
+	u32 mask;			/* slots - 1 */
+	u32 data_size;
+	u32 max_msg;
+	u32 prod;			/* producer: next index to publish */
+	u32 cons;			/* last cons seen (producer) or own */
+	u32 dhead;			/* producer: free-running data head */
+	u32 *start;			/* producer: data start per slot */
+	bool fault;			/* peer broke the rules */
+};
+
+int vmpi_geometry_check(const struct vmpi_shm_hdr *h, u64 bar_len);
+void vmpi_ring_init(struct vmpi_ring *r, void *base,
+		    const struct vmpi_shm_hdr *geo);
+int vmpi_ring_adopt_producer(struct vmpi_ring *r);
+int vmpi_ring_adopt_consumer(struct vmpi_ring *r);
+int vmpi_ring_reserve(struct vmpi_ring *r, u32 len, u32 *off);
+int vmpi_ring_reserve_or_arm(struct vmpi_ring *r, u32 len, u32 *off);
+bool vmpi_ring_commit(struct vmpi_ring *r, u32 off, u32 len);
+int vmpi_ring_peek(struct vmpi_ring *r, u32 *off, u32 *len);
+bool vmpi_ring_release(struct vmpi_ring *r);
+void vmpi_ring_arm_data(struct vmpi_ring *r);
+void vmpi_ring_arm_room(struct vmpi_ring *r);
+
+#endif /* _VMPI_RING_H */

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vale-vhost: guest memory.  The memory table the front-end sends
+ * (SET_MEM_TABLE) is validated whole, mapped region by region, and only
+ * then replaces the old one; every guest address the daemon uses is
+ * translated through it with overflow checks (gpa_*: guest physical, from
+ * descriptors; uva_range: the front-end's virtual addresses, from
+ * SET_VRING_ADDR).  The SIGBUS guard below keeps a front-end that shrinks
+ * its memory file from killing the daemon.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include "vhost.h"
+
+void mem_unmap(struct vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nregions; i++)
+		munmap(vm->reg[i].map, vm->reg[i].map_len);
+	vm->nregions = 0;
+}
+
+/* Host pointer for guest physical @gpa; *@len gets the bytes contiguous. */
+uint8_t *gpa_to_host(const struct vm *vm, uint64_t gpa, uint64_t *len)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nregions; i++) {
+		const struct region *r = &vm->reg[i];
+
+		if (gpa >= r->gpa && gpa - r->gpa < r->size) {
+			*len = r->size - (gpa - r->gpa);
+			return r->host + (gpa - r->gpa);
+		}
+	}
+	return NULL;
+}
+
+/* Host pointer for @size contiguous bytes at guest physical @gpa. */
+void *gpa_range(const struct vm *vm, uint64_t gpa, uint64_t size)
+{
+	uint64_t n;
+	uint8_t *p = gpa_to_host(vm, gpa, &n);
+
+	return p && n >= size ? p : NULL;
+}
+
+/* Host pointer for @size bytes at front-end virtual address @uva. */
+void *uva_range(const struct vm *vm, uint64_t uva, uint64_t size)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nregions; i++) {
+		const struct region *r = &vm->reg[i];
+
+		if (uva >= r->uva && uva - r->uva < r->size &&
+		    r->size - (uva - r->uva) >= size)
+			return r->host + (uva - r->uva);
+	}
+	return NULL;
+}
+
+/*
+ * SIGBUS from guest memory.
+ *
+ * Guest RAM is a file the front-end owns (a memfd, a hugetlbfs file).  The
+ * memory table is checked against the file's size when it arrives, but the
+ * front-end can shrink the file afterwards (ftruncate), and a hugetlbfs
+ * file can run out of huge pages: the next access to a page that is gone
+ * raises SIGBUS, which by default kills the daemon and every VM with it.
+ * Checking the file size before each access would cost a system call per
+ * packet and still race with the truncation, so instead:
+ *
+ *  - every code path that touches guest memory (one kick, one batch loop
+ *    turn, one control message, a stats read) runs under GUARDED(), which
+ *    records a sigsetjmp() point;
+ *  - the SIGBUS handler (SA_NODEFER, so that SIGBUS is not left blocked
+ *    after a siglongjmp that does not restore the mask) notes the faulting
+ *    address and siglongjmp()s back there;
+ *  - guest_fault() finds the VM whose mapping holds that address (in
+ *    direct mode the fault may be in the peer's memory, not in the memory
+ *    of the VM whose kick is being served), logs an error for it and closes
+ *    its connection; its mappings go away with it.  The daemon and every
+ *    other VM carry on; a batch cut short leaves the other VM's queue in a
+ *    consistent state (used entries are staged and published in steps
+ *    that a jump cannot tear: the counters that publish them are updated
+ *    only after the copy).
+ *
+ * A SIGBUS outside a guarded section, or at an address that is not guest
+ * memory, is a bug in the daemon: the handler restores the default action
+ * and the fault repeats and dumps core.  GUARDED() is in vhost.h.
+ */
+sigjmp_buf *volatile guard_jb;
+static void *volatile fault_addr;
+
+static void sigbus_handler(int sig, siginfo_t *si, void *uc)
+{
+	sigjmp_buf *jb = guard_jb;
+
+	(void)uc;
+	fault_addr = si->si_addr;
+	if (jb)
+		siglongjmp(*jb, 1);
+	signal(sig, SIG_DFL);
+}
+
+static struct vm *vm_of_addr(const void *addr)
+{
+	const uint8_t *a = addr;
+	struct vm *vm;
+	unsigned int i;
+
+	for (vm = vms; vm; vm = vm->next)
+		for (i = 0; i < vm->nregions; i++)
+			if (a >= (uint8_t *)vm->reg[i].map &&
+			    a < (uint8_t *)vm->reg[i].map + vm->reg[i].map_len)
+				return vm;
+	return NULL;
+}
+
+void guest_fault(void)
+{
+	void *addr = fault_addr;
+	struct vm *vm = vm_of_addr(addr);
+
+	if (!vm) {
+		err("SIGBUS at %p, outside guest memory", addr);
+		abort();
+	}
+	vm_error(vm, "guest memory at %p is gone (SIGBUS): the front-end shrank its memory file?",
+		 addr);
+	vm_disconnect(vm, "guest memory fault");
+	/*
+	 * The batch cut short may have been another VM's (direct peer), with
+	 * its ring half drained and its notifications off: look at every
+	 * transmit queue again on the next loop turn.
+	 */
+	for (vm = vms; vm; vm = vm->next) {
+		unsigned int q;
+
+		for (q = 1; q < MAX_VQ && vm->conn_fd >= 0; q += 2)
+			if (vq_ready(&vm->vq[q]))
+				vq_set_busy(&vm->vq[q], true);
+	}
+}
+
+int set_mem_table(struct vm *vm, const struct vhu_mem_table *t, uint32_t size)
+{
+	struct region reg[VHU_MAX_MEM_REGIONS];
+	unsigned int n = t->nregions, i, j;
+
+	if (n == 0 || n > VHU_MAX_MEM_REGIONS) {
+		vm_error(vm, "SET_MEM_TABLE: %u regions (1..%u allowed)", n,
+			 VHU_MAX_MEM_REGIONS);
+		return -1;
+	}
+	if (size < 8 + n * sizeof(struct vhu_mem_region)) {
+		vm_error(vm, "SET_MEM_TABLE: %u bytes for %u regions", size, n);
+		return -1;
+	}
+	if (vm->nfds != n) {
+		vm_error(vm, "SET_MEM_TABLE: %u regions but %u fds", n, vm->nfds);
+		return -1;
+	}
+	memset(reg, 0, sizeof(reg));
+	for (i = 0; i < n; i++) {
+		const struct vhu_mem_region *m = &t->regions[i];
+		uint64_t end_off;
+		struct stat st;
+		size_t align;
+
+		if (!m->memory_size || m->guest_phys_addr + m->memory_size < m->guest_phys_addr ||
+		    m->userspace_addr + m->memory_size < m->userspace_addr ||
+		    m->mmap_offset + m->memory_size < m->mmap_offset ||
+		    m->mmap_offset + m->memory_size > (uint64_t)SIZE_MAX / 2) {
+			vm_error(vm, "SET_MEM_TABLE: region %u (gpa %#llx size %#llx offset %#llx) invalid",
+				 i, (unsigned long long)m->guest_phys_addr,
+				 (unsigned long long)m->memory_size,
+				 (unsigned long long)m->mmap_offset);
+			goto fail;
+		}
+		for (j = 0; j < i; j++) {
+			const struct vhu_mem_region *o = &t->regions[j];
+
+			if (m->guest_phys_addr < o->guest_phys_addr + o->memory_size &&
+			    o->guest_phys_addr < m->guest_phys_addr + m->memory_size) {
+				vm_error(vm, "SET_MEM_TABLE: regions %u and %u overlap", j, i);
+				goto fail;
+			}
+			if (m->userspace_addr < o->userspace_addr + o->memory_size &&
+			    o->userspace_addr < m->userspace_addr + m->memory_size) {
+				vm_error(vm, "SET_MEM_TABLE: regions %u and %u overlap in the front-end's address space",
+					 j, i);
+				goto fail;
+			}
+		}
+		end_off = m->mmap_offset + m->memory_size;
+		if (fstat(vm->fds[i], &st) < 0 || !S_ISREG(st.st_mode) ||
+		    (uint64_t)st.st_size < end_off) {
+			vm_error(vm, "SET_MEM_TABLE: region %u: fd is not a file of at least %llu bytes",
+				 i, (unsigned long long)end_off);
+			goto fail;
+		}
+		align = st.st_blksize > 4096 ? st.st_blksize : 4096;
+		reg[i].map_len = (end_off + align - 1) / align * align;
+		reg[i].map = mmap(NULL, reg[i].map_len, PROT_READ | PROT_WRITE,
+				  MAP_SHARED | MAP_NORESERVE, vm->fds[i], 0);
+		if (reg[i].map == MAP_FAILED) {
+			reg[i].map = NULL;
+			vm_error(vm, "SET_MEM_TABLE: region %u: mmap %zu bytes: %s", i,
+				 reg[i].map_len, strerror(errno));
+			goto fail;
+		}
+		reg[i].gpa = m->guest_phys_addr;
+		reg[i].size = m->memory_size;
+		reg[i].uva = m->userspace_addr;
+		reg[i].host = (uint8_t *)reg[i].map + m->mmap_offset;
+	}
+	mem_unmap(vm);
+	memcpy(vm->reg, reg, sizeof(reg));
+	vm->nregions = n;
+	for (i = 0; i < MAX_VQ; i++) {
+		struct vq *vq = &vm->vq[i];
+
+		if (vq->addr_set && vq_translate(vm, vq) < 0)
+			vq_fail(vm, vq, i, "rings outside the new memory table");
+	}
+	for (i = 0; i < n; i++)
+		vm_log(vm, LOG_DEBUG, "region %u: gpa %#llx size %#llx uva %#llx", i,
+		       (unsigned long long)reg[i].gpa, (unsigned long long)reg[i].size,
+		       (unsigned long long)reg[i].uva);
+	return 0;
+fail:
+	for (i = 0; i < n; i++)
+		if (reg[i].map)
+			munmap(reg[i].map, reg[i].map_len);
+	return -1;
+}
+
+void guard_install(void)
+{
+	struct sigaction sa = { .sa_sigaction = sigbus_handler,
+				.sa_flags = SA_SIGINFO | SA_NODEFER };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one libmnl plumbing for the "vale" generic netlink family, used by
+ * vale-ctl and by the tests (selftests/lib/nl_test.h): a socket with
+ * extended ACKs, the family id and its event group, requests, and
+ * vnl_talk(), which sends a request and runs a callback on every answer
+ * until the ACK or the end of a dump, leaving the kernel's extack message
+ * in errmsg.  Include after <libmnl/libmnl.h>.
+ */
+#ifndef VALE_TOOLS_VNL_H
+#define VALE_TOOLS_VNL_H
+
+#include <stdint.h>
+#include <libmnl/libmnl.h>
+
+struct vnl {
+	struct mnl_socket *sock;
+	uint16_t family;		/* id of "vale", 0 until vnl_open() */
+	uint32_t mcgrp_events;		/* its event group, 0 if none */
+	unsigned int seq;
+	char errmsg[256];		/* extack text of the last error */
+};
+
+/*
+ * Open a socket and find the family: 0, -ENOENT when the family is not
+ * registered (vale.ko not loaded), or another -errno.
+ */
+int vnl_open(struct vnl *v);
+void vnl_close(struct vnl *v);
+
+/* A request of @type (the family's id, or GENL_ID_CTRL) in @buf. */
+struct nlmsghdr *vnl_put_genl(struct vnl *v, char *buf, uint16_t type,
+			      uint8_t cmd, uint16_t flags);
+
+/* A request to the vale family, always with NLM_F_ACK. */
+struct nlmsghdr *vnl_msg(struct vnl *v, char *buf, uint8_t cmd,
+			 uint16_t flags);
+
+/* Send @nlh, run @cb on every answer: 0 or -errno (v->errmsg set). */
+int vnl_talk(struct vnl *v, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
+
+/* Join the family's event group: 0, -ENOENT without one, or -errno. */
+int vnl_join_events(struct vnl *v);
+
+/* A callback that accepts every answer. */
+int vnl_ok_cb(const struct nlmsghdr *nlh, void *data);
+
+#endif /* VALE_TOOLS_VNL_H */
