@@ -19,6 +19,10 @@
 #   TIERS="build style tier0 harness vm"   tiers to run
 #   VM_TESTS="name ..."  run only these VM tests (file names)
 #
+# scripts/check.sh --tap-results PREFIX FILE STATUS runs nothing: it prints
+# the results tap_results() makes of FILE (a program's TAP output) and
+# STATUS (its exit status), for the harness self-test.
+#
 # Every result is a line "PASS|FAIL|SKIP name" in build/results/summary;
 # the last line printed is "N passed, N failed, N skipped" and the exit
 # status is non-zero when anything failed.
@@ -29,6 +33,14 @@ cd "$top" || exit 1
 KERNELS=${KERNELS:-6.1 6.12 debug}
 TIERS=${TIERS:-build style tier0 harness vm tier2}
 res=$top/build/results
+# check.sh --tap-results PREFIX FILE STATUS: only turn one program's TAP
+# into results, printed (the harness self-test checks the rules with it).
+tapmode=0
+if [[ ${1:-} == --tap-results && $# == 4 ]]; then
+	tapmode=1
+	res=$(mktemp -d "${TMPDIR:-/tmp}/vale-tap.XXXXXX")
+	trap 'rm -rf "$res"' EXIT
+fi
 mkdir -p "$res"
 summary=$res/summary
 tagged=$res/tiers
@@ -114,6 +126,11 @@ tap_results() {	# prefix file status
 	[[ $bad == 1 ]] && failed_logs+=("$file")
 	return 0
 }
+
+if [[ $tapmode == 1 ]]; then
+	tap_results "$2" "$3" "$4"
+	exit 0
+fi
 
 has_tier() { [[ " $TIERS " == *" $1 "* ]]; }
 

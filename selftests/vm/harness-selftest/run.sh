@@ -7,7 +7,8 @@
 #
 # Usage: run.sh [--kernel 6.1|6.12|debug] [--only CASE,...] [vm-run options]
 # Cases (one VM run each): basic warn badlog hard noboot scanerr good
-# kmemleak.  kmemleak needs the debug kernel and skips on any other.
+# kmemleak; and tap (no VM: make check's rules for the TAP of other
+# programs).  kmemleak needs the debug kernel and skips on any other.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
@@ -162,6 +163,39 @@ if wanted good; then
 	log=$out/good.log
 	check "an all-good run exits zero" 0 '^[0-9]+ passed, 0 failed' "$log" "$st"
 	check "... benign kernel-log lines included" 0 '^PASS .*/noload-benign.sh: wrote benign lines' "$log" "$st"
+fi
+
+if wanted tap; then
+	# No VM: the plan rules of make check's tap_results() (Tier-2
+	# runners, style and spec scripts, tier-0 programs, this script).
+	d=$out/tap
+	mkdir -p "$d"
+	tapcase() {	# name status, TAP on stdin: what check.sh makes of it
+		cat >"$d/$1.tap"
+		"$top/scripts/check.sh" --tap-results "$1" "$d/$1.tap" "$2" >"$d/$1.out" 2>&1
+		cat "$d/$1.out" >>"$d/all.out"
+	}
+	: >"$d/all.out"
+	printf '1..2\nok 1 - a\nok 2 - b\n' | tapcase good 0
+	printf 'ok 1 - a\nok 2 - b\n1..2\n' | tapcase late 0
+	printf '1..3\nok 1 - a\nok 2 - b\n' | tapcase short 0
+	printf 'ok 1 - a\nok 2 - b\nok 3 - c\n1..2\n' | tapcase long 0
+	printf 'ok 1 - a\n' | tapcase noplan 0
+	printf '# building...\n' | tapcase empty 0
+	: | tapcase died 1
+	printf '1..0 # SKIP no QEMU 10\n' | tapcase skipall 0
+	log=$d/all.out
+	check "tap_results: a plan that holds passes" 0 '^PASS good: b' "$log" 0
+	check_not "... with no failure" '^FAIL (good|late)' "$log"
+	check "... a plan at the end too" 0 '^PASS late: b' "$log" 0
+	check "tap_results: fewer results than planned fail" 0 '^FAIL short: planned 3, got 2' "$log" 0
+	check "tap_results: more results than planned fail" 0 '^FAIL long: planned 2, got 3' "$log" 0
+	check "tap_results: results without a plan fail" 0 '^FAIL noplan: no plan \(1 results' "$log" 0
+	check "tap_results: a runner with no result fails" 0 '^FAIL empty: no results' "$log" 0
+	check_not "... and never passes" '^PASS (empty|died)' "$log"
+	check "tap_results: a runner that dies before printing anything fails" 0 \
+		'^FAIL died \(exit status 1, no results' "$log" 0
+	check "tap_results: 1..0 # SKIP is one skip" 0 '^SKIP skipall \(nothing to run: no QEMU 10\)' "$log" 0
 fi
 
 if wanted kmemleak; then
