@@ -92,7 +92,7 @@ tap_results() {	# prefix file status
 			;;
 		"Bail out!"*)
 			nfail=$((nfail + 1))
-			record FAIL "$prefix: ${line#Bail out!}"
+			record FAIL "$prefix: bail out:${line#Bail out!}"
 			;;
 		esac
 	done <"$file"
