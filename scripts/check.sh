@@ -19,6 +19,10 @@
 #   TIERS="build style tier0 harness vm"   tiers to run
 #   VM_TESTS="name ..."  run only these VM tests (file names)
 #
+# scripts/check.sh --tap-results PREFIX FILE STATUS runs nothing: it prints
+# the results tap_results() makes of FILE (a program's TAP output) and
+# STATUS (its exit status), for the harness self-test.
+#
 # Every result is a line "PASS|FAIL|SKIP name" in build/results/summary;
 # the last line printed is "N passed, N failed, N skipped" and the exit
 # status is non-zero when anything failed.
@@ -29,21 +33,43 @@ cd "$top" || exit 1
 KERNELS=${KERNELS:-6.1 6.12 debug}
 TIERS=${TIERS:-build style tier0 harness vm tier2}
 res=$top/build/results
+# check.sh --tap-results PREFIX FILE STATUS: only turn one program's TAP
+# into results, printed (the harness self-test checks the rules with it).
+tapmode=0
+if [[ ${1:-} == --tap-results && $# == 4 ]]; then
+	tapmode=1
+	res=$(mktemp -d "${TMPDIR:-/tmp}/vale-tap.XXXXXX")
+	trap 'rm -rf "$res"' EXIT
+fi
 mkdir -p "$res"
 summary=$res/summary
+tagged=$res/tiers
 failed_logs=()
 : >"$summary"
+: >"$tagged"
 logs=$res/logs
 rm -rf "$logs"
 mkdir -p "$logs"
 
 record() {	# PASS|FAIL|SKIP name
 	printf '%s %s\n' "$1" "$2" | tee -a "$summary"
+	printf '%s\t%s\t%s\t%s\n' "$tier" "$tkernel" "$1" "$2" >>"$tagged"
 }
 
+# The tier and kernel the results recorded now belong to (closing table).
+tier=- tkernel=-
+at() { tier=$1 tkernel=${2:--}; }
+
 # Turn the TAP a program printed into results ("prefix: description").
+# The program declares how many results it prints ("1..N", first or
+# last): a count other than the plan fails ("planned N, got M"), and so do
+# results without a plan ("no plan") and a program that printed no result
+# at all, whatever its exit status: a runner that lost its suite, or
+# died before printing anything, never passes.  "1..0 # SKIP reason"
+# with no results is one skip.
 tap_results() {	# prefix file status
-	local prefix=$1 file=$2 st=$3 line desc nres=0 nfail=0
+	local prefix=$1 file=$2 st=$3 line desc nres=0 nfail=0 plan= nplan=0
+	local planline= bad=0 reason
 	while IFS= read -r line; do
 		case $line in
 		"ok "*|"not ok "*)
@@ -58,15 +84,53 @@ tap_results() {	# prefix file status
 				record PASS "$prefix: $desc"
 			fi
 			;;
+		"1.."*)
+			if [[ $line =~ ^1\.\.([0-9]+) ]]; then
+				plan=${BASH_REMATCH[1]} planline=$line
+				nplan=$((nplan + 1))
+			fi
+			;;
+		"Bail out!"*)
+			nfail=$((nfail + 1))
+			record FAIL "$prefix: bail out:${line#Bail out!}"
+			;;
 		esac
 	done <"$file"
-	[[ $st != 0 || $nfail != 0 ]] && failed_logs+=("$file")
+	[[ $nfail != 0 ]] && bad=1
 	if [[ $st != 0 && $nfail == 0 ]]; then
-		record FAIL "$prefix (exit status $st; see $file)"
-	elif [[ $nres == 0 ]]; then
-		record PASS "$prefix"
+		if [[ $nres == 0 && -z $plan ]]; then
+			record FAIL "$prefix (exit status $st, no results; see $file)"
+		else
+			record FAIL "$prefix (exit status $st; see $file)"
+		fi
+		bad=1
 	fi
+	if [[ $nplan -gt 1 ]]; then
+		record FAIL "$prefix: more than one plan ($nplan plan lines; see $file)"
+		bad=1
+	elif [[ -n $plan ]]; then
+		if [[ $plan != "$nres" ]]; then
+			record FAIL "$prefix: planned $plan, got $nres (see $file)"
+			bad=1
+		elif [[ $plan == 0 && $st == 0 ]]; then
+			reason=$(sed -nE 's/^1\.\.0 *# *(SKIP|skip) *//p' <<<"$planline")
+			record SKIP "$prefix (nothing to run${reason:+: $reason})"
+		fi
+	elif [[ $nres != 0 ]]; then
+		record FAIL "$prefix: no plan ($nres results, no 1..N line; see $file)"
+		bad=1
+	elif [[ $st == 0 ]]; then
+		record FAIL "$prefix: no results (no TAP; see $file)"
+		bad=1
+	fi
+	[[ $bad == 1 ]] && failed_logs+=("$file")
+	return 0
 }
+
+if [[ $tapmode == 1 ]]; then
+	tap_results "$2" "$3" "$4"
+	exit 0
+fi
 
 has_tier() { [[ " $TIERS " == *" $1 "* ]]; }
 
@@ -75,6 +139,7 @@ section() { printf '\n=== %s\n' "$*"; }
 # --- build ---------------------------------------------------------------
 if has_tier build; then
 	section "build"
+	at build
 	ok=1
 	for k in $KERNELS; do
 		if scripts/build-modules.sh "$k" >"$logs/build-$k.log" 2>&1; then
@@ -100,6 +165,7 @@ fi
 # --- style ---------------------------------------------------------------
 if has_tier style; then
 	section "style"
+	at style
 	st=0
 	scripts/checkpatch.sh >"$logs/checkpatch.log" 2>&1 || st=$?
 	tap_results "style" "$logs/checkpatch.log" "$st"
@@ -107,6 +173,7 @@ if has_tier style; then
 	scripts/spdx-check.sh >"$logs/spdx.log" 2>&1 || st=$?
 	tap_results "style" "$logs/spdx.log" "$st"
 	st=0
+	at spec
 	python3 selftests/spec/check-spec.py >"$logs/spec.log" 2>&1 || st=$?
 	tap_results "spec" "$logs/spec.log" "$st"
 fi
@@ -114,6 +181,7 @@ fi
 # --- tier 0 --------------------------------------------------------------
 if has_tier tier0; then
 	section "tier 0 (host, ASan/UBSan)"
+	at tier0
 	for t in build/user/tier0/*; do
 		[[ -x $t && -f $t ]] || continue
 		name=$(basename "$t")
@@ -144,19 +212,41 @@ fi
 # --- harness self-test ---------------------------------------------------
 if has_tier harness; then
 	section "VM harness self-test"
+	# On the first stock kernel of $KERNELS (its modules are built).
+	hk=6.1
+	for k in $KERNELS; do
+		[[ $k != debug ]] && { hk=$k; break; }
+	done
+	at harness "$hk"
 	st=0
-	selftests/vm/harness-selftest/run.sh >"$logs/harness.log" 2>&1 || st=$?
+	selftests/vm/harness-selftest/run.sh --kernel "$hk" >"$logs/harness.log" 2>&1 || st=$?
 	tap_results "harness" "$logs/harness.log" "$st"
+	# kmemleak exists only on the debug kernel: its case runs there
+	# (one short boot) and skips in the run above.
+	if [[ " $KERNELS " == *" debug "* ]]; then
+		at harness debug
+		st=0
+		selftests/vm/harness-selftest/run.sh --kernel debug --only kmemleak \
+			>"$logs/harness-debug.log" 2>&1 || st=$?
+		tap_results "harness (debug)" "$logs/harness-debug.log" "$st"
+	fi
 fi
 
 # --- VM suite ------------------------------------------------------------
-vm_tests() {
+# The VM tests for kernel $1.  Fault-injection tests (failnth_*) need
+# CONFIG_FAULT_INJECTION, which only our debug kernel has (they skip on
+# every stock kernel): they are scheduled on debug only, unless VM_TESTS
+# names them.
+vm_tests() {	# kernel
 	local t name
 	for t in selftests/vm/tests/*.c selftests/vm/tests/*.sh; do
 		[[ -e $t ]] || continue
 		name=$(basename "$t")
 		if [[ -n ${VM_TESTS:-} && " $VM_TESTS " != *" ${name%.c} "* &&
 		      " $VM_TESTS " != *" $name "* ]]; then
+			continue
+		fi
+		if [[ $name == failnth_* && $1 != debug && -z ${VM_TESTS:-} ]]; then
 			continue
 		fi
 		case $t in
@@ -167,7 +257,7 @@ vm_tests() {
 }
 
 if has_tier vm; then
-	mapfile -t tests < <(vm_tests)
+	tests=()
 	# Static tools the tests run inside the guest.
 	files=()
 	for f in tools/vale-pktgen:vale-pktgen tools/vale-bench-static:vale-bench \
@@ -191,8 +281,13 @@ if has_tier vm; then
 			done
 		fi
 	fi
+	extra=("${tests[@]}")
 	for k in $KERNELS; do
 		section "VM suite on $k"
+		at vm "$k"
+		mapfile -t tests < <(vm_tests "$k")
+		tests+=("${extra[@]}")
+		before=$(wc -l <"$summary")
 		st=0
 		# KASAN, lockdep and kmemleak make the debug kernel several
 		# times slower: its tests get longer limits.
@@ -202,9 +297,14 @@ if has_tier vm; then
 			--test-timeout "$limit" --summary "$summary" "${files[@]}" \
 			"${tests[@]}" >"$logs/vm-$k.log" 2>&1 || st=$?
 		sed -E 's/^([0-9]+ passed, )/# vm-run: \1/' "$logs/vm-$k.log"
+		# vm-run wrote its results into the summary itself.
+		tail -n +"$((before + 1))" "$summary" |
+			awk -v t=vm -v k="$k" '{ v = $1; sub(/^[A-Z]+ /, ""); print t "\t" k "\t" v "\t" $0 }' >>"$tagged"
 		[[ $st != 0 ]] && failed_logs+=("$logs/vm-$k.log")
 		if [[ $st != 0 ]] && ! grep -q '^FAIL' "$logs/vm-$k.log"; then
 			record FAIL "vm: $k (vm-run exit $st)"
+		elif [[ $(wc -l <"$summary") == "$before" ]]; then
+			record FAIL "vm: $k (vm-run reported no result)"
 		fi
 	done
 fi
@@ -215,6 +315,7 @@ if has_tier tier2; then
 		[[ -x $r && $r != selftests/vm/* ]] || continue
 		name=$(basename "$(dirname "$r")")
 		section "Tier 2: $name"
+		at tier2 6.1
 		st=0
 		timeout 1800 "$r" >"$logs/tier2-$name.log" 2>&1 || st=$?
 		tap_results "tier2: $name" "$logs/tier2-$name.log" "$st"
@@ -223,6 +324,7 @@ if has_tier tier2; then
 	# swept with fault injection there (testing-debug.md).
 	if [[ " $KERNELS " == *" debug "* && -x selftests/vmpi/run.sh ]]; then
 		section "Tier 2: vmpi on the debug kernel"
+		at tier2 debug
 		st=0
 		timeout 2400 selftests/vmpi/run.sh --kernel debug \
 			>"$logs/tier2-vmpi-debug.log" 2>&1 || st=$?
@@ -244,6 +346,56 @@ if [[ $nfail != 0 ]]; then
 		grep -avE '^(ok |PASS )' "$f" | tail -n 60
 	done
 fi
+
+# The closing table: per tier and kernel, how many distinct checks stand
+# behind the results (result names once the kernel release in them, such
+# as "6.1.0-57-amd64/", is removed), and their verdicts.  The VM suite runs
+# once per kernel: "all kernels" counts its distinct checks once.  Build,
+# style, SPDX and spec results (one per file or per spec item) are listed
+# apart from the behaviour checks.
+closing_table() {
+	awk -F'\t' '
+	function row(key, t, k) {
+		printf "%-9s %-12s %9d %7d %7d %8d\n", t, k, dist[key], pass[key], fail[key], skip[key]
+	}
+	function add(key, v, name) {
+		if (!(key in dist)) { order[++nkeys] = key }
+		if (!((key, name) in seen)) { seen[key, name] = 1; dist[key]++ }
+		if (v == "PASS") pass[key]++
+		else if (v == "FAIL") fail[key]++
+		else if (v == "SKIP") skip[key]++
+	}
+	{
+		name = $4
+		gsub(/[0-9]+\.[0-9]+(\.[0-9]+)?[-+][A-Za-z0-9.+_-]*\//, "", name)
+		add($1 SUBSEP $2, $3, name)
+		if ($1 == "vm") {
+			add("vm" SUBSEP "all kernels", $3, name)
+			if (!($2 in vmk)) { vmk[$2] = 1; nvmk++ }
+		}
+		if ($1 == "build" || $1 == "style" || $1 == "spec") ntext++
+	}
+	END {
+		split("tier0 harness vm tier2", beh, " ")
+		split("build style spec", txt, " ")
+		printf "%-9s %-12s %9s %7s %7s %8s\n", "tier", "kernel", "distinct", "passed", "failed", "skipped"
+		for (g = 1; g <= 2; g++) {
+			if (g == 2 && ntext) print "--- build and text checks (per file / spec item, not behaviour) ---"
+			nt = g == 1 ? 4 : 3
+			for (i = 1; i <= nt; i++) {
+				t = g == 1 ? beh[i] : txt[i]
+				for (j = 1; j <= nkeys; j++) {
+					split(order[j], p, SUBSEP)
+					if (p[1] == t && p[2] != "all kernels") row(order[j], p[1], p[2])
+				}
+				if (t == "vm" && nvmk > 1)
+					row("vm" SUBSEP "all kernels", "vm", "all kernels")
+			}
+		}
+	}' "$tagged"
+}
+section "closing report"
+closing_table
 echo
 if [[ $nskip != 0 ]]; then
 	echo "$npass passed, $nfail failed, $nskip skipped"

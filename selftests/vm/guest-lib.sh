@@ -3,11 +3,33 @@
 # TAP helpers for shell tests run inside the test VM (busybox sh).
 #   . /tests/lib.sh
 #   plan 3; ok "name" cmd args...; is "$a" "$b" "name"; done_testing
+#
+# Every test declares its plan (plan N, before the first result) and ends
+# with done_testing, which fails when the number of results differs from the
+# plan or no plan was declared.  vm-run fails a test whose TAP has no plan or
+# a result count other than the plan.  A test that has nothing to run says
+# skip_all REASON (the plan 1..0 with the reason) and exits.
 
 _tap_n=0
 _tap_fail=0
+_tap_plan=
 
-plan() { echo "1..$1"; }
+# plan N: declare that N results follow.  Once only, before the first.
+plan() {
+	if [ -n "$_tap_plan" ]; then
+		echo "# plan: declared twice ($_tap_plan, then $1)"
+		_tap_fail=$((_tap_fail + 1))
+		return 1
+	fi
+	_tap_plan=$1
+	echo "1..$1"
+}
+
+# skip_all REASON: nothing here can run; the whole test is one skip.
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 0
+}
 
 _tap_result() {	# status description
 	_tap_n=$((_tap_n + 1))
@@ -45,8 +67,17 @@ skip() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $1 # SKIP ${2:-}"; }
 
 diag() { echo "# $*"; }
 
+# done_testing: the test's status: fails on a "not ok", a missing plan or
+# a count other than the plan.
 done_testing() {
-	echo "1..$_tap_n" >/dev/null
+	if [ -z "$_tap_plan" ]; then
+		echo "# done_testing: no plan declared (plan N before the first result); $_tap_n results"
+		return 1
+	fi
+	if [ "$_tap_n" != "$_tap_plan" ]; then
+		echo "# done_testing: planned $_tap_plan, got $_tap_n"
+		return 1
+	fi
 	[ $_tap_fail = 0 ]
 }
 
