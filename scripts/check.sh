@@ -8,7 +8,11 @@
 #              netlink YAML spec against uapi and kmod/netlink.c
 #   tier0      host unit tests of kernel logic under ASan/UBSan, fuzzers
 #   harness    the VM harness's self-test (it must catch failures)
-#   vm         the VM suite on each kernel in $KERNELS
+#   package    Debian packages, lintian, DKMS for 6.1 and 6.12, install and
+#              purge in a clean root, systemd units, the netlink spec
+#              against the kernel's YNL schema (scripts/package-check.sh)
+#   vm         the VM suite on each kernel in $KERNELS (on 6.12 with the
+#              modules DKMS built in the package tier)
 #   tier2      host daemons with real QEMU guests and peers: every
 #              selftests/*/run.sh runner outside selftests/vm (vale-vhost,
 #              vale-vmpi), each printing TAP
@@ -16,7 +20,7 @@
 # Environment:
 #   KERNELS="6.1 6.12 debug"   kernels for the build and VM tiers (debug:
 #                        our KASAN/lockdep/kmemleak kernel, testing-debug.md)
-#   TIERS="build style tier0 harness vm"   tiers to run
+#   TIERS="build style tier0 harness package vm tier2"   tiers to run
 #   VM_TESTS="name ..."  run only these VM tests (file names)
 #
 # scripts/check.sh --tap-results PREFIX FILE STATUS runs nothing: it prints
@@ -31,7 +35,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 
 KERNELS=${KERNELS:-6.1 6.12 debug}
-TIERS=${TIERS:-build style tier0 harness vm tier2}
+TIERS=${TIERS:-build style tier0 harness package vm tier2}
 res=$top/build/results
 # check.sh --tap-results PREFIX FILE STATUS: only turn one program's TAP
 # into results, printed (the harness self-test checks the rules with it).
@@ -232,6 +236,15 @@ if has_tier harness; then
 	fi
 fi
 
+# --- package -------------------------------------------------------------
+if has_tier package; then
+	section "package (Debian packages, DKMS, clean root, YNL schema)"
+	at package host
+	st=0
+	timeout 1800 scripts/package-check.sh >"$logs/package.log" 2>&1 || st=$?
+	tap_results "package" "$logs/package.log" "$st"
+fi
+
 # --- VM suite ------------------------------------------------------------
 # The VM tests for kernel $1.  Fault-injection tests (failnth_*) need
 # CONFIG_FAULT_INJECTION, which only our debug kernel has (they skip on
@@ -281,6 +294,13 @@ if has_tier vm; then
 			done
 		fi
 	fi
+	# ynl_cli.sh: the kernel's YNL client in the guest needs Python, YNL
+	# and the spec (scripts/ynl.sh, cached); without them it skips.
+	if [[ -z ${VM_TESTS:-} || " $VM_TESTS " == *" ynl_cli.sh "* ]] &&
+	   eval "$(scripts/ynl.sh 2>"$logs/ynl.log")"; then
+		files+=(--file "$YNL_GUEST:/ynl.tar"
+			--file Documentation/netlink/vale.yaml:/ynl/vale.yaml)
+	fi
 	extra=("${tests[@]}")
 	for k in $KERNELS; do
 		section "VM suite on $k"
@@ -289,11 +309,23 @@ if has_tier vm; then
 		tests+=("${extra[@]}")
 		before=$(wc -l <"$summary")
 		st=0
+		# On 6.12 the suite loads the vale.ko and vmpi.ko that DKMS
+		# built from the vale-dkms and vmpi-dkms packages (package
+		# tier): the packaged build is the one tested, not a copy.
+		mods=()
+		if [[ $k == 6.12 ]] && has_tier package; then
+			kv=$(scripts/kernel.sh 6.12 2>/dev/null | sed -n 's/^KVER=//p')
+			if [[ -n $kv && -f build/pkg/modules/$kv/$kv/updates/dkms/vale.ko ]]; then
+				mods=(--modules "build/pkg/modules/$kv")
+			else
+				record FAIL "vm: $k: no DKMS-built modules from the package tier"
+			fi
+		fi
 		# KASAN, lockdep and kmemleak make the debug kernel several
 		# times slower: its tests get longer limits.
 		limit=300
 		[[ $k == debug ]] && limit=1200
-		selftests/vm/vm-run --kernel "$k" --timeout 3600 \
+		selftests/vm/vm-run --kernel "$k" "${mods[@]}" --timeout 3600 \
 			--test-timeout "$limit" --summary "$summary" "${files[@]}" \
 			"${tests[@]}" >"$logs/vm-$k.log" 2>&1 || st=$?
 		sed -E 's/^([0-9]+ passed, )/# vm-run: \1/' "$logs/vm-$k.log"

@@ -18,6 +18,7 @@ guest=$(mktemp -d)
 trap 'rm -rf "$guest"' EXIT
 cat >"$guest/demo.sh" <<GUEST
 . /tests/lib.sh
+plan 1
 echo "guest: \$(uname -r), vale.ko loaded: \$(grep -c '^vale ' /proc/modules) module"
 ls -l /dev/vale
 vale-pktgen rx -i vale0:rx -d $((secs + 3)) -T 2 -j >/tmp/rx.json &
@@ -26,6 +27,8 @@ echo "guest: vale-pktgen tx -i vale0:tx -l 60 -b 512 -d $secs"
 vale-pktgen tx -i vale0:tx -l 60 -b 512 -d $secs -D 02:00:00:00:00:02
 wait
 echo "DEMO-RX \$(cat /tmp/rx.json)"
+ok "demo ran" test -s /tmp/rx.json
+done_testing
 GUEST
 
 mkdir -p build/vm
