@@ -659,15 +659,20 @@ int main(int argc, char **argv)
 		}
 		for (k = 0; k < n; k++) {
 			struct tag *t = ev[k].data.ptr;
+			enum kind kind = t->kind;
 
-			switch (t->kind) {
+			switch (kind) {
 			case K_VM_LISTEN: qemu_accept(t->ptr); break;
 			case K_QEMU: qemu_event(t->ptr); break;
 			case K_CTL_LISTEN: ctl_accept(); break;
 			case K_CLIENT: ctl_event(t->ptr); break;
 			}
-			/* A drop may have freed what later events point to. */
-			if (t->kind == K_QEMU || t->kind == K_CLIENT)
+			/*
+			 * A drop may have freed what later events point to, and
+			 * a client's tag goes with the client: only the copy of
+			 * its kind is left to look at.
+			 */
+			if (kind == K_QEMU || kind == K_CLIENT)
 				break;
 		}
 	}

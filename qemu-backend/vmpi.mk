@@ -10,6 +10,9 @@
 #   VMPI_PERF        tools/vmpi-perf.c, static ($(TOOLS_STATIC)): runs in the
 #                    guest and on the host
 #   VMPI_TESTS       selftests/vmpi/*.c, static
+#   VMPI_ASAN        the daemon and fakeguest (with lib/vmpi.c) built with
+#                    clang, ASan + UBSan, into $(O)/asan/: what
+#                    selftests/vmpi/run.sh runs its hostile cases against
 #   INSTALL_TARGETS  += install-vmpi
 
 VALE_VMPI := $(O)/qemu-backend/vale-vmpi
@@ -19,7 +22,14 @@ VMPI_TEST_SRCS := $(wildcard selftests/vmpi/*.c)
 VMPI_TESTS := $(patsubst selftests/vmpi/%.c,$(O)/vmpi-tests/%,$(VMPI_TEST_SRCS))
 VMPI_HDRS := uapi/linux/vmpi.h guest-driver/vmpi_ring.h lib/libvale-vmpi.h
 
-USER_TARGETS += $(VALE_VMPI) $(LIBVALE_VMPI_A) $(VMPI_PERF) $(VMPI_TESTS)
+VMPI_ASAN := $(O)/asan/vale-vmpi $(O)/asan/fakeguest
+VMPI_ASAN_CC := clang
+VMPI_ASAN_CFLAGS := -O1 -g -std=gnu11 -D_GNU_SOURCE $(WARN) -Iuapi -Ilib \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+
+USER_TARGETS += $(VALE_VMPI) $(LIBVALE_VMPI_A) $(VMPI_PERF) $(VMPI_TESTS) \
+	$(VMPI_ASAN)
 INSTALL_TARGETS += install-vmpi
 
 # The ring is the guest driver's guest-driver/vmpi_ring.c, compiled as it
@@ -52,8 +62,18 @@ $(O)/vmpi-tests/%: selftests/vmpi/%.c $(wildcard selftests/vmpi/*.h) selftests/v
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -pthread -o $@ $< $(LIBVALE_VMPI_A) $(USER_LDFLAGS) -static -pthread
 
+# Sanitized builds (dynamic: ASan does not link statically).
+$(O)/asan/vale-vmpi: qemu-backend/vale-vmpi.c $(VMPI_HDRS)
+	@mkdir -p $(@D)
+	$(VMPI_ASAN_CC) $(VMPI_ASAN_CFLAGS) -DVALE_VERSION='"$(shell git describe --always --dirty 2>/dev/null || echo 0.1)"' \
+		-o $@ $<
+
+$(O)/asan/fakeguest: selftests/vmpi/fakeguest.c lib/vmpi.c $(wildcard selftests/vmpi/*.h) $(VMPI_HDRS)
+	@mkdir -p $(@D)
+	$(VMPI_ASAN_CC) $(VMPI_ASAN_CFLAGS) -o $@ selftests/vmpi/fakeguest.c lib/vmpi.c
+
 .PHONY: install-vmpi vmpi
-vmpi: $(VALE_VMPI) $(LIBVALE_VMPI_A) $(VMPI_PERF) $(VMPI_TESTS)
+vmpi: $(VALE_VMPI) $(LIBVALE_VMPI_A) $(VMPI_PERF) $(VMPI_TESTS) $(VMPI_ASAN)
 
 install-vmpi: $(VALE_VMPI) $(LIBVALE_VMPI_A) $(VMPI_PERF)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \

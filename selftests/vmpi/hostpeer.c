@@ -15,6 +15,12 @@
  *   hostile C MS                  write garbage into C's rings for MS ms,
  *                                 then reset them (a hostile host)
  *   hostile-hdr MS                garbage in the header for MS ms
+ *   break C prod|desc|cons        break one rule of C's rings and ring the
+ *                                 guest: h2g prod a ring ahead of cons, an
+ *                                 h2g descriptor longer than max_msg, or
+ *                                 g2h cons past the guest's prod; C stays
+ *                                 idle until
+ *   fix C                         sane empty rings again, C reopened
  *   quit
  * When the VM goes away (QEMU exits) every handle returns -ECONNRESET:
  * the session ends, and the next one starts when QEMU is back.  Exits
@@ -33,7 +39,7 @@
 #include "libvale-vmpi.h"
 #include "vmpi_test.h"
 
-enum mode { M_ECHO, M_GEN, M_SINK, M_HOSTILE };
+enum mode { M_ECHO, M_GEN, M_SINK, M_HOSTILE, M_HELD };
 
 struct chan {
 	unsigned int idx;
@@ -46,6 +52,7 @@ struct chan {
 	int rule;
 	bool busy;		/* a gen/sink/hostile job is running */
 	bool started;		/* the channel thread took the job */
+	bool fix;		/* M_HELD: restore the rings and end */
 	char result[128];
 	unsigned long echoed;
 };
@@ -76,6 +83,49 @@ static bool gone(ssize_t r)
 		return true;
 	}
 	return false;
+}
+
+/* Channel c's rings (geometry from our own view: the daemon laid it out). */
+static void chan_rings(struct chan *c, struct vmpi_ring_ctl **g2h,
+		       struct vmpi_ring_ctl **h2g)
+{
+	uint8_t *shm = vale_vmpi_shm(c->h, NULL);
+	const struct vmpi_shm_hdr *h = (void *)shm;
+	uint8_t *base = shm + h->chan_off + (size_t)c->idx * h->chan_stride;
+
+	*g2h = (void *)(base + VMPI_RING_G2H * h->ring_stride);
+	*h2g = (void *)(base + VMPI_RING_H2G * h->ring_stride);
+}
+
+static void chan_restore(struct chan *c);
+
+/* One rule broken on an idle channel (see "break" above); 0 or -EINVAL. */
+static int chan_break(struct chan *c, const char *kind)
+{
+	const struct vmpi_shm_hdr *h = vale_vmpi_shm(c->h, NULL);
+	struct vale_vmpi_info info;
+	struct vmpi_ring_ctl *g2h, *h2g;
+	struct vmpi_desc *d;
+	uint32_t i;
+
+	vale_vmpi_info(c->h, &info);
+	chan_rings(c, &g2h, &h2g);
+	if (!strcmp(kind, "prod")) {
+		i = __atomic_load_n(&h2g->cons, __ATOMIC_ACQUIRE);
+		__atomic_store_n(&h2g->prod, i + info.slots + 1, __ATOMIC_RELEASE);
+	} else if (!strcmp(kind, "desc")) {
+		i = h2g->prod;
+		d = (void *)((uint8_t *)h2g + h->desc_off);
+		d[i & (info.slots - 1)] = (struct vmpi_desc){ .off = 0, .len = info.max_msg + 1 };
+		__atomic_store_n(&h2g->prod, i + 1, __ATOMIC_RELEASE);
+	} else if (!strcmp(kind, "cons")) {
+		i = __atomic_load_n(&g2h->prod, __ATOMIC_ACQUIRE);
+		__atomic_store_n(&g2h->cons, i + 1, __ATOMIC_RELEASE);
+	} else {
+		return -EINVAL;
+	}
+	vale_vmpi_kick(c->h);
+	return 0;
 }
 
 /* A hostile host: garbage indices, lengths and offsets, then a clean reset. */
@@ -115,7 +165,16 @@ static void hostile(struct chan *c)
 		vale_vmpi_kick(c->h);
 		usleep(200);
 	}
-	/* Give the channel back clean: both rings empty at 0. */
+	chan_restore(c);
+}
+
+/* Give the channel back clean: both rings empty at 0, reopened. */
+static void chan_restore(struct chan *c)
+{
+	struct vmpi_ring_ctl *g2h, *h2g;
+	unsigned int i;
+
+	chan_rings(c, &g2h, &h2g);
 	memset(g2h, 0, sizeof(*g2h));
 	memset(h2g, 0, sizeof(*h2g));
 	g2h->room_event = h2g->room_event = (uint32_t)-1;
@@ -139,6 +198,7 @@ static void *chan_main(void *arg)
 	static __thread uint8_t buf[1 << 17];
 	ssize_t r;
 	unsigned int k;
+	bool fix;
 	int m;
 
 	while (!reset && !quit) {
@@ -208,6 +268,17 @@ static void *chan_main(void *arg)
 		case M_HOSTILE:
 			hostile(c);
 			goto job_done;
+		case M_HELD:
+			pthread_mutex_lock(&c->lock);
+			fix = c->fix;
+			c->fix = false;
+			pthread_mutex_unlock(&c->lock);
+			if (fix) {
+				chan_restore(c);
+				goto job_done;
+			}
+			usleep(5000);
+			break;
 		}
 		continue;
 job_done:
@@ -256,6 +327,7 @@ static void *hdr_restore(void *arg)
 static void command(char *cmd, char *reply, size_t rlen)
 {
 	unsigned int ci, a, b, d, e;
+	char kind[16];
 	int rule;
 	struct chan *c;
 
@@ -279,6 +351,18 @@ static void command(char *cmd, char *reply, size_t rlen)
 		return;
 	}
 	c = &chans[ci];
+	if (!strncmp(cmd, "fix", 3)) {
+		pthread_mutex_lock(&c->lock);
+		if (c->busy && c->mode == M_HELD) {
+			c->fix = true;
+			while (c->busy && !reset)
+				pthread_cond_wait(&c->cond, &c->lock);
+		} else {
+			snprintf(reply, rlen, "err channel %u not broken", ci);
+		}
+		pthread_mutex_unlock(&c->lock);
+		return;
+	}
 	if (!strncmp(cmd, "result", 6)) {
 		pthread_mutex_lock(&c->lock);
 		while (c->busy && !reset)
@@ -301,6 +385,10 @@ static void command(char *cmd, char *reply, size_t rlen)
 	} else if (sscanf(cmd, "sink %*u %u %u %d %u", &a, &b, &rule, &d) == 4) {
 		c->count = a, c->seed = b, c->rule = rule, c->usec = d;
 		start_job(c, M_SINK);
+	} else if (sscanf(cmd, "break %*u %15s", kind) == 1) {
+		start_job(c, M_HELD);
+		if (chan_break(c, kind))
+			snprintf(reply, rlen, "err bad break");
 	} else if (sscanf(cmd, "hostile %*u %u", &e) == 1) {
 		c->ms = e;
 		start_job(c, M_HOSTILE);

@@ -15,11 +15,19 @@
 #
 # Phases:
 #   1. host only: fakeguest plays QEMU and a hostile guest against the
-#      daemon and a libvale VMPI user (protocol, garbage, restart);
+#      daemon and a libvale VMPI user (protocol, garbage, restart); each
+#      of its results is one of ours;
 #   2. a guest runs traffic and its QEMU is killed (kill -9) under it;
-#      the host peer must see the reset and carry on;
+#      the host peer must see the reset and carry on; that boot's own
+#      verdicts (the guest's results, its kernel log) count too;
 #   3. the next VM (MSI-X, plus an ivshmem-plain device without the magic)
 #      runs the guest suite against the same host peer.
+# The daemon and fakeguest (with the host API) are the ASan + UBSan builds
+# of qemu-backend/vmpi.mk ($(O)/asan/): a sanitizer report, a leak at the
+# daemon's exit or an fd it kept after the hostile phase is a failure.
+# Every suite declares its plan; a suite that did not run, ran short or
+# whose vm-run failed is a failure, never zero results.  The plan of this
+# script is printed at the end.
 # (QEMU 7.2's ivshmem-doorbell has no msi=off: the driver's INTx path is
 # not reachable with it and not tested here.)
 # Logs: build/vmpi/<kernel release>/.
@@ -32,7 +40,7 @@ while [[ $# -gt 0 ]]; do
 	--only) only=$2; shift 2 ;;
 	--quick) quick=1; shift ;;
 	-v) verbose=1; shift ;;
-	-h|--help) sed -n '3,26s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,34s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -42,6 +50,8 @@ make -s vmpi >&2
 kver=$(selftests/vmpi/build-vmpi.sh "$kernel")
 [[ -f build/$kver/vmpi.ko ]] || { echo "run.sh: no vmpi.ko" >&2; exit 2; }
 O=build/user
+# the release as a regular expression ("6.12.95+deb12-amd64" has a "+")
+kre=$(sed 's/[][\\.*^$+?(){}|]/\\&/g' <<<"$kver")
 logs=$top/build/vmpi/$kver
 rm -rf "$logs"
 mkdir -p "$logs"
@@ -71,22 +81,47 @@ tap() {	# status description
 	fi
 }
 
+# What ASan, LSan and UBSan print; a halt is the default for all three.
+sanitized='ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY: (AddressSanitizer|UndefinedBehaviorSanitizer)'
+export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+nsan() { grep -cE "$sanitized" "$1" || true; }
+nofds() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l || true; }
+# A TAP file's plan and results: "PLAN NRESULTS" (PLAN "none" without one).
+tapcount() {
+	local p
+	p=$(grep -m1 -oE '^1\.\.[0-9]+$' "$1" | cut -c4-) || true
+	echo "${p:-none} $(grep -cE '^(not )?ok [0-9]+' "$1" || true)"
+}
+
 # The daemon serves VM "t" (real guests) and "h" (the host-only tests).
-$O/qemu-backend/vale-vmpi --dir "$work" --vm t --vm h -v >"$logs/vale-vmpi.log" 2>&1 &
+$O/asan/vale-vmpi --dir "$work" --vm t --vm h -v >"$logs/vale-vmpi.log" 2>&1 &
 dpid=$!
 for _ in $(seq 50); do [[ -S $work/vmpi.ctl ]] && break; sleep 0.1; done
-tap "$([[ -S $work/vmpi.ctl ]]; echo $?)" "vale-vmpi is up"
+tap "$([[ -S $work/vmpi.ctl ]]; echo $?)" "vale-vmpi (ASan+UBSan) is up"
 
 # --- 1. host only ------------------------------------------------------------
+fds0=$(nofds $dpid)
 set +e
-timeout 120 $O/vmpi-tests/fakeguest --dir "$work" --vm h >"$logs/fakeguest.tap" 2>&1
+timeout 120 $O/asan/fakeguest --dir "$work" --vm h >"$logs/fakeguest.tap" 2>&1
 rc=$?
 set -e
-sed -n 's/^\(not \)\{0,1\}ok [0-9]* - /&/p' "$logs/fakeguest.tap" | while IFS= read -r l; do
-	echo "# fakeguest: $l"
-done
-tap "$rc" "host side: protocol, hostile guest, restart (fakeguest, exit $rc)"
-tap "$(kill -0 $dpid 2>/dev/null; echo $?)" "vale-vmpi survived the hostile guest"
+while IFS= read -r l; do
+	case $l in
+	"ok "*) tap 0 "host: ${l#ok * - }" ;;
+	"not ok "*) l=${l#not }; tap 1 "host: ${l#ok * - }" ;;
+	esac
+done <"$logs/fakeguest.tap"
+read -r plan got < <(tapcount "$logs/fakeguest.tap")
+san=$(nsan "$logs/fakeguest.tap")
+tap "$([[ $rc == 0 && $got == "$plan" && $san == 0 ]]; echo $?)" \
+	"host: fakeguest (ASan+UBSan) ran its plan: $got of $plan results, exit $rc, $san sanitizer report lines"
+# The daemon sees the last connections close asynchronously.
+for _ in $(seq 20); do [[ $(nofds $dpid) == "$fds0" ]] && break; sleep 0.1; done
+fds1=$(nofds $dpid)
+san=$(nsan "$logs/vale-vmpi.log")
+tap "$(kill -0 $dpid 2>/dev/null && [[ $fds1 == "$fds0" && $san == 0 ]]; echo $?)" \
+	"vale-vmpi survived the hostile guest and the junk: $san sanitizer report lines, no fd kept ($fds0 -> $fds1 open)"
 
 $O/vmpi-tests/hostpeer --ctl "$work/vmpi.ctl" --vm t >"$logs/hostpeer.log" 2>&1 &
 hpid=$!
@@ -97,15 +132,23 @@ vmrun() {	# out-dir [vm-run args...]
 	selftests/vm/vm-run --kernel "$kernel" --no-load --out "$logs/$d" \
 		--file "$O/vmpi-tests/guest_tests:/bin/guest_tests" "$@"
 }
-vmtap() {	# phase log: vm-run's PASS/FAIL lines as TAP
+vmtap() {	# phase log [expected-fail-regex]: vm-run's PASS/FAIL lines as TAP
 	local l
 	while IFS= read -r l; do
 		case $l in
 		"PASS "*) tap 0 "$1: ${l#PASS }" ;;
-		"FAIL "*) tap 1 "$1: ${l#FAIL }" ;;
+		"FAIL "*)
+			[[ -n ${3:-} && ${l#FAIL } =~ $3 ]] && continue
+			tap 1 "$1: ${l#FAIL }" ;;
 		"SKIP "*) n=$((n + 1)); echo "ok $n - $1: ${l#SKIP } # SKIP" ;;
 		esac
 	done <"$2"
+}
+# The guest suite of a vm-run -v log: its plan against its results.
+guestcount() {	# log
+	local p
+	p=$(grep -m1 -oE '^1\.\.[0-9]+$' "$1" | cut -c4-) || true
+	echo "${p:-none} $(grep -cE "^(PASS|FAIL|SKIP) $kre/guest_tests: " "$1" || true)"
 }
 
 # --- 2. QEMU killed under traffic -----------------------------------------------
@@ -115,7 +158,7 @@ if [[ $quick == 0 ]]; then
 		"${doorbell[@]}" --qemu-arg -device \
 		--qemu-arg ivshmem-doorbell,chardev=v0,vectors=2 \
 		--qemu-arg -pidfile --qemu-arg "$work/qemu.pid" \
-		"$O/vmpi-tests/guest_tests" >"$logs/restart.out" 2>&1 &
+		-v "$O/vmpi-tests/guest_tests" >"$logs/restart.out" 2>&1 &
 	vpid=$!
 	# Let the guest boot and run traffic for a while, then kill its QEMU.
 	for _ in $(seq 600); do
@@ -124,18 +167,29 @@ if [[ $quick == 0 ]]; then
 	done
 	sleep 2
 	qpid=$(cat "$work/qemu.pid" 2>/dev/null || true)
-	[[ -n $qpid ]] && kill -9 "$qpid"
-	wait "$vpid" || true
+	killed=1
+	[[ -n $qpid ]] && kill -9 "$qpid" && killed=0
+	rc=0
+	wait "$vpid" || rc=$?
 	vpid=
 	for _ in $(seq 50); do
 		grep -q 'session 1 ended' "$logs/hostpeer.log" && break
 		sleep 0.1
 	done
 	echoed=$(sed -n 's/.*session 1 ended.*echoed \([0-9]*\).*/\1/p' "$logs/hostpeer.log")
-	tap "$([[ -n $qpid && ${echoed:-0} -gt 0 ]]; echo $?)" \
+	tap "$([[ $killed == 0 && ${echoed:-0} -gt 0 ]]; echo $?)" \
 		"QEMU killed under traffic ($echoed messages echoed): host peer saw the reset"
 	tap "$(kill -0 $dpid 2>/dev/null && kill -0 $hpid 2>/dev/null; echo $?)" \
 		"vale-vmpi and the host peer are still running"
+	# That boot's verdicts: the guest's results up to the kill and the
+	# kernel log.  Our kill is what ended the test and the VM, so only
+	# vm-run's "did not finish" verdicts are expected failures.
+	vmtap restart "$logs/restart.out" "^$kre/(guest_tests \(did not finish|vm \()"
+	read -r plan got < <(guestcount "$logs/restart.out")
+	tap "$([[ $killed == 0 && $rc != 0 && $got == "$plan" ]] &&
+		grep -qE "^(PASS|FAIL) $kre/kernel-log" "$logs/restart.out" &&
+		grep -q "^FAIL $kver/guest_tests (did not finish" "$logs/restart.out"; echo $?)" \
+		"restart: the guest ran its plan ($got of $plan results) and traffic until the kill; kernel log scanned (vm-run exit $rc)"
 fi
 
 # --- 3. the next VM: the guest suite --------------------------------------------
@@ -147,16 +201,33 @@ vmrun main --timeout 500 --test-timeout 400 ${cmdline:+--cmdline "$cmdline"} \
 	--qemu-arg -object --qemu-arg memory-backend-memfd,id=plain,size=1M,share=on \
 	--qemu-arg -device --qemu-arg ivshmem-plain,memdev=plain \
 	-v "$O/vmpi-tests/guest_tests" >"$logs/main.out" 2>&1
+rc=$?
 set -e
 [[ $verbose == 1 ]] && cat "$logs/main.out"
 grep -E '^# (interrupts|hammer|chan)' "$logs/main.out" || true
 vmtap main "$logs/main.out"
+read -r plan got < <(guestcount "$logs/main.out")
+tap "$([[ $got == "$plan" ]]; echo $?)" \
+	"main: the guest suite ran its plan ($got of $plan results)"
+tap "$([[ $rc == 0 ]] && grep -q "^PASS $kver/kernel-log" "$logs/main.out"; echo $?)" \
+	"main: the VM ran to its end with a clean kernel log (vm-run exit $rc)"
 # A failure's context: the end of what the guest suite printed.
 if grep -q '^FAIL ' "$logs/main.out"; then
 	grep -v '^PASS ' "$logs/main.out" | tail -n 80 | sed 's/^/# | /'
 fi
 
 tap "$(kill -0 $dpid 2>/dev/null; echo $?)" "vale-vmpi still running at the end"
+# Stopped, the daemon frees everything: LeakSanitizer checks at exit.
+kill "$hpid" 2>/dev/null || true
+wait "$hpid" 2>/dev/null || true
+hpid=
+st=0
+kill -TERM "$dpid" 2>/dev/null || true
+wait "$dpid" || st=$?
+dpid=
+san=$(nsan "$logs/vale-vmpi.log")
+tap "$([[ $st == 0 && $san == 0 ]]; echo $?)" \
+	"vale-vmpi (ASan+UBSan) stopped cleanly: exit $st, $san sanitizer report or leak lines"
 echo "1..$n"
 echo "# $((n - failed)) passed, $failed failed; logs in $logs"
 [[ $failed == 0 ]]
