@@ -10,7 +10,7 @@
 #   VMPI_PERF        tools/vmpi-perf.c, static ($(TOOLS_STATIC)): runs in the
 #                    guest and on the host
 #   VMPI_TESTS       selftests/vmpi/*.c, static
-#   VMPI_ASAN        the daemon and fakeguest (with lib/vmpi.c) built with
+#   VMPI_ASAN        the daemon and fakeguest (with lib/vmpi.c and the ring) built with
 #                    clang, ASan + UBSan, into $(O)/asan/: what
 #                    selftests/vmpi/run.sh runs its hostile cases against
 #   INSTALL_TARGETS  += install-vmpi
@@ -68,9 +68,11 @@ $(O)/asan/vale-vmpi: qemu-backend/vale-vmpi.c $(VMPI_HDRS)
 	$(VMPI_ASAN_CC) $(VMPI_ASAN_CFLAGS) -DVALE_VERSION='"$(shell git describe --always --dirty 2>/dev/null || echo 0.1)"' \
 		-o $@ $<
 
-$(O)/asan/fakeguest: selftests/vmpi/fakeguest.c lib/vmpi.c $(wildcard selftests/vmpi/*.h) $(VMPI_HDRS)
+$(O)/asan/fakeguest: selftests/vmpi/fakeguest.c lib/vmpi.c guest-driver/vmpi_ring.c \
+		$(wildcard selftests/vmpi/*.h) $(VMPI_HDRS) $(KCOMPAT_HDRS)
 	@mkdir -p $(@D)
-	$(VMPI_ASAN_CC) $(VMPI_ASAN_CFLAGS) -o $@ selftests/vmpi/fakeguest.c lib/vmpi.c
+	$(VMPI_ASAN_CC) $(VMPI_ASAN_CFLAGS) $(VMPI_RING_CFLAGS) -o $@ \
+		selftests/vmpi/fakeguest.c lib/vmpi.c guest-driver/vmpi_ring.c
 
 .PHONY: install-vmpi vmpi
 vmpi: $(VALE_VMPI) $(LIBVALE_VMPI_A) $(VMPI_PERF) $(VMPI_TESTS) $(VMPI_ASAN)
