@@ -6,6 +6,7 @@
 #                   test programs)
 #   make check      Tier 0 host tests, then the VM suite on Debian 12's
 #                   6.1 kernel and on bookworm-backports' 6.12 kernel
+#   make check-mutants  deliberate defects the suite must catch
 #   make demo       boot the test VM, load vale.ko, create a switch, push
 #                   packets between two ports and print the rate
 #   make bench      benchmarks, JSON and Markdown under bench/results/
@@ -34,13 +35,14 @@ USER_LDFLAGS := $(LDFLAGS)
 KSFT_DIR = $(shell scripts/ksft.sh)
 
 .PHONY: all deps modules user check check-tier0 check-vm demo bench \
-	install clean checkpatch help progs deb install-dkms install-system
+	install clean checkpatch help progs deb install-dkms install-system \
+	check-mutants
 .DEFAULT_GOAL := all
 
 all: deps modules user
 
 help:
-	@sed -n '3,21s/^# \{0,1\}//p' Makefile
+	@sed -n '3,22s/^# \{0,1\}//p' Makefile
 
 deps:
 	@scripts/deps.sh
@@ -108,6 +110,11 @@ deb:
 
 check: deps
 	@scripts/check.sh
+
+# Deliberate defects, one at a time in a scratch copy: each must make a
+# test of its tier fail (scripts/mutants.sh; not part of make check).
+check-mutants: deps all
+	@scripts/mutants.sh
 
 demo: deps
 	@scripts/demo.sh
