@@ -5,7 +5,8 @@
  * stream to port b's learned address while the main thread keeps changing
  * the batch size (1..1024), the lookup mode (learning <-> p2p: a and b
  * are indexes 0 and 1, so both modes send a's frames to b) and the
- * restricted flag.  Nothing may be lost beyond the drops b's ring counts:
+ * restricted flag; once, b stops reading until its ring overflows.
+ * Nothing may be lost beyond the drops b's ring counts:
  * received + b's drop_ring_full == sent, every frame at most once, in
  * order; port c (index 2) receives nothing; a counts no drop.  The
  * settings last applied are what switch-get reports, and restricted
@@ -88,7 +89,9 @@ static int get_cb(const struct nlmsghdr *nlh, void *data)
 struct rx {
 	struct vp *p;
 	volatile int stop;
+	volatile int *tx_done;
 	unsigned int got, dup, disorder, foreign;
+	int paused;
 	uint8_t seen[NSEND];
 };
 
@@ -112,6 +115,18 @@ static void *receiver(void *arg)
 			continue;
 		}
 		idle = 0;
+		/*
+		 * Once, after 4096 frames: stop draining until b's ring
+		 * overflows, so that the stream has counted drops too.
+		 */
+		if (r->got == 4096 && !r->paused) {
+			uint64_t d0 = vp_stats(r->p).drop_ring_full;
+
+			r->paused = 1;
+			while (vp_stats(r->p).drop_ring_full == d0 &&
+			       !*r->tx_done)
+				usleep(1000);
+		}
 		memcpy(&tag, f + 14, 4);
 		if (n != 60 || f[11] != 1 || tag >= NSEND) {
 			r->foreign++;
@@ -208,6 +223,7 @@ TEST_F(ss, set_under_traffic)
 
 	memset(&r, 0, sizeof(r));
 	r.p = &self->b;
+	r.tx_done = &t.done;
 	nset = 0;
 	sa0 = vp_stats(&self->a);
 	sb0 = vp_stats(&self->b);
@@ -264,6 +280,8 @@ TEST_F(ss, set_under_traffic)
 	/* the books balance: every frame not received is a counted drop */
 	EXPECT_EQ(NSEND, r.got + (sb.drop_ring_full - sb0.drop_ring_full));
 	EXPECT_EQ(lost, sb.drop_ring_full - sb0.drop_ring_full);
+	/* the receiver's pause made b's ring overflow */
+	EXPECT_LT(0, sb.drop_ring_full - sb0.drop_ring_full);
 	EXPECT_EQ(0, sb.drop_too_long);
 	EXPECT_EQ(0, sc.rx_packets - sc0.rx_packets);
 	EXPECT_EQ(0, vp_drain(&self->c));
