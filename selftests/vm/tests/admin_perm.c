@@ -425,7 +425,7 @@ FIXTURE_TEARDOWN(perm)
  * in an order that keeps each one valid): EPERM from the child, and
  * nothing changes.
  */
-TEST_F(perm, mutations_refused)
+TEST_F_TIMEOUT(perm, mutations_refused, 120)
 {
 	static const struct {
 		enum op op;
@@ -472,7 +472,7 @@ TEST_F(perm, mutations_refused)
 }
 
 /* Reads and the event group are open. */
-TEST_F(perm, reads_and_events)
+TEST_F_TIMEOUT(perm, reads_and_events, 120)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;

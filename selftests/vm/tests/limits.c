@@ -147,7 +147,20 @@ static long nports(const char *sw)
 	return err ?: v;
 }
 
-TEST(port_limit_is_enospc)
+/* KASAN makes 1024 registrations slow: longer limits than the default */
+FIXTURE(lim) {
+	int unused;
+};
+
+FIXTURE_SETUP(lim)
+{
+}
+
+FIXTURE_TEARDOWN(lim)
+{
+}
+
+TEST_F_TIMEOUT(lim, port_limit_is_enospc, 300)
 {
 	static int fds[MAXP];
 	struct rlimit rl = { MAXP + 64, MAXP + 64 };
@@ -257,7 +270,7 @@ static int reg_geom(const struct geom *g, uint32_t more,
 		   g->extra + more, out);
 }
 
-TEST(region_limits)
+TEST_F_TIMEOUT(lim, region_limits, 120)
 {
 	unsigned long long q = quarter_ram(), top;
 	struct vale_register out;
@@ -328,7 +341,7 @@ static long cg_event(const char *dir, const char *key)
 	return v;
 }
 
-TEST(quarter_of_ram_is_refused_before_allocating)
+TEST_F_TIMEOUT(lim, quarter_of_ram_is_refused_before_allocating, 120)
 {
 	unsigned long long top = quarter_ram() / PG * PG;
 	char dir[64], ctl[256] = "";

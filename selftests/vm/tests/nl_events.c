@@ -405,7 +405,7 @@ FIXTURE_TEARDOWN(ev)
 }
 
 /* switch-new, switch-set, switch-del; failed requests raise nothing */
-TEST_F(ev, switch_events)
+TEST_F_TIMEOUT(ev, switch_events, 120)
 {
 	const struct step none = { .n = 0 };
 	struct step st = { .n = 1 };
@@ -446,7 +446,7 @@ TEST_F(ev, switch_events)
 }
 
 /* an admin-created port: port-new, opened, closed, port-del */
-TEST_F(ev, admin_port_events)
+TEST_F_TIMEOUT(ev, admin_port_events, 120)
 {
 	const struct step none = { .n = 0 };
 	struct step st = { .n = 1 };
@@ -503,7 +503,7 @@ TEST_F(ev, admin_port_events)
 }
 
 /* ports opened through /dev/vale on a dynamic switch */
-TEST_F(ev, dynamic_port_events)
+TEST_F_TIMEOUT(ev, dynamic_port_events, 120)
 {
 	const struct step none = { .n = 0 };
 	struct step st = { .n = 2 };
@@ -546,7 +546,7 @@ TEST_F(ev, dynamic_port_events)
 }
 
 /* a net device: attach, up, MTU, down, rename, detach, delete, netns move */
-TEST_F(ev, netdev_events)
+TEST_F_TIMEOUT(ev, netdev_events, 120)
 {
 	const struct step none = { .n = 0 };
 	struct step st = { .n = 2 };
@@ -637,7 +637,7 @@ TEST_F(ev, netdev_events)
 }
 
 /* 50 switches created and deleted in a row: 100 events, in order */
-TEST_F(ev, burst_in_order)
+TEST_F_TIMEOUT(ev, burst_in_order, 120)
 {
 	static struct ev evs[100];
 	char name[16];

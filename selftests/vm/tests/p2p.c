@@ -224,7 +224,7 @@ static void round_p2p(struct __test_metadata *_metadata, struct vp *p)
 	}
 }
 
-TEST_F(p2p, pairs_by_index)
+TEST_F_TIMEOUT(p2p, pairs_by_index, 60)
 {
 	EXPECT_EQ(VALE_LOOKUP_P2P, switch_lookup("valep2p"));
 	round_p2p(_metadata, self->p);
@@ -234,7 +234,7 @@ TEST_F(p2p, pairs_by_index)
  * Learning first (addresses learned, broadcasts flood), then p2p on the
  * live switch: learned addresses do not matter any more; then back.
  */
-TEST_F(p2p, switch_set_on_a_live_switch)
+TEST_F_TIMEOUT(p2p, switch_set_on_a_live_switch, 60)
 {
 	struct vale_port_stats before[NP], st;
 	unsigned int from[NP];
@@ -280,7 +280,7 @@ TEST_F(p2p, switch_set_on_a_live_switch)
  * A port that goes leaves its partner without a destination (counted at
  * the sender); the next port opened takes the free index and pairs with it.
  */
-TEST_F(p2p, partner_gone_and_replaced)
+TEST_F_TIMEOUT(p2p, partner_gone_and_replaced, 60)
 {
 	struct vale_port_stats st;
 	unsigned int from[NP];

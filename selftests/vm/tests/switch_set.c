@@ -205,7 +205,7 @@ FIXTURE_TEARDOWN(ss)
 	mnl_socket_close(nl);
 }
 
-TEST_F(ss, set_under_traffic)
+TEST_F_TIMEOUT(ss, set_under_traffic, 120)
 {
 	static const int batches[] = { 1, 7, 64, 512, 1024, 2, 333 };
 	static struct rx r;
