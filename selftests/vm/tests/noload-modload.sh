@@ -5,6 +5,7 @@
 # is not leaked, and unloading always succeeds.
 . /tests/lib.sh
 
+plan 6
 misc_count() { grep -c " $1\$" /proc/misc; }
 
 for mod in vale vmpi; do

@@ -73,12 +73,15 @@ json_ok() {
 # field NAME FILE: a top-level number.
 field() { sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p" "$2" | head -n1; }
 
+plan 16
 if [ ! -x $PG ]; then
-	skip "vale-pktgen" "no $PG in the guest (vm-run --file)"
+	i=0
+	while [ $i -lt 16 ]; do
+		skip "vale-pktgen" "no $PG in the guest (vm-run --file)"
+		i=$((i + 1))
+	done
 	exit 0
 fi
-
-plan 16
 
 # tx -> rx
 $PG rx -i vale0:rx -d 10 -T 2 --json >/tmp/rx.json 2>/tmp/rx.err &
