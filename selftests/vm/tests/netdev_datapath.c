@@ -9,18 +9,19 @@
  * the device.  So the test sees both directions byte for byte:
  *
  *  - device -> switch: plain frames arrive unchanged; GSO packets arrive as
- *    segments of gso_size with valid IP and TCP checksums; CHECKSUM_PARTIAL
- *    frames arrive with their checksum filled in; VLAN-tagged frames (which
- *    the stack untags into skb metadata before the rx_handler) arrive with
- *    their 802.1Q/802.1ad header back in place; a frame for an address
- *    learned on the device itself is drop_no_dest; a GSO packet that cannot
- *    be segmented is drop_rx_error;
- *  - switch -> device: frames up to the MTU (+4 for a tagged frame) leave,
- *    longer ones are drop_too_long, also after an MTU change; a device down
- *    or without carrier is drop_link_down; frames shorter than an Ethernet
- *    header are dropped at the sender (drop_no_dest), in every lookup mode;
- *    a frame the driver refuses (a veth whose peer has a smaller MTU) is
- *    drop_xmit;
+ *    segments of gso_size with valid IP and TCP checksums (IPv4 and IPv6);
+ *    CHECKSUM_PARTIAL frames arrive with their checksum filled in;
+ *    VLAN-tagged frames (which the stack untags into skb metadata before
+ *    the rx_handler) arrive with their 802.1Q/802.1ad header back in place;
+ *    a frame for an address learned on the device itself is drop_no_dest;
+ *    a GSO packet that cannot be segmented is drop_rx_error;
+ *  - switch -> device: frames up to the MTU (+4 for a tagged frame) leave
+ *    whole, also from a port whose buffers split them over slots; longer
+ *    ones are drop_too_long, also after an MTU change; a device down or
+ *    without carrier is drop_link_down; frames shorter than an Ethernet
+ *    header are dropped at the sender (drop_no_dest), in every lookup
+ *    mode; a frame the driver refuses (a veth whose peer has a smaller
+ *    MTU) is drop_xmit;
  *  - TCP between two namespaces over veths (TSO on) through the switch: the
  *    GSO skbs of the sender enter as segments, nothing is lost.
  *
@@ -456,6 +457,43 @@ static size_t tcp4_partial(uint8_t *f, uint8_t proto, const uint8_t *pay,
 	return 14 + 20 + 20 + plen;
 }
 
+/* Ethernet + IPv6 + TCP, checksum field seeded as above. */
+static size_t tcp6_partial(uint8_t *f, const uint8_t *pay, size_t plen)
+{
+	uint8_t *ip = f + 14, *th = ip + 40;
+
+	eth(f, MAC_VP, MAC_TAP, 0x86dd);
+	memset(ip, 0, 40);
+	ip[0] = 0x60;
+	put16(ip + 4, 20 + plen);
+	ip[6] = 6;
+	ip[7] = 64;
+	ip[8] = 0xfd;			/* fd00::1 -> fd00::2 */
+	ip[23] = 1;
+	ip[24] = 0xfd;
+	ip[39] = 2;
+	memset(th, 0, 20);
+	put16(th, 40000);
+	put16(th + 2, 5001);
+	put32(th + 4, TCP_SEQ);
+	put32(th + 8, 1);
+	th[12] = 5 << 4;
+	th[13] = 0x18;
+	put16(th + 14, 0xffff);
+	memcpy(th + 20, pay, plen);
+	put16(th + 16, csum_fold(csum_add(6 + 20 + plen, ip + 8, 32)));
+	return 14 + 40 + 20 + plen;
+}
+
+/* Is the TCP checksum of the IPv6 packet at ip right? */
+static int l4_csum6_ok(const uint8_t *ip)
+{
+	size_t l4len = get16(ip + 4);
+	uint32_t s = csum_add(ip[6] + (uint32_t)l4len, ip + 8, 32);
+
+	return csum_fold(csum_add(s, ip + 40, l4len)) == 0xffff;
+}
+
 /* ---- fixture: a tap and a vale port on SW ---- */
 
 FIXTURE(nd) {
@@ -580,6 +618,47 @@ TEST_F(nd, gso_tcp4_segmented)
 	SNAP(t1, v1);
 	EXPECT_EQ(0, delta(TAP, &t0, &t1, W(TXP, 4, TXB, bytes)));
 	EXPECT_EQ(0, delta(VPORT, &v0, &v1, W(RXP, 4, RXB, bytes)));
+}
+
+/* The same over IPv6: 3 segments. */
+TEST_F(nd, gso_tcp6_segmented)
+{
+	enum { MSS = 1200, PLEN = 3 * MSS };
+	static uint8_t f[65536], r[65536], pay[PLEN];
+	struct virtio_net_hdr vh;
+	struct cnt t0, v0, t1, v1;
+	uint64_t bytes = 0;
+	size_t len, off = 0;
+	int i, n;
+
+	pattern(pay, PLEN, 4);
+	len = tcp6_partial(f, pay, PLEN);
+	memset(&vh, 0, sizeof(vh));
+	vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	vh.gso_type = VIRTIO_NET_HDR_GSO_TCPV6;
+	vh.hdr_len = 74;
+	vh.gso_size = MSS;
+	vh.csum_start = 54;
+	vh.csum_offset = 16;
+	SNAP(t0, v0);
+	ASSERT_EQ(0, tap_write(self->tap, &vh, f, len));
+	for (i = 0; i < 3; i++) {
+		const uint8_t *ip = r + 14, *th = r + 54;
+
+		n = vp_recv_wait(&self->p, r, sizeof(r), 2000);
+		ASSERT_EQ(74 + MSS, n) TH_LOG("segment %d", i);
+		bytes += n;
+		EXPECT_EQ(20 + MSS, get16(ip + 4)) TH_LOG("segment %d", i);
+		EXPECT_TRUE(l4_csum6_ok(ip)) TH_LOG("segment %d TCP csum", i);
+		EXPECT_EQ(TCP_SEQ + off, get32(th + 4)) TH_LOG("segment %d", i);
+		EXPECT_EQ(0, memcmp(th + 20, pay + off, MSS))
+			TH_LOG("segment %d payload", i);
+		off += MSS;
+	}
+	EXPECT_EQ(0, vp_recv_wait(&self->p, r, sizeof(r), 200));
+	SNAP(t1, v1);
+	EXPECT_EQ(0, delta(TAP, &t0, &t1, W(TXP, 3, TXB, bytes)));
+	EXPECT_EQ(0, delta(VPORT, &v0, &v1, W(RXP, 3, RXB, bytes)));
 }
 
 /* CHECKSUM_PARTIAL UDP (no GSO): the vale port gets a valid checksum. */
@@ -746,6 +825,34 @@ TEST_F(nd, too_long_for_mtu)
 			   W(RXP, pass + 1, RXB, pbytes + 60, TOOLONG, drop)));
 	EXPECT_EQ(0, delta(VPORT, &v0, &v1, W(TXP, i + 1, TXB, bytes + 60)));
 	if_mtu(TAP, 1500);
+}
+
+/* A frame over several slots of a small-buffer port leaves whole. */
+TEST_F(nd, multi_slot_to_device)
+{
+	static const uint32_t lens[] = { 1514, 257, 256, 60 };
+	uint8_t f[2048], r[2048];
+	struct cnt t0, t1, q0, q1;
+	uint64_t bytes = 0;
+	struct vp q;
+	unsigned int i;
+
+	ASSERT_EQ(0, vp_open(&q, SW ":q", 64, 256));
+	t0 = counters(SW, TAP);
+	q0 = counters(SW, "q");
+	for (i = 0; i < 4; i++) {
+		mkframe(f, MAC_TAP, MAC_VP, lens[i], i);
+		ASSERT_EQ(0, vp_send(&q, f, lens[i]));
+		EXPECT_EQ(lens[i], tap_read(self->tap, r, sizeof(r), 2000))
+			TH_LOG("%u bytes", lens[i]);
+		EXPECT_EQ(0, memcmp(r, f, lens[i])) TH_LOG("%u bytes", lens[i]);
+		bytes += lens[i];
+	}
+	t1 = counters(SW, TAP);
+	q1 = counters(SW, "q");
+	EXPECT_EQ(0, delta(TAP, &t0, &t1, W(RXP, 4, RXB, bytes)));
+	EXPECT_EQ(0, delta("q", &q0, &q1, W(TXP, 4, TXB, bytes)));
+	vp_close(&q);
 }
 
 /* Device down, then up without carrier: drop_link_down. */
