@@ -14,7 +14,8 @@
  *    VLAN-tagged frames (which the stack untags into skb metadata before
  *    the rx_handler) arrive with their 802.1Q/802.1ad header back in place;
  *    a frame for an address learned on the device itself is drop_no_dest;
- *    a GSO packet that cannot be segmented is drop_rx_error;
+ *    a GSO packet that cannot be segmented is drop_rx_error; of hostile
+ *    virtio_net_hdr fields, what the tap takes is delivered or counted;
  *  - switch -> device: frames up to the MTU (+4 for a tagged frame) leave
  *    whole, also from a port whose buffers split them over slots; longer
  *    ones are drop_too_long, also after an MTU change; a device down or
