@@ -202,4 +202,61 @@ static inline void mkframe(uint8_t *f, uint64_t dst, uint64_t src,
 		f[i] = (uint8_t)(i * 7 + tag);
 }
 
+/*
+ * ---- Additions for the netdev data-path tests (netdev_datapath.c) ----
+ * Kept in one block so that other additions merge cleanly.
+ */
+#include <poll.h>
+#include <time.h>
+
+static inline int64_t rp_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * vp_recv() that waits up to ms milliseconds for a packet (frames from a
+ * netdev port may arrive from a softirq after the call that caused them).
+ */
+static inline int vp_recv_wait(struct vp *p, uint8_t *out, uint32_t max,
+			       int ms)
+{
+	int64_t end = rp_now_ms() + ms;
+	struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
+	int n;
+
+	for (;;) {
+		n = vp_recv(p, out, max, NULL);
+		if (n != 0)
+			return n;
+		ms = (int)(end - rp_now_ms());
+		if (ms <= 0)
+			return 0;
+		poll(&pfd, 1, ms);
+	}
+}
+
+/* Internet checksum: add bytes to a 32-bit sum, fold, complement. */
+static inline uint32_t csum_add(uint32_t sum, const void *data, size_t n)
+{
+	const uint8_t *b = data;
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)b[i] << 8 | b[i + 1];
+	if (n & 1)
+		sum += (uint32_t)b[n - 1] << 8;
+	return sum;
+}
+
+static inline uint16_t csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
 #endif /* _VALE_SELFTESTS_RAW_PORT_H */
