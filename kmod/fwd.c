@@ -410,7 +410,15 @@ static __always_inline bool vale_fwd_lookup(const struct vale_fwd_src *fs,
 		const u8 *frame = bufs + f->buf_idx * bs;
 
 		if (mode == VALE_LK_FN) {
-			d = lookup(priv, frame, f->len, src);
+			/*
+			 * Shorter than an Ethernet header: no destination,
+			 * whatever the lookup (p2p reads no header; a device
+			 * needs one, and the ABI counts the drop here).
+			 */
+			if (unlikely(p->len < ETH_HLEN))
+				d = VALE_DST_DROP;
+			else
+				d = lookup(priv, frame, f->len, src);
 		} else if (mode == VALE_LK_LEARN) {
 			d = vale_learn(priv, frame, f->len, src);
 		} else if (unlikely(f->len < ETH_HLEN)) {

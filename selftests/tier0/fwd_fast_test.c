@@ -273,12 +273,25 @@ TEST(copy_every_small_length)
 		struct vale_port *b = t0_port_new(sw, 1, 1, 1, 64, rx_bufs[k]);
 
 		sw->lookup = vale_lookup_p2p;
-		/* 1..130: 14, 15, 59, 60, 61, 63, 64, 65 and every other */
-		for (len = 1; len <= 130; len++, tried++)
+		/*
+		 * 14..130: 14, 15, 59, 60, 61, 63, 64, 65 and every other.
+		 * Below ETH_HLEN a frame has no destination in any lookup
+		 * mode (uapi: drop_no_dest at the sender), p2p included.
+		 */
+		for (len = ETH_HLEN; len <= 130; len++, tried++)
 			ok += copy_one(_metadata, sw, a, b, len, len + k);
-		EXPECT_EQ(130, b->rx[0].stats.packets) TH_LOG("rx buf %u",
-							       rx_bufs[k]);
+		EXPECT_EQ(130 - ETH_HLEN + 1, b->rx[0].stats.packets)
+			TH_LOG("rx buf %u", rx_bufs[k]);
 		EXPECT_EQ(0, b->rx[0].stats.drop_too_long);
+		for (len = 1; len < ETH_HLEN; len++) {
+			u8 f[ETH_HLEN] = { 0 };
+
+			ASSERT_EQ(1, t0_queue(a, 0, f, len));
+			ASSERT_EQ(0, t0_txsync(a, 0));
+		}
+		EXPECT_EQ(ETH_HLEN - 1, a->tx[0].stats.drop_no_dest);
+		EXPECT_EQ(130 - ETH_HLEN + 1, b->rx[0].stats.packets)
+			TH_LOG("a runt reached the receiver (rx buf %u)", rx_bufs[k]);
 		t0_port_free(a);
 		t0_port_free(b);
 		free(sw);
@@ -311,7 +324,7 @@ TEST(copy_buffer_size_multiples)
 	EXPECT_EQ(tried, ok);
 }
 
-/* One batch of several small frames: each its own, in order. */
+/* One batch of several small frames: each its own, in order; runts dropped. */
 TEST(copy_batch_of_lengths)
 {
 	static const u32 lens[] = { 14, 15, 59, 60, 61, 63, 64, 65, 1, 7, 8,
@@ -329,7 +342,10 @@ TEST(copy_batch_of_lengths)
 		ASSERT_EQ(1, t0_queue(a, 0, f, lens[i]));
 	}
 	ASSERT_EQ(0, t0_txsync(a, 0));
+	/* the runts (1, 7, 8) are dropped at the sender, the rest arrive */
 	for (i = 0; i < ARRAY_SIZE(lens); i++) {
+		if (lens[i] < ETH_HLEN)
+			continue;
 		for (j = 0; j < lens[i]; j++)
 			f[j] = (u8)(j * 7 + i);
 		memset(g, 0, sizeof(g));
@@ -338,6 +354,7 @@ TEST(copy_batch_of_lengths)
 		EXPECT_EQ(0, memcmp(f, g, lens[i])) TH_LOG("frame %u", i);
 	}
 	EXPECT_EQ(-1, t0_recv(b, 0, g, sizeof(g), NULL, NULL));
+	EXPECT_EQ(3, a->tx[0].stats.drop_no_dest);
 	t0_port_free(a);
 	t0_port_free(b);
 	free(sw);
