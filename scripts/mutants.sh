@@ -16,7 +16,8 @@
 # and the exit status is non-zero when any mutant survived or is broken.
 #
 # A mutant is caught when its run exits non-zero and records at least
-# one FAIL other than a build failure.  Scratch trees and logs are in
+# one FAIL other than a build failure.  The tiers of a "check" row run one
+# after the other and stop at the first that fails.  Scratch trees and logs are in
 # build/mutants/NAME/ (removed after a caught mutant unless --keep).
 #
 # Environment: KERNEL (default 6.1) is the guest kernel for VM tiers;
@@ -86,8 +87,13 @@ run_tier() {	# how log
 			*) tests+=("$w") ;;
 			esac
 		done
-		KERNELS=$KERNEL TIERS="build ${tiers[*]}" VM_TESTS="${tests[*]}" \
-			FUZZ_RUNS=$FUZZ_RUNS scripts/check.sh >"$log" 2>&1
+		# One tier at a time, in order, up to the first that fails:
+		# a mutant caught by Tier 0 needs no VM boot.
+		KERNELS=$KERNEL TIERS=build scripts/check.sh >"$log" 2>&1 || return
+		for w in "${tiers[@]}"; do
+			KERNELS=$KERNEL TIERS=$w VM_TESTS="${tests[*]}" \
+				FUZZ_RUNS=$FUZZ_RUNS scripts/check.sh >>"$log" 2>&1 || return
+		done
 	else
 		# shellcheck disable=SC2086
 		make -s >/dev/null 2>&1 && $how >"$log" 2>&1
