@@ -262,6 +262,8 @@ vm_tests() {	# kernel
 		if [[ $name == failnth_* && $1 != debug && -z ${VM_TESTS:-} ]]; then
 			continue
 		fi
+		# ynl_cli.sh runs in a boot of its own (below).
+		[[ $name == ynl_cli.sh ]] && continue
 		case $t in
 		*.c) echo "build/user/vm-tests/${name%.c}" ;;
 		*) echo "$t" ;;
@@ -295,11 +297,16 @@ if has_tier vm; then
 		fi
 	fi
 	# ynl_cli.sh: the kernel's YNL client in the guest needs Python, YNL
-	# and the spec (scripts/ynl.sh, cached); without them it skips.
+	# and the spec (scripts/ynl.sh, cached); without them it skips.  It
+	# runs in a boot of its own after each stock kernel's suite: after the
+	# whole suite, Python in the guest once spun in page faults for
+	# minutes (soft lockups) where the same test alone takes a minute.
+	ynl_files=()
 	if [[ -z ${VM_TESTS:-} || " $VM_TESTS " == *" ynl_cli.sh "* ]] &&
 	   eval "$(scripts/ynl.sh 2>"$logs/ynl.log")"; then
-		files+=(--file "$YNL_GUEST:/ynl.tar"
-			--file Documentation/netlink/vale.yaml:/ynl/vale.yaml)
+		ynl_files=(--file "$YNL_GUEST:/ynl.tar"
+			   --file Documentation/netlink/vale.yaml:/ynl/vale.yaml
+			   --file build/user/tools/vale-pktgen:/bin/vale-pktgen)
 	fi
 	extra=("${tests[@]}")
 	for k in $KERNELS; do
@@ -343,6 +350,22 @@ if has_tier vm; then
 			record FAIL "vm: $k (vm-run exit $st)"
 		elif [[ $(wc -l <"$summary") == "$before" ]]; then
 			record FAIL "vm: $k (vm-run reported no result)"
+		fi
+		if [[ ${#ynl_files[@]} != 0 && $k != debug ]]; then
+			before=$(wc -l <"$summary")
+			st=0
+			selftests/vm/vm-run --kernel "$k" "${mods[@]}" --timeout 900 \
+				--out "build/vm/ynl-$k" --summary "$summary" "${ynl_files[@]}" \
+				selftests/vm/tests/ynl_cli.sh:"$limit" >"$logs/vm-ynl-$k.log" 2>&1 || st=$?
+			sed -E 's/^([0-9]+ passed, )/# vm-run: \1/' "$logs/vm-ynl-$k.log"
+			tail -n +"$((before + 1))" "$summary" |
+				awk -v t=vm -v k="$k" '{ v = $1; sub(/^[A-Z]+ /, ""); print t "\t" k "\t" v "\t" $0 }' >>"$tagged"
+			[[ $st != 0 ]] && failed_logs+=("$logs/vm-ynl-$k.log")
+			if [[ $st != 0 ]] && ! grep -q '^FAIL' "$logs/vm-ynl-$k.log"; then
+				record FAIL "vm: $k ynl_cli.sh (vm-run exit $st)"
+			elif [[ $(wc -l <"$summary") == "$before" ]]; then
+				record FAIL "vm: $k ynl_cli.sh (vm-run reported no result)"
+			fi
 		fi
 	done
 fi

@@ -82,7 +82,9 @@ until ynl --do port-get --json '{"switch": "vale7", "name": "p1"}' 2>/dev/null |
 done
 [ $i -lt 30 ]
 _tap_result $? "p1 opened by vale-pktgen, seen by YNL port-get"
-ok "vale-pktgen sends 100 frames from vale7:p2" $PG tx -i vale7:p2 -n 100 -l 60 >/tmp/tx.out
+# (not through ok: its redirection would swallow the TAP line too)
+$PG tx -i vale7:p2 -n 100 -l 60 >/tmp/tx.out 2>&1
+_tap_result $? "vale-pktgen sends 100 frames from vale7:p2"
 
 ynl --dump port-get --json '{"switch": "vale7"}' >/tmp/ports.json 2>&1
 diag "$(cat /tmp/ports.json)"
