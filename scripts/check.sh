@@ -437,12 +437,12 @@ closing_table() {
 		if ($1 == "build" || $1 == "style" || $1 == "spec") ntext++
 	}
 	END {
-		split("tier0 harness vm tier2", beh, " ")
+		split("tier0 harness package vm tier2", beh, " ")
 		split("build style spec", txt, " ")
 		printf "%-9s %-12s %9s %7s %7s %8s\n", "tier", "kernel", "distinct", "passed", "failed", "skipped"
 		for (g = 1; g <= 2; g++) {
 			if (g == 2 && ntext) print "--- build and text checks (per file / spec item, not behaviour) ---"
-			nt = g == 1 ? 4 : 3
+			nt = g == 1 ? 5 : 3
 			for (i = 1; i <= nt; i++) {
 				t = g == 1 ? beh[i] : txt[i]
 				for (j = 1; j <= nkeys; j++) {
