@@ -156,4 +156,99 @@ struct vmpi_info {
 #define VMPI_IOC_BIND		_IOW(VMPI_IOC_MAGIC, 0x40, __u32)
 #define VMPI_IOC_INFO		_IOR(VMPI_IOC_MAGIC, 0x41, struct vmpi_info)
 
+/* ---- control channel: named flows ---------------------------------------
+ *
+ * Channel VMPI_CTL_CHANNEL carries control messages, one per VMPI message,
+ * both ways; the other channels carry data.  An application registers a
+ * name; another allocates a flow to that name and gets a data channel; it
+ * is deallocated by either side.  Both ends encode and check these
+ * messages with the one codec in guest-driver/vmpi_ctl.c.
+ *
+ * Every message starts with struct vmpi_ctl_hdr; len is the length of the
+ * whole message, which must be exactly the size of its type's body plus
+ * the header.  Reserved fields are 0.  Requests carry a seq chosen by
+ * the sender, and their answer (VMPI_CTL_RESULT, VMPI_CTL_ALLOC_RESP,
+ * VMPI_CTL_KEEPALIVE_ACK) echoes it.  A name is 1..VMPI_CTL_NAME_MAX
+ * bytes of [A-Za-z0-9._:/-] without a terminator, the bytes past len 0.
+ * Errors are negative errno values in -4095..-1.
+ *
+ *   HELLO           both ways, first:   min_version..max_version spoken
+ *   REGISTER        name                -> RESULT (-EEXIST: taken)
+ *   UNREGISTER      name                -> RESULT (-ENOENT)
+ *   ALLOC           dst (wanted), src (asking application), flow (the
+ *                   asker's id, not 0), channel (0 from the guest: the
+ *                   host picks it; the host names it when it allocates
+ *                   towards the guest)
+ *                                       -> ALLOC_RESP: err (-ENOENT: no
+ *                                          such name, -ENOSPC: no free
+ *                                          channel, -ECONNREFUSED), the
+ *                                          flow echoed, the channel (1..
+ *                                          nchannels - 1; 0 with an error)
+ *   DEALLOC         flow, channel       -> RESULT
+ *   KEEPALIVE                           -> KEEPALIVE_ACK
+ *
+ * A peer that breaks these rules gets no answer but is not trusted with
+ * anything either: a receiver drops such a message and counts it.
+ */
+#define VMPI_CTL_CHANNEL	0
+#define VMPI_CTL_VERSION	1
+#define VMPI_CTL_NAME_MAX	64
+
+enum vmpi_ctl_type {
+	VMPI_CTL_HELLO = 1,
+	VMPI_CTL_REGISTER,
+	VMPI_CTL_UNREGISTER,
+	VMPI_CTL_ALLOC,
+	VMPI_CTL_ALLOC_RESP,
+	VMPI_CTL_DEALLOC,
+	VMPI_CTL_RESULT,
+	VMPI_CTL_KEEPALIVE,
+	VMPI_CTL_KEEPALIVE_ACK,
+	VMPI_CTL_NTYPES
+};
+
+struct vmpi_ctl_hdr {
+	__u16 version;		/* VMPI_CTL_VERSION */
+	__u16 type;		/* enum vmpi_ctl_type */
+	__u32 len;		/* whole message, header included */
+	__u32 seq;
+	__u32 reserved;
+};
+
+struct vmpi_ctl_name {
+	__u16 len;		/* 1..VMPI_CTL_NAME_MAX */
+	__u16 reserved;
+	char name[VMPI_CTL_NAME_MAX];
+};
+
+struct vmpi_ctl_hello {
+	__u16 min_version;
+	__u16 max_version;
+	__u32 reserved;
+};
+
+struct vmpi_ctl_alloc {
+	__u32 flow;
+	__u32 channel;
+	struct vmpi_ctl_name dst;
+	struct vmpi_ctl_name src;
+};
+
+struct vmpi_ctl_alloc_resp {
+	__s32 err;
+	__u32 flow;
+	__u32 channel;
+	__u32 reserved;
+};
+
+struct vmpi_ctl_dealloc {
+	__u32 flow;
+	__u32 channel;
+};
+
+struct vmpi_ctl_result {
+	__s32 err;
+	__u32 reserved;
+};
+
 #endif /* _UAPI_LINUX_VMPI_H */
