@@ -114,6 +114,21 @@ struct vale_ruleset *vale_ruleset_replace(const struct vale_ruleset *old,
 	return ruleset_copy(old, i, r, gfp);
 }
 
+void vale_ruleset_resolve(struct vale_ruleset *rs,
+			  u16 (*index)(void *arg, const char *name), void *arg)
+{
+	struct vale_rule *r;
+	u32 i;
+
+	for (i = 0; rs && i < rs->n; i++) {
+		r = &rs->rule[i];
+		if (r->match & VALE_RULE_M_IN_PORT)
+			r->in_port = index(arg, r->in_name);
+		if (r->action == VALE_RULE_OUTPUT)
+			r->out_port = index(arg, r->out_name);
+	}
+}
+
 /* Record that frames from @src may reach @dst (a port or VALE_DST_BCAST). */
 static void p2p_reach(struct vale_p2p_work *w, u16 src, u16 dst)
 {

@@ -17,6 +17,7 @@
 #include <linux/bits.h>
 #include <linux/compiler.h>
 #include <linux/if_ether.h>
+#include <linux/vale.h>
 
 #include "lookup.h"
 
@@ -42,16 +43,32 @@ enum vale_rule_action {
 
 #define VALE_RULES_MAX		1024
 
+/* A rule's counters, per CPU (steer.c); Tier 0 leaves them NULL. */
+struct vale_rule_ctr {
+	u64 packets;
+	u64 bytes;
+};
+
 struct vale_rule {
+	/* What matching reads, first. */
 	u64 dkey;		/* destination MAC, as vale_mac_keys() loads it */
 	u32 id;			/* chosen by the administrator, unique */
 	u16 prio;		/* higher first */
 	u16 match;		/* VALE_RULE_M_* */
-	u16 in_port;
+	u16 in_port;		/* index; VALE_DST_DROP: no such port now */
 	u16 vid;		/* 0..4095 or VALE_RULE_VID_UNTAGGED */
 	u16 ethertype;		/* host byte order; the one after a VLAN tag */
 	u8 action;		/* enum vale_rule_action */
-	u16 out_port;
+	u16 out_port;		/* index; VALE_DST_DROP: no such port now */
+	struct vale_rule_ctr __percpu *ctr;
+	/*
+	 * The ports as the administrator named them (the port part, "" when
+	 * not used); vale_ruleset_resolve() turns them into indices whenever
+	 * the switch's ports change, so a rule outlives its ports' comings
+	 * and goings and never follows an index to another port.
+	 */
+	char in_name[VALE_NAME_MAX];
+	char out_name[VALE_NAME_MAX];
 };
 
 struct vale_ruleset {
@@ -151,7 +168,11 @@ static inline u16 vale_rules_lookup(const struct vale_ruleset *rs,
 	}
 }
 
-/* 0, or -EINVAL if @r is not a rule a switch of @max_ports ports takes. */
+/*
+ * 0, or -EINVAL if @r is not a rule a switch of @max_ports ports takes
+ * (indices are checked where the match or the action uses them; rules
+ * built from names check the names instead and resolve them).
+ */
 int vale_rule_check(const struct vale_rule *r, u16 max_ports);
 
 /*
@@ -167,6 +188,14 @@ struct vale_ruleset *vale_ruleset_del(const struct vale_ruleset *old,
 				      u32 id, gfp_t gfp);
 struct vale_ruleset *vale_ruleset_replace(const struct vale_ruleset *old,
 					  const struct vale_rule *r, gfp_t gfp);
+
+/*
+ * Set every rule's in_port and out_port of @rs from its names through
+ * @index (the port's index, or VALE_DST_DROP when the switch has no port
+ * of that name).  Only for a set no forwarder sees yet.
+ */
+void vale_ruleset_resolve(struct vale_ruleset *rs,
+			  u16 (*index)(void *arg, const char *name), void *arg);
 
 /* Position of rule @id in @rs, or -1. */
 int vale_ruleset_index(const struct vale_ruleset *rs, u32 id);

@@ -436,4 +436,70 @@ TEST(p2p_without_rules)
 	}
 }
 
+/* Port names of a switch for vale_ruleset_resolve(): "p<index>". */
+static u16 index_of(void *arg, const char *name)
+{
+	const char *const *names = arg;
+	u16 i;
+
+	for (i = 0; names[i]; i++)
+		if (!strcmp(names[i], name))
+			return i;
+	return DROP;
+}
+
+TEST(names_resolve_to_indices)
+{
+	static const char *const before[] = { "a", "b", "c", NULL };
+	static const char *const after[] = { "c", "x", "a", NULL };
+	struct vale_rule r[] = {
+		R(1, 1, M_IN, 0, 0, 0, 0, OUTPUT, 0),
+		R(2, 1, M_IN, 0, 0, 0, 0, OUTPUT, 0),
+		R(3, 1, 0, 0, 0, 0, 0, FLOOD, 0),
+	};
+	struct vale_p2p_work work[NP];
+	struct vale_ruleset *rs;
+	unsigned long live = 0x7;
+	u16 peer[NP];
+
+	strcpy(r[0].in_name, "a");
+	strcpy(r[0].out_name, "c");
+	strcpy(r[1].in_name, "c");
+	strcpy(r[1].out_name, "a");
+	strcpy(r[2].in_name, "b");	/* not matched on: left alone */
+	r[2].in_port = 5;
+	rs = build(r, ARRAY_SIZE(r));
+	ASSERT_NE(NULL, rs);
+	vale_ruleset_resolve(rs, index_of, (void *)before);
+	EXPECT_EQ(0, rs->rule[0].in_port);
+	EXPECT_EQ(2, rs->rule[0].out_port);
+	EXPECT_EQ(2, rs->rule[1].in_port);
+	EXPECT_EQ(0, rs->rule[1].out_port);
+	EXPECT_EQ(5, rs->rule[2].in_port);
+	/* "b" floods: no pair while it is there. */
+	EXPECT_EQ(0, vale_rules_p2p(rs, &live, NP, work, peer));
+
+	/* The ports came back in another order, "b" is gone. */
+	vale_ruleset_resolve(rs, index_of, (void *)after);
+	EXPECT_EQ(2, rs->rule[0].in_port);
+	EXPECT_EQ(0, rs->rule[0].out_port);
+	EXPECT_EQ(0, rs->rule[1].in_port);
+	EXPECT_EQ(2, rs->rule[1].out_port);
+	/* The flood rule matches every port: x floods, still no pair. */
+	EXPECT_EQ(0, vale_rules_p2p(rs, &live, NP, work, peer));
+	free(rs);
+
+	/* Without the flood rule: a and c pair; a name not there never matches. */
+	rs = build(r, 2);
+	ASSERT_NE(NULL, rs);
+	vale_ruleset_resolve(rs, index_of, (void *)after);
+	EXPECT_EQ(1, vale_rules_p2p(rs, &live, NP, work, peer));
+	EXPECT_EQ(2, peer[0]);
+	strcpy(rs->rule[1].in_name, "gone");
+	vale_ruleset_resolve(rs, index_of, (void *)after);
+	EXPECT_EQ(DROP, rs->rule[1].in_port);
+	EXPECT_EQ(0, vale_rules_p2p(rs, &live, NP, work, peer));
+	free(rs);
+}
+
 TEST_HARNESS_MAIN

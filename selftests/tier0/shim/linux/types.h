@@ -26,5 +26,6 @@ typedef int64_t s64;
 #define __user
 #define __rcu
 #define __force
+#define __percpu
 
 #endif
