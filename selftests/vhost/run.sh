@@ -12,7 +12,16 @@
 #             malformed message / descriptor logs its own error and closes
 #             the connection or stops the queue, daemon survives, random
 #             messages and descriptors (fuzz), the stats socket, direct
-#             mode's wait-then-drop, --config and client reconnect
+#             mode's wait-then-drop, fds that could block the daemon, a
+#             request flood, 1-byte segments, guest memory limits, the
+#             message-order table, --config and client reconnect
+#   seqfuzz   hostile --seqfuzz against the ASan+UBSan vale-vhost: generated
+#             sequences of vhost-user messages, fds and ring contents, from
+#             a fixed seed (VHOST_FUZZ_SEED, default 1; VHOST_FUZZ_COUNT
+#             programs, default 40); VHOST_FUZZ_DURATION=SECS runs
+#             programs for that long instead.  A failing program is
+#             printed with its seed: hostile --seqfuzz BIN DIR --seed S
+#             --count 1 replays it
 #   vm        two QEMU guests (Debian's 6.1 kernel) whose virtio-net NICs
 #             are joined by vale-vhost in direct mode: ping and UDP stream,
 #             VM restart and reconnect, a VM killed mid-traffic while the
@@ -24,6 +33,10 @@
 #   testpmd   two DPDK testpmd virtio-user front-ends (txonly -> rxonly)
 #             through vale-vhost direct mode (skipped without dpdk-testpmd,
 #             root or hugepages)
+#   restart   the same two testpmd front-ends as servers, vale-vhost's NICs
+#             as clients: vale-vhost killed with SIGKILL and started again
+#             twice, frames flow again each time, no fd more than before
+#             (selftests/vhost/restart.sh; same skips)
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -34,7 +47,7 @@ while [[ $# -gt 0 ]]; do
 	--qemu) qemus+=("$2"); qemu10=0; shift 2 ;;
 	--no-qemu10) qemu10=0; shift ;;
 	--only) only=$2; shift 2 ;;
-	-h|--help) sed -n '4,22s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '4,/^set -u/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -172,6 +185,26 @@ part_hostile() {	# label binary
 	relay "hostile ($1): " <"$d.tap"
 	ok $rc "hostile ($1): exit status"
 	grep -a 'Sanitizer\|runtime error' "$d"/vhost*.log 2>/dev/null | head -n 20 | sed 's/^/# /'
+}
+
+# --- sequences of messages (hostile --seqfuzz) -------------------------------
+
+part_seqfuzz() {
+	local d=$work/seqfuzz rc
+	mkdir -p "$d"
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99 \
+		timeout $((${VHOST_FUZZ_DURATION:-0} + 300)) "$top/$O/vhost/hostile" --seqfuzz \
+		"$VHOST_ASAN" "$d" --seed "${VHOST_FUZZ_SEED:-1}" \
+		--count "${VHOST_FUZZ_COUNT:-40}" >"$d.tap"
+	rc=$?
+	check_plan "seqfuzz: " "$d.tap"
+	relay "seqfuzz: " < <(grep -v '^# program ' "$d.tap")
+	ok $rc "seqfuzz: exit status"
+	if [[ $rc != 0 ]]; then
+		grep '^# program ' "$d.tap" | tail -n 1 | cut -c1-600
+		grep -a 'Sanitizer\|runtime error' "$d"/vhost*.log 2>/dev/null | head -n 20 | sed 's/^/# /'
+	fi
 }
 
 # --- two guests in direct mode --------------------------------------------
@@ -363,6 +396,7 @@ if want hostile; then
 	part_hostile asan "$VHOST_ASAN"
 	part_hostile plain "$VHOST"
 fi
+want seqfuzz && part_seqfuzz
 if want vm; then
 	if [[ $qemu10 == 1 ]]; then
 		if q10=$("$top/scripts/qemu10.sh" 2>"$work/qemu10.err"); then
@@ -377,6 +411,10 @@ if want vm; then
 	done
 fi
 want testpmd && part_testpmd
+if want restart; then
+	"$top/selftests/vhost/restart.sh" "$VHOST" "$work/restart" >"$work/restart.tap"
+	relay "restart: " <"$work/restart.tap"
+fi
 
 echo "1..$n"
 echo "# vhost: $((n - nfail)) passed, $nfail failed" >&2
