@@ -30,6 +30,12 @@
 #             frames on both queue pairs.  Run with the machine's QEMU and with
 #             bookworm-backports' QEMU 10 (scripts/qemu10.sh), unless
 #             --no-qemu10 or --qemu is given.
+#   vm-restart  two guests as above, QEMU listening (server=on) and
+#             vale-vhost's NICs as clients: once they ping, vale-vhost is
+#             killed with SIGKILL and started again; guest A's ping and a
+#             UDP stream must work again, the new daemon carries the
+#             traffic with no error and holds as many fds as the old one
+#             (machine's QEMU; with --qemu, each one given)
 #   testpmd   two DPDK testpmd virtio-user front-ends (txonly -> rxonly)
 #             through vale-vhost direct mode (skipped without dpdk-testpmd,
 #             root or hugepages)
@@ -383,6 +389,75 @@ EOF
 	grep -a 'error' "$d/vhost.log" | head -n 5 | sed 's/^/# vhost.log: /'
 }
 
+# vale-vhost killed with SIGKILL under two running guests and started
+# again: QEMU listens (server=on), vale-vhost's NICs are clients and
+# reconnect; the guests' traffic resumes.
+part_vm_restart() {	# qemu
+	local q=$1 label d bpid apid s fds1 fds2 i
+	label=$("$q" --version | sed -n 's/.*version \([0-9.]*\).*/QEMU \1/p' | head -n1)
+	d=$work/vm-restart-${label// /}
+	label+=" restart"
+	mkdir -p "$d"
+	vh_restart_start() {
+		"$VHOST" --vm "a,path=$d/a.sock,direct=p0,client" \
+			--vm "b,path=$d/b.sock,direct=p0,client" \
+			</dev/null >"$d/vhost$1.out" 2>"$d/vhost$1.log" &
+		vpid=$!
+		pids+=("$vpid")
+	}
+	vh_restart_start 1
+	vm_start_srv() {	# name role phase secs
+		local ip peer mac
+		if [[ $1 == a ]]; then
+			ip=10.99.0.1 peer=10.99.0.2 mac=52:54:00:99:00:0a
+		else
+			ip=10.99.0.2 peer=10.99.0.1 mac=52:54:00:99:00:0b
+		fi
+		"$top/selftests/vm/vm-run" --no-load --qemu "$q" --mem 256M \
+			--net-vhost "$d/$1.sock,mac=$mac,server" --file "$UDP:/bin/vhost-udp" \
+			--cmdline "vhost.role=$2 vhost.ip=$ip vhost.peer=$peer vhost.phase=$3 vhost.secs=$4" \
+			--out "$d/$1-$3" --timeout 400 --test-timeout 380 -v \
+			"$top/selftests/vhost/guest.sh" >"$d/$1-$3.out" 2>&1
+	}
+	vm_start_srv b responder all 300 &
+	bpid=$!
+	pids+=("$bpid")
+	if ! wait_file "$d/b-all/side.log" "VHOST-SYNC up" 200; then
+		ok 1 "$label: guest B boots with its vhost-user NIC"
+		kill "$bpid" "$vpid" 2>/dev/null
+		return
+	fi
+	vm_start_srv a client restart 0 &
+	apid=$!
+	pids+=("$apid")
+	if ! wait_file "$d/a-restart/side.log" "VHOST-SYNC restart-now" 240; then
+		ok 1 "$label: guest A reaches the restart point"
+		kill "$apid" "$bpid" "$vpid" 2>/dev/null
+		return
+	fi
+	fds1=$(ls "/proc/$vpid/fd" | wc -l)
+	kill -9 "$vpid"
+	wait "$vpid" 2>/dev/null
+	ok 0 "$label: both guests up and pinging; vale-vhost killed with SIGKILL"
+	vh_restart_start ""
+	# with A still attached, after its checks of the restarted daemon
+	wait_file "$d/a-restart/side.log" "after the restart, each once" 200
+	fds2=$(ls "/proc/$vpid/fd" | wc -l)
+	wait "$apid"
+	boot_verdict "$label: A: " $? "$d/a-restart.out"
+	wait "$bpid"
+	boot_verdict "$label: B: " $? "$d/b-all.out"
+	s=$(stats "$d")
+	[[ $(jget "$s" a errors) == 0 && $(jget "$s" b errors) == 0 &&
+	   $(jget "$s" a rx_packets) -gt 300 && $(jget "$s" b rx_packets) -gt 300 ]]
+	ok $? "$label: the new vale-vhost carried the traffic after the restart, no errors"
+	[[ $fds2 == "$fds1" ]]
+	ok $? "$label: the new daemon held as many fds with both guests attached as the old one ($fds2, $fds1)"
+	kill "$vpid"
+	wait "$vpid" 2>/dev/null
+	grep -a 'error' "$d"/vhost*.log | head -n 5 | sed 's/^/# vhost.log: /'
+}
+
 # --- DPDK testpmd front-ends -----------------------------------------------
 
 part_testpmd() {
@@ -408,6 +483,11 @@ if want vm; then
 	for q in "${qemus[@]}"; do
 		part_vm "$q"
 		part_vm_mq "$q"
+	done
+fi
+if want vm-restart; then
+	for q in "${qemus[@]}"; do
+		part_vm_restart "$q"
 	done
 fi
 want testpmd && part_testpmd
