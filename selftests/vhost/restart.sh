@@ -28,7 +28,7 @@ tp=$(command -v dpdk-testpmd)
 vhost=$1 work=$2
 mkdir -p "$work"
 
-vpid= tpids=()
+vpid="" tpids=()
 cleanup() {
 	local p
 	for p in "${tpids[@]}"; do kill -INT "$p" 2>/dev/null; done
