@@ -8,11 +8,40 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "vhost.h"
 
 const char *stats_path;
+uint64_t max_vm_mem = 1ull << 40;		/* 1 TiB per VM */
+uint64_t max_total_mem = 32ull << 40;		/* a quarter of x86-64's user space */
+
+/* "N", "NK", "NM", "NG", "NT" (powers of 1024); 0 or -1. */
+int parse_size(const char *s, uint64_t *v)
+{
+	static const char units[] = "KMGT";
+	unsigned long long n;
+	const char *u;
+	char *end;
+
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-')
+		return -1;
+	if (*end) {
+		u = strchr(units, *end);
+		if (!u || !*u || end[1])
+			return -1;
+		for (; u >= units; u--) {
+			if (n > UINT64_MAX / 1024)
+				return -1;
+			n *= 1024;
+		}
+	}
+	*v = n;
+	return 0;
+}
 
 static struct vm *find_vm(const char *name)
 {
@@ -129,6 +158,11 @@ int parse_config(const char *path)
 		} else if (!strcmp(key, "log-level")) {
 			if (set_log_level(val) < 0)
 				ret = -1;
+		} else if (!strcmp(key, "max-guest-mem") || !strcmp(key, "max-total-mem")) {
+			if (parse_size(val, key[4] == 'g' ? &max_vm_mem : &max_total_mem) < 0) {
+				err("%s:%u: %s %s: not a size (N[K|M|G|T])", path, n, key, val);
+				ret = -1;
+			}
 		} else {
 			err("%s:%u: unknown key %s", path, n, key);
 			ret = -1;

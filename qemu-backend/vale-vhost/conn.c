@@ -79,10 +79,20 @@ int send_reply(struct vm *vm, uint32_t req, const void *payload, uint32_t size)
 	return 0;
 }
 
-/* Read what the socket has; dispatch complete messages. */
+/*
+ * Read what the socket has; dispatch complete messages.  At most
+ * CONN_MSGS messages (CONN_READS reads) per call: a front-end streaming
+ * cheap requests gets its turn like everyone else, and the loop comes
+ * back for the rest (the socket stays readable, epoll is level-triggered).
+ */
+#define CONN_MSGS	16
+#define CONN_READS	(4 * CONN_MSGS)
+
 void conn_readable(struct vm *vm)
 {
-	for (;;) {
+	unsigned int msgs = 0, reads;
+
+	for (reads = 0; reads < CONN_READS && msgs < CONN_MSGS; reads++) {
 		union {
 			char buf[CMSG_SPACE(VHU_MAX_FDS * sizeof(int))];
 			struct cmsghdr align;
@@ -161,6 +171,7 @@ void conn_readable(struct vm *vm)
 			int r = handle_msg(vm);
 			unsigned int i;
 
+			msgs++;
 			for (i = 0; i < vm->nfds; i++)
 				close(vm->fds[i]);
 			vm->nfds = 0;

@@ -30,7 +30,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -103,11 +102,19 @@ static void usage(FILE *f)
 "                          SOCKET unless 'client' is given: then it connects to\n"
 "                          a QEMU started with server=on and reconnects.\n"
 "                          queues: queue pairs offered (1..%u, default 1)\n"
-"  -c, --config FILE       read 'vm SPEC', 'stats-socket PATH' and\n"
-"                          'log-level LEVEL' lines ('#' starts a comment)\n"
+"  -c, --config FILE       read 'vm SPEC', 'stats-socket PATH',\n"
+"                          'log-level LEVEL', 'max-guest-mem SIZE' and\n"
+"                          'max-total-mem SIZE' lines ('#' starts a comment)\n"
 "  -S, --stats-socket PATH UNIX socket: every connection gets the counters as\n"
 "                          JSON (SIGUSR1 prints them on stdout too)\n"
 "  -l, --log-level LEVEL   error, warn, info (default) or debug\n"
+"      --max-guest-mem SIZE\n"
+"                          guest memory one VM may map (default 1T;\n"
+"                          suffixes K, M, G, T); a larger memory table is\n"
+"                          refused\n"
+"      --max-total-mem SIZE\n"
+"                          guest memory all VMs together may map\n"
+"                          (default 32T)\n"
 "  -v, --verbose           log-level debug\n"
 "  -q, --quiet             log-level error\n"
 "  -h, --help              this text\n"
@@ -133,13 +140,19 @@ static void handle_event(struct ev *ev, uint32_t events)
 		break;
 	case EV_KICK: {
 		struct vq *vq = &vm->vq[ev->idx];
-		eventfd_t v;
+		int r;
 
 		if (vq->kick_fd < 0)
 			break;
-		if (eventfd_read(vq->kick_fd, &v) < 0)
+		r = kick_consume(vq->kick_fd);
+		if (r == -ETIMEDOUT) {
+			ep_del(vq->kick_fd);
+			close_fd(&vq->kick_fd);
+			vq_fail(vm, vq, ev->idx, "kick fd blocked a read");
 			break;
-		vm->st.kicks++;
+		}
+		/* r == 0: another queue on the same eventfd took it; look anyway */
+		vm->st.kicks += r;
 		if (log_level >= LOG_DEBUG && vq_ready(vq))
 			vm_log(vm, LOG_DEBUG, "kick queue %u: avail %u/%u used %u/%u event %u flags %#x",
 			       ev->idx, vq->avail->idx, vq->last_avail, vq->used->idx,
@@ -183,6 +196,8 @@ int main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "max-guest-mem", required_argument, NULL, 'G' },
+		{ "max-total-mem", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ev ev_sig = { EV_SIGNAL, NULL, 0 }, ev_timer = { EV_TIMER, NULL, 0 };
@@ -215,6 +230,14 @@ int main(int argc, char **argv)
 			if (set_log_level(optarg) < 0)
 				return 2;
 			break;
+		case 'G':
+		case 'T':
+			if (parse_size(optarg, c == 'G' ? &max_vm_mem : &max_total_mem) < 0) {
+				err("--%s %s: not a size (N[K|M|G|T])",
+				    c == 'G' ? "max-guest-mem" : "max-total-mem", optarg);
+				return 2;
+			}
+			break;
 		case 'v':
 			log_level = LOG_DEBUG;
 			break;
@@ -245,6 +268,7 @@ int main(int argc, char **argv)
 
 	signal(SIGPIPE, SIG_IGN);
 	guard_install();
+	fdio_install();
 	epfd = epoll_create1(EPOLL_CLOEXEC);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);

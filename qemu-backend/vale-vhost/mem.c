@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vale-vhost: guest memory.  The memory table the front-end sends
- * (SET_MEM_TABLE) is validated whole, mapped region by region, and only
- * then replaces the old one; every guest address the daemon uses is
+ * (SET_MEM_TABLE) is validated whole and checked against the limits
+ * (max-guest-mem per VM, max-total-mem for all VMs together), each region
+ * is mapped from its file exactly as far as it reaches, and only then the
+ * new table replaces the old one; every guest address the daemon uses is
  * translated through it with overflow checks (gpa_*: guest physical, from
  * descriptors; uva_range: the front-end's virtual addresses, from
  * SET_VRING_ADDR).  The SIGBUS guard below keeps a front-end that shrinks
@@ -25,6 +27,7 @@ void mem_unmap(struct vm *vm)
 	for (i = 0; i < vm->nregions; i++)
 		munmap(vm->reg[i].map, vm->reg[i].map_len);
 	vm->nregions = 0;
+	vm->mem_bytes = 0;
 }
 
 /* Host pointer for guest physical @gpa; *@len gets the bytes contiguous. */
@@ -151,10 +154,74 @@ void guest_fault(void)
 	}
 }
 
+/* Bytes of guest memory mapped for every VM but @except. */
+static uint64_t mem_others(const struct vm *except)
+{
+	const struct vm *vm;
+	uint64_t sum = 0;
+
+	for (vm = vms; vm; vm = vm->next)
+		if (vm != except)
+			sum += vm->mem_bytes;
+	return sum;
+}
+
+/* The checks of one region that need no other region; 0 or -1. */
+static int region_check(struct vm *vm, unsigned int i, const struct vhu_mem_region *m)
+{
+	if (!m->memory_size || m->guest_phys_addr + m->memory_size < m->guest_phys_addr ||
+	    m->userspace_addr + m->memory_size < m->userspace_addr ||
+	    m->mmap_offset + m->memory_size < m->mmap_offset ||
+	    m->mmap_offset + m->memory_size > (uint64_t)INT64_MAX / 2) {
+		vm_error(vm, "SET_MEM_TABLE: region %u (gpa %#llx size %#llx offset %#llx) invalid",
+			 i, (unsigned long long)m->guest_phys_addr,
+			 (unsigned long long)m->memory_size,
+			 (unsigned long long)m->mmap_offset);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Map what region @m describes of its file, and nothing else: the pages
+ * from mmap_offset (rounded down to the file's block size, the huge page
+ * size on hugetlbfs) to mmap_offset + memory_size (rounded up).
+ */
+static int region_map(struct vm *vm, unsigned int i, const struct vhu_mem_region *m,
+		      int fd, struct region *r)
+{
+	uint64_t end_off = m->mmap_offset + m->memory_size, start;
+	struct stat st;
+	size_t align;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size < end_off) {
+		vm_error(vm, "SET_MEM_TABLE: region %u: fd is not a file of at least %llu bytes",
+			 i, (unsigned long long)end_off);
+		return -1;
+	}
+	align = st.st_blksize > 4096 ? st.st_blksize : 4096;
+	start = m->mmap_offset / align * align;
+	r->map_len = (end_off - start + align - 1) / align * align;
+	r->map = mmap(NULL, r->map_len, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_NORESERVE, fd, (off_t)start);
+	if (r->map == MAP_FAILED) {
+		r->map = NULL;
+		vm_error(vm, "SET_MEM_TABLE: region %u: mmap %zu bytes: %s", i,
+			 r->map_len, strerror(errno));
+		return -1;
+	}
+	r->gpa = m->guest_phys_addr;
+	r->size = m->memory_size;
+	r->uva = m->userspace_addr;
+	r->host = (uint8_t *)r->map + (m->mmap_offset - start);
+	return 0;
+}
+
 int set_mem_table(struct vm *vm, const struct vhu_mem_table *t, uint32_t size)
 {
 	struct region reg[VHU_MAX_MEM_REGIONS];
 	unsigned int n = t->nregions, i, j;
+	uint64_t total = 0, others;
 
 	if (n == 0 || n > VHU_MAX_MEM_REGIONS) {
 		vm_error(vm, "SET_MEM_TABLE: %u regions (1..%u allowed)", n,
@@ -169,67 +236,56 @@ int set_mem_table(struct vm *vm, const struct vhu_mem_table *t, uint32_t size)
 		vm_error(vm, "SET_MEM_TABLE: %u regions but %u fds", n, vm->nfds);
 		return -1;
 	}
-	memset(reg, 0, sizeof(reg));
 	for (i = 0; i < n; i++) {
 		const struct vhu_mem_region *m = &t->regions[i];
-		uint64_t end_off;
-		struct stat st;
-		size_t align;
 
-		if (!m->memory_size || m->guest_phys_addr + m->memory_size < m->guest_phys_addr ||
-		    m->userspace_addr + m->memory_size < m->userspace_addr ||
-		    m->mmap_offset + m->memory_size < m->mmap_offset ||
-		    m->mmap_offset + m->memory_size > (uint64_t)SIZE_MAX / 2) {
-			vm_error(vm, "SET_MEM_TABLE: region %u (gpa %#llx size %#llx offset %#llx) invalid",
-				 i, (unsigned long long)m->guest_phys_addr,
-				 (unsigned long long)m->memory_size,
-				 (unsigned long long)m->mmap_offset);
-			goto fail;
-		}
+		if (region_check(vm, i, m) < 0)
+			return -1;
 		for (j = 0; j < i; j++) {
 			const struct vhu_mem_region *o = &t->regions[j];
 
 			if (m->guest_phys_addr < o->guest_phys_addr + o->memory_size &&
 			    o->guest_phys_addr < m->guest_phys_addr + m->memory_size) {
 				vm_error(vm, "SET_MEM_TABLE: regions %u and %u overlap", j, i);
-				goto fail;
+				return -1;
 			}
 			if (m->userspace_addr < o->userspace_addr + o->memory_size &&
 			    o->userspace_addr < m->userspace_addr + m->memory_size) {
 				vm_error(vm, "SET_MEM_TABLE: regions %u and %u overlap in the front-end's address space",
 					 j, i);
-				goto fail;
+				return -1;
 			}
 		}
-		end_off = m->mmap_offset + m->memory_size;
-		if (fstat(vm->fds[i], &st) < 0 || !S_ISREG(st.st_mode) ||
-		    (uint64_t)st.st_size < end_off) {
-			vm_error(vm, "SET_MEM_TABLE: region %u: fd is not a file of at least %llu bytes",
-				 i, (unsigned long long)end_off);
-			goto fail;
-		}
-		align = st.st_blksize > 4096 ? st.st_blksize : 4096;
-		reg[i].map_len = (end_off + align - 1) / align * align;
-		reg[i].map = mmap(NULL, reg[i].map_len, PROT_READ | PROT_WRITE,
-				  MAP_SHARED | MAP_NORESERVE, vm->fds[i], 0);
-		if (reg[i].map == MAP_FAILED) {
-			reg[i].map = NULL;
-			vm_error(vm, "SET_MEM_TABLE: region %u: mmap %zu bytes: %s", i,
-				 reg[i].map_len, strerror(errno));
-			goto fail;
-		}
-		reg[i].gpa = m->guest_phys_addr;
-		reg[i].size = m->memory_size;
-		reg[i].uva = m->userspace_addr;
-		reg[i].host = (uint8_t *)reg[i].map + m->mmap_offset;
+		total += m->memory_size;	/* no wrap: each is below 2^62 */
 	}
+	/* the limits, before anything is mapped */
+	if (total > max_vm_mem) {
+		vm_error(vm, "SET_MEM_TABLE: %llu bytes of guest memory, over the limit of %llu per VM (max-guest-mem)",
+			 (unsigned long long)total, (unsigned long long)max_vm_mem);
+		return -1;
+	}
+	others = mem_others(vm);
+	if (total > max_total_mem || others > max_total_mem - total) {
+		vm_error(vm, "SET_MEM_TABLE: %llu bytes of guest memory, other VMs have %llu, over the limit of %llu for all VMs (max-total-mem)",
+			 (unsigned long long)total, (unsigned long long)others,
+			 (unsigned long long)max_total_mem);
+		return -1;
+	}
+	memset(reg, 0, sizeof(reg));
+	for (i = 0; i < n; i++)
+		if (region_map(vm, i, &t->regions[i], vm->fds[i], &reg[i]) < 0)
+			goto fail;
 	mem_unmap(vm);
 	memcpy(vm->reg, reg, sizeof(reg));
 	vm->nregions = n;
+	vm->mem_bytes = total;
 	for (i = 0; i < MAX_VQ; i++) {
 		struct vq *vq = &vm->vq[i];
 
-		if (vq->addr_set && vq_translate(vm, vq) < 0)
+		/* pointers into the old mappings must not survive them */
+		if (!vq->addr_set)
+			vq_forget_rings(vq);
+		else if (vq_translate(vm, vq) < 0)
 			vq_fail(vm, vq, i, "rings outside the new memory table");
 	}
 	for (i = 0; i < n; i++)

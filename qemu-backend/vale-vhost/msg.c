@@ -189,7 +189,7 @@ static int vring_num(struct vm *vm, struct vhu_msg *m, struct vq *vq,
 		return -1;
 	}
 	vq->num = num;
-	vq->addr_set = false;
+	vq_forget_rings(vq);	/* SET_VRING_ADDR again before the queue runs */
 	return 0;
 }
 
@@ -234,6 +234,19 @@ static int vring_addr(struct vm *vm, struct vhu_msg *m, struct vq *vq,
 	vq->broken = false;
 	vq->pending = 0;
 	vq->last_used = __atomic_load_n(&vq->used->idx, __ATOMIC_RELAXED);
+	/*
+	 * Every entry taken is published as used before a queue stops, so
+	 * the base normally equals the used index.  A front-end that lost
+	 * track of it (DPDK's virtio-user sends base 0 when it sets its
+	 * queues up again after the daemon restarted; QEMU sends the used
+	 * index) would make the ring look broken: resume where the used ring
+	 * says, as DPDK's vhost library does.
+	 */
+	if (vq->last_avail != vq->last_used) {
+		vm_log(vm, LOG_INFO, "queue %u: base %u, used index %u: resuming from the used index",
+		       qi, vq->last_avail, vq->last_used);
+		vq->last_avail = vq->last_used;
+	}
 	return 0;
 }
 

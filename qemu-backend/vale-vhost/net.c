@@ -15,32 +15,38 @@
 
 #include "vhost.h"
 
-/* Copy @n bytes from @s at stream offset @off into segments @d. */
+/*
+ * Copy @n bytes from @s at stream offset @off into segments @d.  Both
+ * sides are walked once, with a cursor each: linear in the number of
+ * segments however small they are (a chain of 1-byte buffers).
+ */
 void copy_to_segs(const struct src *s, uint64_t off, const struct iovec *d,
 		  unsigned int nd, uint64_t n)
 {
 	unsigned int di = 0, si = 0;
-	uint64_t doff = 0, soff;
+	uint64_t doff = 0, hoff, so;
 
-	/* position in the source */
-	soff = off;
+	/* header cursor (hoff == hdr_len: past it), payload cursor (si, so) */
+	hoff = off < s->hdr_len ? off : s->hdr_len;
+	so = (off < s->hdr_len ? 0 : off - s->hdr_len) + s->skip;
+	while (si < s->nseg && so >= s->segs[si].iov_len)
+		so -= s->segs[si++].iov_len;
 	while (n) {
 		const uint8_t *sp;
 		uint64_t savail, davail, c;
 
-		if (soff < s->hdr_len) {
-			sp = s->hdr + soff;
-			savail = s->hdr_len - soff;
+		if (hoff < s->hdr_len) {
+			sp = s->hdr + hoff;
+			savail = s->hdr_len - hoff;
 		} else {
-			uint64_t o = soff - s->hdr_len + s->skip;
-
-			si = 0;
-			while (si < s->nseg && o >= s->segs[si].iov_len)
-				o -= s->segs[si++].iov_len;
+			while (si < s->nseg && so == s->segs[si].iov_len) {
+				si++;
+				so = 0;
+			}
 			if (si == s->nseg)
 				return;
-			sp = (const uint8_t *)s->segs[si].iov_base + o;
-			savail = s->segs[si].iov_len - o;
+			sp = (const uint8_t *)s->segs[si].iov_base + so;
+			savail = s->segs[si].iov_len - so;
 		}
 		while (di < nd && doff == d[di].iov_len) {
 			di++;
@@ -54,7 +60,10 @@ void copy_to_segs(const struct src *s, uint64_t off, const struct iovec *d,
 			c = davail;
 		memcpy((uint8_t *)d[di].iov_base + doff, sp, c);
 		doff += c;
-		soff += c;
+		if (hoff < s->hdr_len)
+			hoff += c;
+		else
+			so += c;
 		n -= c;
 	}
 }

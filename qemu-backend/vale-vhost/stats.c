@@ -20,7 +20,7 @@ static bool ring_peek(struct vq *vq, uint16_t r[6])
 {
 	volatile bool okay = false;
 
-	if (!vq->avail || !vq->used)
+	if (!vq->addr_set || !vq->avail || !vq->used)
 		return false;
 	GUARDED({
 		r[0] = vq->avail->idx;

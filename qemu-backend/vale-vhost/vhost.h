@@ -7,11 +7,14 @@
  *   config.c       --vm specs, --config files, direct pairs
  *   log.c          log levels, per-VM errors
  *   conn.c         the UNIX socket of a VM NIC: listen/accept or connect,
- *                  message reading (fds included), replies, disconnect
+ *                  message reading (fds included, a bounded number of
+ *                  requests per loop turn), replies, disconnect
  *   msg.c          vhost-user requests: one table row per request (size
  *                  rule, fds, queue index, handler)
  *   mem.c          the memory table, address translation, the SIGBUS guard
  *   virtq.c        split virtqueues: chains, used ring, notifications
+ *   fdio.c         kicks and interrupts on the front-end's eventfds,
+ *                  never blocking (poll, then a watchdog-guarded op)
  *   net.c          virtio-net: the header and mergeable rx buffers
  *   bind_direct.c  the direct binding: two VM NICs back to back
  *   bind_vale.c    the vale binding: a vale switch port through libvale
@@ -135,6 +138,7 @@ struct vm {
 	unsigned int hdr_len;
 	unsigned int nregions;
 	struct region reg[VHU_MAX_MEM_REGIONS];
+	uint64_t mem_bytes;		/* guest memory the table describes */
 	struct vq vq[MAX_VQ];
 
 	/* message being received */
@@ -201,6 +205,9 @@ void vm_error(struct vm *vm, const char *fmt, ...)
 /* ---- config.c ----------------------------------------------------------- */
 
 extern const char *stats_path;
+extern uint64_t max_vm_mem, max_total_mem;	/* guest memory limits, bytes */
+
+int parse_size(const char *s, uint64_t *v);
 
 int parse_vm(const char *spec);
 int parse_config(const char *path);
@@ -268,12 +275,19 @@ void vq_fail(struct vm *vm, struct vq *vq, unsigned int qi, const char *fmt, ...
 	__attribute__((format(printf, 4, 5)));
 void vq_reset(struct vq *vq);
 int vq_translate(struct vm *vm, struct vq *vq);
+void vq_forget_rings(struct vq *vq);
 void vq_flush(struct vm *vm, struct vq *vq);
 void vq_stage_used(struct vq *vq, uint16_t offset, uint16_t head, uint32_t len);
 int vq_avail(struct vm *vm, struct vq *vq, unsigned int qi);
 void vq_notify(struct vm *vm, struct vq *vq, bool on);
 int vq_chain(struct vm *vm, struct vq *vq, unsigned int qi, uint16_t head,
 	     bool writable, struct iovec *segs, uint64_t *total);
+
+/* ---- fdio.c ------------------------------------------------------------- */
+
+void fdio_install(void);
+int kick_consume(int fd);
+int call_signal(int fd);
 
 /* ---- net.c -------------------------------------------------------------- */
 

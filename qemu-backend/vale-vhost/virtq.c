@@ -11,7 +11,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/eventfd.h>
 
 #include "vhost.h"
 
@@ -51,11 +50,9 @@ void vq_reset(struct vq *vq)
 	vq_set_busy(vq, false);
 	vq->num = 0;
 	vq->last_avail = vq->last_used = vq->pending = 0;
-	vq->addr_set = vq->started = vq->broken = vq->blocked = false;
+	vq->started = vq->broken = vq->blocked = false;
 	vq->enabled = false;
-	vq->desc = NULL;
-	vq->avail = NULL;
-	vq->used = NULL;
+	vq_forget_rings(vq);
 }
 
 int vq_translate(struct vm *vm, struct vq *vq)
@@ -65,9 +62,26 @@ int vq_translate(struct vm *vm, struct vq *vq)
 	vq->desc = uva_range(vm, vq->desc_ua, 16 * n);
 	vq->avail = uva_range(vm, vq->avail_ua, 6 + 2 * n);
 	vq->used = uva_range(vm, vq->used_ua, 6 + 8 * n);
-	if (!vq->desc || !vq->avail || !vq->used)
+	if (!vq->desc || !vq->avail || !vq->used) {
+		vq->desc = NULL;
+		vq->avail = NULL;
+		vq->used = NULL;
 		return -EFAULT;
+	}
 	return 0;
+}
+
+/*
+ * The rings are no longer known (a new size, a memory table they are not
+ * in): drop the pointers with addr_set, so that nothing (the stats socket,
+ * SIGUSR1) can read through them after their memory is unmapped.
+ */
+void vq_forget_rings(struct vq *vq)
+{
+	vq->addr_set = false;
+	vq->desc = NULL;
+	vq->avail = NULL;
+	vq->used = NULL;
 }
 
 /* Publish staged used entries; interrupt the guest if it asked for it. */
@@ -90,7 +104,17 @@ void vq_flush(struct vm *vm, struct vq *vq)
 		kick = !(__atomic_load_n(&vq->avail->flags, __ATOMIC_RELAXED) &
 			 VRING_AVAIL_F_NO_INTERRUPT);
 	if (kick && vq->call_fd >= 0) {
-		eventfd_write(vq->call_fd, 1);
+		int r = call_signal(vq->call_fd);
+
+		if (r < 0) {
+			/* the front-end's problem: that queue's interrupts stop */
+			vm_error(vm, "queue %u: call fd %s: no more interrupts on it",
+				 (unsigned int)(vq - vm->vq),
+				 r == -ETIMEDOUT ? "blocked a write" :
+				 "cannot take one more (eventfd counter at its maximum?)");
+			close_fd(&vq->call_fd);
+			return;
+		}
 		vm->st.interrupts++;
 	}
 }

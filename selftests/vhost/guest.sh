@@ -4,7 +4,9 @@
 # Guest side of selftests/vhost/run.sh (busybox sh inside the test VM).
 # The role comes from the kernel command line:
 #   vhost.role=responder|client  vhost.ip=A.B.C.D  vhost.peer=A.B.C.D
-#   vhost.phase=basic|kill|last|mq  vhost.secs=N (responder lifetime)
+#   vhost.phase=basic|kill|last|mq|restart  vhost.secs=N (responder
+#   lifetime); restart: after the first checks, the host kills vale-vhost
+#   and starts it again ("VHOST-SYNC restart-now"); traffic must resume
 #   vhost.queues=N (the NIC has N queue pairs: check that the driver uses
 #   them all; phase mq sends from one CPU per queue pair)
 # Markers for the host go straight to the side channel as "VHOST-SYNC ...".
@@ -33,6 +35,7 @@ np=1
 case $role:$phase in
 responder:*) np=$((np + 1)) ;;
 client:last|client:mq) np=$((np + 5)) ;;
+client:restart) np=$((np + 7)) ;;
 client:*) np=$((np + 4)) ;;
 *) np=$((np + 1)) ;;
 esac
@@ -102,6 +105,15 @@ responder)
 client)
 	check "peer answers ping ($phase)" ping_wait 30
 	check "ping: 10 packets, 10 replies ($phase)" ping_all 10 -i 0.2 -W 2 -w 20
+	if [ "$phase" = restart ]; then
+		# the host kills vale-vhost now and starts it again
+		mark restart-now
+		sleep 4
+		check "peer answers ping again after vale-vhost restarted" ping_wait 90
+		check "ping after the restart: 10 packets, 10 replies" \
+			ping_all 10 -i 0.2 -W 2 -w 20
+		check "UDP stream 300 x 60 B after the restart, each once" stream 60 300
+	fi
 	check "ping -s 8000: fragmented frames, 3 of 3 replies ($phase)" ping_all 3 -s 8000 -W 3 -w 20
 	check "UDP stream 2000 x 1000 B echoed, each once ($phase)" stream 1000 2000
 	case $phase in
@@ -112,6 +124,9 @@ client)
 		;;
 	last)
 		check "UDP stream 300 x 60 B echoed, each once" stream 60 300
+		vhost-udp quit "$peer" 7000
+		;;
+	restart)
 		vhost-udp quit "$peer" 7000
 		;;
 	mq)

@@ -13,7 +13,24 @@
  *     WORKDIR/vhost.log),
  *   - the daemon is still alive, and
  *   - a frame sent by g1 still arrives intact at g2.
+ * Then what a front-end hands over (a blocking call eventfd one below its
+ * maximum, one blocking eventfd as the kick fd of two queues, a kick fd
+ * replaced in the same epoll batch as a kick on the old one: the stats
+ * socket and g1 -> g2 must be served within a bounded wait meanwhile), a
+ * front-end streaming cheap requests, a frame of 1-byte segments, the
+ * guest memory limits (sparse 60 TiB regions, a region far into its
+ * file), and the message-order table oseqs[] (one row per sequence, its
+ * expected error or none, connection closed or kept, the stats socket
+ * answering after it).  A second and a third daemon check --config,
+ * client mode and the memory limits' key and option.
  * Prints TAP; exits non-zero if any check failed.
+ *
+ *   hostile --seqfuzz VALE_VHOST WORKDIR [--seed N] [--count M] [--duration S]
+ *
+ * Instead: generated programs of vhost-user messages, fds and guest ring
+ * contents against a private vale-vhost (see sf_program()); program P is
+ * printed with its seed N + P, and --seed N+P --count 1 replays it alone.
+ * VHOST_FUZZ_DURATION=S in the environment is the same as --duration S.
  *
  *   hostile --pump SOCKET COUNT [QUEUE_PAIRS [RX_BUFFERS [HOLD_FILE]]]
  *
@@ -746,6 +763,32 @@ static void c_kick_pipe(struct fe *f)
 	}
 }
 
+static void c_call_pipe(struct fe *f)
+{
+	int p[2];
+	uint64_t u = 0;
+
+	if (pipe(p) == 0) {
+		fe_msg(f, VHU_SET_VRING_CALL, &u, 8, &p[1], 1);
+		close(p[0]);
+		close(p[1]);
+	}
+}
+
+static void c_kick_file(struct fe *f)
+{
+	char path[4200];
+	uint64_t u = 1;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/regular-file", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		fe_msg(f, VHU_SET_VRING_KICK, &u, 8, &fd, 1);
+		close(fd);
+	}
+}
+
 static void c_mem_fds(struct fe *f)
 {
 	struct vhu_mem_table t = fe_table(f);
@@ -1001,6 +1044,10 @@ static const struct hcase cases[] = {
 	  "request 1 (GET_FEATURES): 1 file descriptors, expected 0", K_CLOSE, 0 },
 	{ "SET_VRING_KICK with a pipe, not an eventfd", c_kick_pipe,
 	  "SET_VRING_KICK: the file descriptor is not an eventfd", K_CLOSE, 0 },
+	{ "SET_VRING_CALL with a pipe, not an eventfd", c_call_pipe,
+	  "SET_VRING_CALL: the file descriptor is not an eventfd", K_CLOSE, 0 },
+	{ "SET_VRING_KICK with a regular file, not an eventfd", c_kick_file,
+	  "SET_VRING_KICK: the file descriptor is not an eventfd", K_CLOSE, 0 },
 	{ "SET_MEM_TABLE: 1 region, 2 fds", c_mem_fds,
 	  "request 5 (SET_MEM_TABLE): 2 file descriptors, expected 1", K_CLOSE, 0 },
 	{ "SET_MEM_TABLE: no regions", c_mem_none,
@@ -1196,6 +1243,635 @@ static void t_direct_block(void)
 	fe_close(&w1);
 }
 
+/* ---- issue 13: what a front-end hands over, message order, limits ---- */
+
+/* A request with a u64 or vring-state payload, acked (REPLY_ACK): 0 ok. */
+static int fe_acked(struct fe *f, uint32_t req, const void *pl, uint32_t size,
+		    const int *fds, int nfds)
+{
+	if (fe_send(f, req, VHU_VERSION | VHU_FLAG_NEED_REPLY, pl, size, fds, nfds) < 0)
+		return -1;
+	return fe_reply(f, req) == 0 ? 0 : -1;
+}
+
+static int fe_state(struct fe *f, uint32_t req, unsigned int qi, unsigned int num)
+{
+	struct vhu_vring_state s = { .index = qi, .num = num };
+
+	return fe_acked(f, req, &s, sizeof(s), NULL, 0);
+}
+
+/* GET_VRING_BASE of @qi: the base the daemon replies, or -1. */
+static int64_t fe_get_base(struct fe *f, unsigned int qi)
+{
+	struct vhu_vring_state s = { .index = qi };
+
+	int64_t r;
+
+	if (fe_msg(f, VHU_GET_VRING_BASE, &s, sizeof(s), NULL, 0) < 0)
+		return -1;
+	/* the reply is a vring state: fe_reply() gives its 8 bytes as a u64 */
+	r = fe_reply(f, VHU_GET_VRING_BASE);
+	return r < 0 || (r & 0xffffffff) != qi ? -1 : r >> 32;
+}
+
+static int fe_vring_fd(struct fe *f, uint32_t req, unsigned int qi, int fd)
+{
+	uint64_t u = qi;
+
+	return fe_acked(f, req, &u, 8, &fd, 1);
+}
+
+static int fe_vring_addr(struct fe *f, unsigned int qi)
+{
+	struct vhu_vring_addr a = {
+		.index = qi,
+		.desc_uaddr = (uintptr_t)f->q[qi].desc,
+		.avail_uaddr = (uintptr_t)f->q[qi].avail,
+		.used_uaddr = (uintptr_t)f->q[qi].used,
+	};
+
+	return fe_acked(f, VHU_SET_VRING_ADDR, &a, sizeof(a), NULL, 0);
+}
+
+/* A memory table of one region: a new memfd of @size at the same uva. */
+static int fe_new_table(struct fe *f, uint64_t size, uint64_t uva)
+{
+	struct vhu_mem_table t = fe_table(f);
+	int fd = memfd_create("hostile-new", MFD_CLOEXEC), r;
+
+	if (fd < 0 || ftruncate(fd, size) < 0)
+		return -1;
+	t.regions[0].memory_size = size;
+	t.regions[0].userspace_addr = uva;
+	r = fe_acked(f, VHU_SET_MEM_TABLE, &t, 8 + sizeof(t.regions[0]), &fd, 1);
+	close(fd);
+	return r;
+}
+
+/* Break tx queue 1: avail index 1000 ahead, then a kick. */
+static void fe_break_tx(struct fe *f)
+{
+	f->q[1].avail_idx += 1000;
+	__atomic_store_n(&f->q[1].avail->idx, f->q[1].avail_idx, __ATOMIC_RELEASE);
+	fe_kick(f, 1);
+}
+
+/* A frame from g1 arrives at g2 within @secs; a late one is absorbed. */
+static bool good_within(uint8_t seed, double secs)
+{
+	bool okay;
+
+	good_sent++;
+	good_bytes += 100 + seed;
+	fe_tx(&g1, 100 + seed, seed);
+	okay = fe_rx_wait(&g2, 100 + seed, seed, secs, true);
+	if (!okay)
+		printf("# g1 -> g2: frame %#x not there within %.1f s\n", seed, secs);
+	return okay;
+}
+
+static bool good_late(uint8_t seed)
+{
+	return fe_rx_wait(&g2, 100 + seed, seed, 5, true);
+}
+
+/* The daemon serves others within @secs: the stats socket and g1 -> g2. */
+static bool others_served(uint8_t seed, double secs)
+{
+	static char js[65536];
+	double t0 = now();
+	bool st = stats_read(stats_path, js, sizeof(js)) && now() - t0 < secs;
+
+	if (!st)
+		printf("# stats socket: no answer within %.1f s\n", secs);
+	return good_within(seed, secs) && st;
+}
+
+/*
+ * Defect 1 (issue 13): a fd the front-end passes can block the daemon.
+ * Each test leaves a trap for the daemon; while it is armed, the stats
+ * socket and the good pair must be served within a bounded wait.  The
+ * trap is then disarmed (for a daemon that fell into it) and the
+ * connection closed.
+ */
+static void t_fd_call_full(void)
+{
+	uint64_t v = 0xfffffffffffffffeull;	/* one below the maximum */
+	int e = eventfd(0, EFD_CLOEXEC);	/* blocking */
+	bool okay, served, logged;
+	char got[1024];
+
+	log_skip();
+	okay = e >= 0 && write(e, &v, 8) == 8 && fe_connect(&ev, "evil") == 0 &&
+	       fe_setup(&ev) == 0 && fe_vring_fd(&ev, VHU_SET_VRING_CALL, 1, e) == 0;
+	fe_tx(&ev, 60, 0x11);	/* used entry published: the daemon interrupts */
+	usleep(100000);
+	served = others_served(0xa1, 2);
+	logged = log_wait_error("evil", "queue 1: call fd cannot take one more", 2, got,
+				sizeof(got));
+	if (!logged)
+		printf("# got \"%s\"\n", got);
+	if (e >= 0 && read(e, &v, 8) < 0)	/* disarm */
+		v = 0;
+	if (!served)
+		good_late(0xa1);
+	tap(okay && served, "call fd: a blocking eventfd one below its maximum: the daemon "
+	    "never blocks on it, stats socket and g1 -> g2 served within 2 s");
+	tap(logged && !peer_closed(ev.sock, 0.2),
+	    "call fd at its maximum: error logged, that queue's interrupts stop, connection kept");
+	fe_close(&ev);
+	log_wait("[evil] info: disconnected", 3);
+	if (e >= 0)
+		close(e);
+}
+
+static void t_fd_kick_shared(void)
+{
+	long long errs0 = stat_of(stats_path, "evil", "errors");
+	int k = eventfd(0, EFD_CLOEXEC);	/* blocking, for two queues */
+	bool okay, served;
+
+	log_skip();
+	okay = k >= 0 && fe_connect(&ev, "evil") == 0 && fe_setup(&ev) == 0 &&
+	       fe_vring_fd(&ev, VHU_SET_VRING_KICK, 0, k) == 0 &&
+	       fe_vring_fd(&ev, VHU_SET_VRING_KICK, 1, k) == 0;
+	eventfd_write(k, 1);	/* both readable in one epoll batch */
+	usleep(100000);
+	served = others_served(0xa2, 2);
+	eventfd_write(k, 1);	/* disarm */
+	if (!served)
+		good_late(0xa2);
+	tap(okay && served && !peer_closed(ev.sock, 0.1) &&
+	    stat_of(stats_path, "evil", "errors") == errs0,
+	    "kick fd: one blocking eventfd as the kick fd of two queues: no block, no error, "
+	    "stats socket and g1 -> g2 served within 2 s");
+	fe_close(&ev);
+	log_wait("[evil] info: disconnected", 3);
+	if (k >= 0)
+		close(k);
+}
+
+static void t_fd_kick_replaced(void)
+{
+	long long errs0 = stat_of(stats_path, "evil", "errors");
+	int k = eventfd(0, EFD_CLOEXEC), st;	/* blocking, never written */
+	uint64_t u = 1;
+	bool okay, served;
+
+	log_skip();
+	okay = k >= 0 && fe_connect(&ev, "evil") == 0 && fe_setup(&ev) == 0;
+	/*
+	 * With the daemon stopped, the new kick fd arrives first and then
+	 * the old one is written: one epoll batch has the message, then the
+	 * old fd's kick, which the daemon finds on the new fd.
+	 */
+	kill(daemon_pid, SIGSTOP);
+	waitpid(daemon_pid, &st, WUNTRACED);
+	okay = okay && fe_msg(&ev, VHU_SET_VRING_KICK, &u, 8, &k, 1) == 0;
+	fe_kick(&ev, 1);
+	usleep(20000);
+	kill(daemon_pid, SIGCONT);
+	usleep(100000);
+	served = others_served(0xa3, 2);
+	eventfd_write(k, 1);	/* disarm */
+	if (!served)
+		good_late(0xa3);
+	tap(okay && served && !peer_closed(ev.sock, 0.1) &&
+	    stat_of(stats_path, "evil", "errors") == errs0,
+	    "kick fd replaced in the same epoll batch as a kick on the old one: no block, "
+	    "no error, stats socket and g1 -> g2 served within 2 s");
+	fe_close(&ev);
+	log_wait("[evil] info: disconnected", 3);
+	if (k >= 0)
+		close(k);
+}
+
+/*
+ * Defect 5 (c): a front-end streaming cheap requests (SET_VRING_ENABLE,
+ * no reply) from a child process for 3 s; the good pair must keep its
+ * latency meanwhile.
+ */
+static void t_flood(void)
+{
+	bool okay = true;
+	double worst = 0;
+	pid_t child;
+	int i, st;
+
+	log_skip();
+	if (fe_connect(&ev, "evil") < 0) {
+		tap(false, "flood: connect");
+		return;
+	}
+	child = fork();
+	if (child == 0) {
+		static uint8_t buf[20 * 3072];
+		struct vhu_hdr h = { .request = VHU_SET_VRING_ENABLE, .flags = VHU_VERSION,
+				     .size = sizeof(struct vhu_vring_state) };
+		struct vhu_vring_state s = { .index = 0, .num = 1 };
+		double end = now() + 3;
+		size_t o;
+
+		for (o = 0; o + 20 <= sizeof(buf); o += 20) {
+			memcpy(buf + o, &h, sizeof(h));
+			memcpy(buf + o + sizeof(h), &s, sizeof(s));
+		}
+		while (now() < end)
+			if (send(ev.sock, buf, sizeof(buf), MSG_NOSIGNAL) < 0)
+				break;
+		_exit(0);
+	}
+	usleep(300000);
+	for (i = 0; i < 5 && okay; i++) {
+		double t0 = now();
+
+		okay = good_within((uint8_t)(0xb0 + i), 1);
+		if (now() - t0 > worst)
+			worst = now() - t0;
+		usleep(100000);
+	}
+	waitpid(child, &st, 0);
+	if (!okay)
+		good_late((uint8_t)(0xb0 + i - 1));
+	tap(okay && !peer_closed(ev.sock, 0.1), "flood: a front-end streaming cheap requests "
+	    "for 3 s: 5 frames g1 -> g2 each within 1 s meanwhile (worst %.3f s)", worst);
+	fe_close(&ev);
+	log_wait("[evil] info: disconnected", 5);
+}
+
+/*
+ * Defect 5 (c): one frame as a chain of many 1-byte buffers, into an rx
+ * chain of 1-byte buffers: every byte where it belongs.
+ */
+#define TINY	200
+
+static void t_tiny_segments(void)
+{
+	struct fe e2;
+	struct fvq *rq;
+	uint8_t *tx, want[HDR_LEN + TINY];
+	bool okay;
+	int i;
+
+	memset(&e2, 0, sizeof(e2));
+	e2.sock = e2.memfd = -1;
+	log_skip();
+	okay = fe_connect(&ev, "evil") == 0 && fe_setup(&ev) == 0 &&
+	       fe_connect(&e2, "evil2") == 0 && fe_setup(&e2) == 0;
+	if (!okay) {
+		tap(false, "1-byte segments: set-up");
+		fe_close(&ev);
+		fe_close(&e2);
+		return;
+	}
+	rq = &e2.q[0];
+	/* evil2's rx chain: HDR_LEN + TINY descriptors of one byte each */
+	for (i = 0; i < HDR_LEN + TINY; i++)
+		fe_add(&e2, 0, i, RXBUF_GPA + 2 * i, 1, VRING_DESC_F_WRITE |
+		       (i + 1 < HDR_LEN + TINY ? VRING_DESC_F_NEXT : 0), i + 1);
+	memset(e2.mem + RXBUF_GPA, 0xee, 2 * (HDR_LEN + TINY));
+	fe_publish(&e2, 0, 0);
+	fe_kick(&e2, 0);
+	/* evil's tx chain: the header, then TINY descriptors of one byte */
+	tx = ev.mem + TXBUF_GPA;
+	memset(tx, 0, HDR_LEN);
+	fe_add(&ev, 1, 0, TXBUF_GPA, HDR_LEN, VRING_DESC_F_NEXT, 1);
+	memset(want, 0, sizeof(want));
+	want[10] = 1;		/* num_buffers */
+	for (i = 0; i < TINY; i++) {
+		uint64_t gpa = TXBUF_GPA + 64 + 3 * i;
+
+		ev.mem[gpa] = want[HDR_LEN + i] = (uint8_t)(i * 7 + 3);
+		fe_add(&ev, 1, 1 + i, gpa, 1, i + 1 < TINY ? VRING_DESC_F_NEXT : 0, 2 + i);
+	}
+	fe_publish(&ev, 1, 0);
+	fe_kick(&ev, 1);
+	okay = false;
+	for (i = 0; i < 300 && !okay; i++) {
+		okay = __atomic_load_n(&rq->used->idx, __ATOMIC_ACQUIRE) == 1;
+		usleep(10000);
+	}
+	if (okay) {
+		okay = rq->used->ring[0].id == 0 && rq->used->ring[0].len == HDR_LEN + TINY;
+		for (i = 0; i < HDR_LEN + TINY && okay; i++)
+			if (e2.mem[RXBUF_GPA + 2 * i] != want[i] ||
+			    e2.mem[RXBUF_GPA + 2 * i + 1] != 0xee) {
+				printf("# byte %d: %#x, want %#x\n", i,
+				       e2.mem[RXBUF_GPA + 2 * i], want[i]);
+				okay = false;
+			}
+	}
+	tap(okay, "1-byte segments: a frame of %d one-byte tx buffers into %d one-byte rx "
+	    "buffers arrives byte for byte, nothing written beside them", TINY,
+	    HDR_LEN + TINY);
+	fe_close(&ev);
+	fe_close(&e2);
+	log_wait("[evil] info: disconnected", 3);
+}
+
+/* Defect 4: the daemon's virtual size, from /proc (bytes), or -1. */
+static long long vm_size(pid_t pid)
+{
+	char path[64], line[256];
+	long long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmSize: %lld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb < 0 ? -1 : kb * 1024;
+}
+
+/* A sparse memfd of @size bytes, or -1. */
+static int sparse_memfd(uint64_t size)
+{
+	int fd = memfd_create("hostile-sparse", MFD_CLOEXEC);
+
+	if (fd >= 0 && ftruncate(fd, (off_t)size) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void t_mem_limits(void)
+{
+	uint64_t big = 60ull << 40, off = 1ull << 40;
+	struct vhu_mem_table t = { .nregions = 2 };
+	int fds[2] = { sparse_memfd(big), sparse_memfd(big) }, fd;
+	long long before, after;
+	char got[1024];
+	bool okay, logged;
+	struct fe e2;
+
+	/* two regions of 60 TiB each: over the default 1 TiB per VM */
+	log_skip();
+	t.regions[0] = (struct vhu_mem_region){ 0, big, 0x100000000000ull, 0 };
+	t.regions[1] = (struct vhu_mem_region){ big, big, 0x500000000000ull, 0 };
+	okay = fds[0] >= 0 && fds[1] >= 0 && fe_connect(&ev, "evil") == 0 &&
+	       fe_negotiate(&ev) == 0;
+	if (okay)
+		fe_send(&ev, VHU_SET_MEM_TABLE, VHU_VERSION | VHU_FLAG_NEED_REPLY, &t,
+			8 + 2 * sizeof(t.regions[0]), fds, 2);
+	logged = log_wait_error("evil", "SET_MEM_TABLE: 131941395333120 bytes of guest memory, "
+				"over the limit of 1099511627776 per VM (max-guest-mem)", 3,
+				got, sizeof(got));
+	if (!logged)
+		printf("# got \"%s\"\n", got);
+	tap(okay && logged, "memory limit: two sparse 60 TiB regions refused, the error names "
+	    "the per-VM limit");
+	/* while evil is still there: another VM sets up and works */
+	memset(&e2, 0, sizeof(e2));
+	okay = fe_connect(&e2, "evil2") == 0 && fe_setup(&e2) == 0;
+	fe_close(&e2);
+	tap(okay && peer_closed(ev.sock, 3) && daemon_alive() && good_pair_works(0xc1),
+	    "memory limit: connection closed; another VM sets up meanwhile; g1 -> g2 works");
+	fe_close(&ev);
+	log_wait("[evil2] info: disconnected", 3);
+	close(fds[0]);
+	close(fds[1]);
+
+	/* a region 4 MiB long at offset 1 TiB: only those 4 MiB are mapped */
+	log_skip();
+	fd = sparse_memfd(off + MEM_SIZE);
+	before = vm_size(daemon_pid);
+	t.nregions = 1;
+	t.regions[0] = (struct vhu_mem_region){ 0, MEM_SIZE, 0x100000000000ull, off };
+	okay = fd >= 0 && fe_connect(&ev, "evil") == 0 && fe_negotiate(&ev) == 0 &&
+	       fe_acked(&ev, VHU_SET_MEM_TABLE, &t, 8 + sizeof(t.regions[0]), &fd, 1) == 0;
+	after = vm_size(daemon_pid);
+	printf("# daemon VmSize %lld -> %lld\n", before, after);
+	tap(okay && before > 0 && after - before < (64ll << 20),
+	    "memory: a 4 MiB region at file offset 1 TiB is accepted and maps less than 64 MiB");
+	fe_close(&ev);
+	log_wait("[evil] info: disconnected", 3);
+	if (fd >= 0)
+		close(fd);
+}
+
+/*
+ * Message order (issue 13's boundaries): one row per sequence, each with
+ * its expected outcome.  run() does the sequence and its own checks;
+ * @expect is the error the daemon logs for evil (NULL: none at all);
+ * @closes whether the daemon then closes the connection.  After every
+ * row: the stats socket answers with one JSON object (queues broken or
+ * not), the daemon lives, g1 -> g2 works.
+ */
+struct oseq {
+	const char *name;
+	bool (*run)(struct fe *f);
+	const char *expect;
+	bool closes;
+};
+
+static bool o_num_running(struct fe *f)
+{
+	return fe_setup(f) == 0 &&
+	       fe_msg(f, VHU_SET_VRING_NUM, &(struct vhu_vring_state){ 1, QSZ }, 8, NULL, 0) == 0;
+}
+
+/* NUM after ADDR on a stopped queue: the rings are unknown until ADDR. */
+static bool o_num_after_addr(struct fe *f)
+{
+	bool okay = fe_setup(f) == 0 && fe_get_base(f, 1) == 0 &&
+		    fe_state(f, VHU_SET_VRING_NUM, 1, QSZ) == 0;
+	int i;
+
+	fe_tx(f, 60, 0x21);	/* the queue is stopped: not taken */
+	usleep(200000);
+	okay = okay && fe_tx_used(f) == 0;
+	okay = okay && fe_vring_addr(f, 1) == 0 &&
+	       fe_vring_fd(f, VHU_SET_VRING_KICK, 1, f->q[1].kick) == 0;
+	for (i = 0; i < 100 && okay && fe_tx_used(f) != 1; i++)
+		usleep(10000);
+	return okay && fe_tx_used(f) == 1;
+}
+
+static bool o_mem_stopped(struct fe *f)
+{
+	return fe_setup(f) == 0 && fe_get_base(f, 0) == 0 && fe_get_base(f, 1) == 0 &&
+	       fe_new_table(f, 2 * MEM_SIZE, (uintptr_t)f->mem) == 0;
+}
+
+static bool o_mem_broken(struct fe *f)
+{
+	bool okay = fe_setup(f) == 0;
+
+	fe_break_tx(f);
+	usleep(100000);
+	return okay && fe_new_table(f, 2 * MEM_SIZE, (uintptr_t)f->mem) == 0 &&
+	       queue_broken(stats_path, "evil", 1);
+}
+
+static bool o_mem_rings_gone(struct fe *f)
+{
+	return fe_setup(f) == 0 &&
+	       fe_new_table(f, MEM_SIZE, (uintptr_t)f->mem + 4 * MEM_SIZE) == 0 &&
+	       queue_broken(stats_path, "evil", 0);
+}
+
+static bool o_reply_flag(struct fe *f)
+{
+	return fe_send(f, VHU_GET_FEATURES, VHU_VERSION | VHU_FLAG_REPLY, &(uint64_t){ 0 }, 8,
+		       NULL, 0) == 0;
+}
+
+static bool o_base_never_started(struct fe *f)
+{
+	return fe_negotiate(f) == 0 && fe_get_base(f, 1) == 0 && fe_get_base(f, 0) == 0;
+}
+
+static bool o_base_twice(struct fe *f)
+{
+	bool okay = fe_setup(f) == 0;
+
+	fe_tx(f, 60, 0x22);
+	usleep(100000);
+	return okay && fe_get_base(f, 1) == 1 && fe_get_base(f, 1) == 1;
+}
+
+static bool o_base_running(struct fe *f)
+{
+	return fe_setup(f) == 0 &&
+	       fe_msg(f, VHU_SET_VRING_BASE, &(struct vhu_vring_state){ 1, 0 }, 8, NULL, 0) == 0;
+}
+
+static bool o_addr_no_mem(struct fe *f)
+{
+	struct vhu_vring_addr a = { .index = 1, .desc_uaddr = 0x1000 };
+
+	return fe_negotiate(f) == 0 && fe_state(f, VHU_SET_VRING_NUM, 1, QSZ) == 0 &&
+	       fe_msg(f, VHU_SET_VRING_ADDR, &a, sizeof(a), NULL, 0) == 0;
+}
+
+static bool o_kick_before_addr(struct fe *f)
+{
+	struct vhu_mem_table t = fe_table(f);
+
+	if (fe_negotiate(f) < 0 ||
+	    fe_acked(f, VHU_SET_MEM_TABLE, &t, 8 + sizeof(t.regions[0]), &f->memfd, 1) < 0 ||
+	    fe_state(f, VHU_SET_VRING_NUM, 1, QSZ) < 0 ||
+	    fe_vring_fd(f, VHU_SET_VRING_KICK, 1, f->q[1].kick) < 0)
+		return false;
+	fe_kick(f, 1);		/* started, no rings: nothing to do */
+	usleep(50000);
+	fe_send(f, VHU_SET_VRING_ADDR, VHU_VERSION, &(struct vhu_vring_addr){
+		.index = 1, .desc_uaddr = (uintptr_t)f->q[1].desc,
+		.avail_uaddr = (uintptr_t)f->q[1].avail,
+		.used_uaddr = (uintptr_t)f->q[1].used }, sizeof(struct vhu_vring_addr),
+		NULL, 0);
+	return true;
+}
+
+static bool o_reset_owner(struct fe *f)
+{
+	bool okay = fe_setup(f) == 0 && fe_acked(f, VHU_RESET_OWNER, NULL, 0, NULL, 0) == 0;
+
+	fe_tx(f, 60, 0x23);	/* on a kick fd the daemon closed */
+	usleep(200000);
+	return okay && fe_tx_used(f) == 0 && stat_of(stats_path, "evil", "connected") == 1;
+}
+
+static bool o_enable_two(struct fe *f)
+{
+	return fe_msg(f, VHU_SET_VRING_ENABLE, &(struct vhu_vring_state){ 0, 2 }, 8,
+		      NULL, 0) == 0;
+}
+
+/*
+ * Defect 2 (issue 13): a broken queue, stopped, resized, then a new memory
+ * table: the daemon must not keep pointers into the old mapping, which
+ * the stats socket (and SIGUSR1) would read.
+ */
+static bool o_dangling(struct fe *f)
+{
+	static char js[65536];
+	bool okay = fe_setup(f) == 0;
+
+	fe_break_tx(f);
+	usleep(100000);
+	okay = okay && fe_get_base(f, 1) >= 0 && fe_state(f, VHU_SET_VRING_NUM, 1, QSZ) == 0 &&
+	       fe_new_table(f, 2 * MEM_SIZE, (uintptr_t)f->mem) == 0;
+	okay = okay && stats_read(stats_path, js, sizeof(js));
+	kill(daemon_pid, SIGUSR1);
+	usleep(200000);
+	return okay && daemon_alive() && stats_read(stats_path, js, sizeof(js));
+}
+
+static const struct oseq oseqs[] = {
+	{ "SET_VRING_NUM after ADDR on a running queue", o_num_running,
+	  "SET_VRING_NUM: queue 1 is running", true },
+	{ "SET_VRING_NUM after ADDR on a stopped queue: no frame taken until ADDR again",
+	  o_num_after_addr, NULL, false },
+	{ "SET_MEM_TABLE replaced with both queues stopped", o_mem_stopped, NULL, false },
+	{ "SET_MEM_TABLE replaced with a broken queue: stays broken", o_mem_broken,
+	  "queue 1: avail index", false },
+	{ "SET_MEM_TABLE replaced by one without the rings: queues stopped",
+	  o_mem_rings_gone, "queue 0: rings outside the new memory table", false },
+	{ "a reply to a request never made", o_reply_flag,
+	  "message header flags 0x5 invalid", true },
+	{ "GET_VRING_BASE on queues never started: base 0", o_base_never_started, NULL,
+	  false },
+	{ "GET_VRING_BASE twice: the same base (1) both times", o_base_twice, NULL, false },
+	{ "SET_VRING_BASE on a running queue", o_base_running,
+	  "SET_VRING_BASE: queue 1 base 0 refused (queue running)", true },
+	{ "SET_VRING_ADDR before any memory table", o_addr_no_mem,
+	  "SET_VRING_ADDR: queue 1: no memory table", true },
+	{ "SET_VRING_KICK before ADDR, kicked, then ADDR", o_kick_before_addr,
+	  "SET_VRING_ADDR: queue 1 is running", true },
+	{ "RESET_OWNER, then a kick on the old kick fd", o_reset_owner, NULL, false },
+	{ "SET_VRING_ENABLE 2", o_enable_two, "SET_VRING_ENABLE: queue 0: value 2", true },
+	{ "broken queue, GET_VRING_BASE, SET_VRING_NUM, new SET_MEM_TABLE, stats and SIGUSR1",
+	  o_dangling, "queue 1: avail index", false },
+};
+
+#define NOSEQS	(sizeof(oseqs) / sizeof(oseqs[0]))
+
+static void t_order(void)
+{
+	static char js[65536];
+	unsigned int i;
+
+	for (i = 0; i < NOSEQS; i++) {
+		const struct oseq *o = &oseqs[i];
+		long long errs0 = stat_of(stats_path, "evil", "errors");
+		bool ran, logged, closed;
+		char got[1024];
+
+		log_skip();
+		if (fe_connect(&ev, "evil") < 0) {
+			tap(false, "order: %s: connect", o->name);
+			tap(false, "order: %s: (not run)", o->name);
+			continue;
+		}
+		ran = o->run(&ev);
+		if (o->expect) {
+			logged = log_wait_error("evil", o->expect, 3, got, sizeof(got));
+			if (!logged)
+				printf("# want \"%s\", got \"%s\"\n", o->expect, got);
+		} else {
+			logged = !log_wait_error("evil", "", 0.2, got, sizeof(got));
+			if (!logged)
+				printf("# no error expected, got \"%s\"\n", got);
+		}
+		closed = peer_closed(ev.sock, o->closes ? 3 : 0.2);
+		tap(ran && logged && closed == o->closes, "order: %s: %s, %s", o->name,
+		    o->expect ? o->expect : "no error",
+		    o->closes ? "connection closed" : "connection kept");
+		ran = stats_read(stats_path, js, sizeof(js));
+		fe_close(&ev);
+		log_wait("[evil] info: disconnected", 3);
+		tap(ran && daemon_alive() && good_pair_works((uint8_t)(0xd0 + i)) &&
+		    stat_of(stats_path, "evil", "errors") >= errs0,
+		    "order: %s: stats socket answers, daemon alive, g1 -> g2 works", o->name);
+	}
+}
+
 /* ---- fuzz: random messages and random descriptors on "evil" ---- */
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -1360,6 +2036,36 @@ static pid_t start_daemon(const char *bin, const char *log, char *const args[])
 	return pid;
 }
 
+/*
+ * A daemon started with --config @conf must refuse to start: exit status
+ * non-zero within 10 s, @line in its log (WORKDIR/@logname).
+ */
+static bool config_refused(const char *bin, const char *conf, const char *logname,
+			   const char *line)
+{
+	char log[4200];
+	double t0 = now();
+	int st = -1;
+	pid_t pid;
+	bool okay;
+
+	snprintf(log, sizeof(log), "%s/%s", dir, logname);
+	snprintf(logpath, sizeof(logpath), "%s", log);
+	pid = start_daemon(bin, log, (char *[]){ "--config", (char *)conf, NULL });
+	while (now() < t0 + 10 && waitpid(pid, &st, WNOHANG) == 0) {
+		st = -1;
+		usleep(20000);
+	}
+	if (st == -1) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	log_off = 0;
+	okay = st != -1 && WIFEXITED(st) && WEXITSTATUS(st) != 0 && log_wait(line, 1);
+	snprintf(logpath, sizeof(logpath), "%s/vhost.log", dir);
+	return okay;
+}
+
 static void t_config_client(const char *bin)
 {
 	char conf[4200], log2[4200], st2[4200], clsock[4200], line[4400];
@@ -1368,7 +2074,7 @@ static void t_config_client(const char *bin)
 	struct fe cf, c2;
 	pid_t pid;
 	double t0, dt;
-	int lfd, s, st = 0;
+	int lfd, s;
 	bool okay;
 	FILE *f;
 
@@ -1458,23 +2164,9 @@ static void t_config_client(const char *bin)
 		fprintf(f, "vm c3,path=%s/c3.sock,direct=pz\nbogus-key 1\n", dir);
 		fclose(f);
 	}
-	snprintf(log2, sizeof(log2), "%s/vhost3.log", dir);
-	snprintf(logpath, sizeof(logpath), "%s", log2);
-	pid = start_daemon(bin, log2, (char *[]){ "--config", conf, NULL });
-	t0 = now();
-	while (now() < t0 + 10 && waitpid(pid, &st, WNOHANG) == 0) {
-		st = -1;
-		usleep(20000);
-	}
-	if (st == -1) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-	}
 	snprintf(line, sizeof(line), "%s:2: unknown key bogus-key", conf);
-	log_off = 0;
-	okay = st != -1 && WIFEXITED(st) && WEXITSTATUS(st) != 0 && log_wait(line, 1);
-	tap(okay, "--config: an unknown key: exit status non-zero, error names FILE:2");
-	snprintf(logpath, sizeof(logpath), "%s/vhost.log", dir);
+	tap(config_refused(bin, conf, "vhost3.log", line),
+	    "--config: an unknown key: exit status non-zero, error names FILE:2");
 }
 
 /* Put one 60-byte broadcast on tx queue @qi if it has room; false if not. */
@@ -1604,6 +2296,422 @@ static int pump(const char *sock, unsigned long count, unsigned int pairs,
 	return 0;
 }
 
+/* ---- guest memory limits: config-file key, option, total over VMs ---- */
+
+/* Negotiate on @f and send a table of @n regions of @size each (sparse). */
+static int fe_sparse_table(struct fe *f, unsigned int n, uint64_t size)
+{
+	struct vhu_mem_table t = { .nregions = n };
+	int fds[VHU_MAX_MEM_REGIONS], r = -1;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		fds[i] = sparse_memfd(size);
+		t.regions[i] = (struct vhu_mem_region){ i * size, size,
+			0x100000000000ull + i * size, 0 };
+	}
+	if (fe_negotiate(f) == 0)
+		r = fe_acked(f, VHU_SET_MEM_TABLE, &t, 8 + n * sizeof(t.regions[0]), fds, n);
+	for (i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return r;
+}
+
+static void t_limits(const char *bin)
+{
+	char conf[4200], log4[4200], st4[4200], got[1024], line[4400];
+	struct fe x1, x2, x3, x4;
+	bool okay, logged;
+	pid_t pid;
+	FILE *f;
+
+	snprintf(conf, sizeof(conf), "%s/vhost4.conf", dir);
+	snprintf(log4, sizeof(log4), "%s/vhost4.log", dir);
+	snprintf(st4, sizeof(st4), "%s/stats4.sock", dir);
+	f = fopen(conf, "w");
+	if (f) {
+		fprintf(f, "max-guest-mem 16M\n"
+			"vm x1,path=%s/x1.sock,direct=pa\nvm x2,path=%s/x2.sock,direct=pa\n"
+			"vm x3,path=%s/x3.sock,direct=pb\nvm x4,path=%s/x4.sock,direct=pb\n"
+			"stats-socket %s\n", dir, dir, dir, dir, st4);
+		fclose(f);
+	}
+	pid = start_daemon(bin, log4, (char *[]){ "--config", conf, "--max-total-mem", "20M",
+						  NULL });
+	snprintf(logpath, sizeof(logpath), "%s", log4);
+	log_off = 0;
+	okay = fe_connect(&x1, "x1") == 0 && fe_setup(&x1) == 0 &&
+	       fe_connect(&x2, "x2") == 0 && fe_sparse_table(&x2, 1, 16 << 20) == 0;
+	tap(okay, "limits: 4 MiB (x1) and 16 MiB (x2) accepted: max-guest-mem 16M from the "
+	    "config file, --max-total-mem 20M");
+	okay = fe_connect(&x3, "x3") == 0 && fe_sparse_table(&x3, 1, MEM_SIZE) < 0;
+	logged = log_wait_error("x3", "SET_MEM_TABLE: 4194304 bytes of guest memory, other VMs "
+				"have 20971520, over the limit of 20971520 for all VMs "
+				"(max-total-mem)", 3, got, sizeof(got));
+	if (!logged)
+		printf("# got \"%s\"\n", got);
+	tap(okay && logged && peer_closed(x3.sock, 3),
+	    "limits: x3's 4 MiB over the total: refused (ack 1), error names max-total-mem, "
+	    "connection closed");
+	fe_close(&x3);
+	okay = fe_connect(&x4, "x4") == 0 && fe_sparse_table(&x4, 2, 9 << 20) < 0;
+	logged = log_wait_error("x4", "SET_MEM_TABLE: 18874368 bytes of guest memory, over the "
+				"limit of 16777216 per VM (max-guest-mem)", 3, got, sizeof(got));
+	if (!logged)
+		printf("# got \"%s\"\n", got);
+	tap(okay && logged, "limits: x4's two 9 MiB regions over the per-VM limit: refused, "
+	    "error names max-guest-mem");
+	fe_close(&x4);
+	fe_close(&x2);
+	okay = log_wait("[x2] info: disconnected", 3) && fe_connect(&x3, "x3") == 0 &&
+	       fe_setup(&x3) == 0;
+	tap(okay, "limits: once x2 is gone, x3 sets up");
+	fe_close(&x3);
+	fe_close(&x1);
+	tap(daemon_stops_clean(pid, log4), "limits daemon: exits 0 on SIGTERM, no sanitizer report");
+
+	f = fopen(conf, "w");
+	if (f) {
+		fprintf(f, "max-guest-mem lots\nvm x1,path=%s/x1.sock,direct=pa\n"
+			"vm x2,path=%s/x2.sock,direct=pa\n", dir, dir);
+		fclose(f);
+	}
+	snprintf(line, sizeof(line), "%s:1: max-guest-mem lots: not a size", conf);
+	tap(config_refused(bin, conf, "vhost5.log", line),
+	    "limits: max-guest-mem that is not a size: exit status non-zero, FILE:1 named");
+}
+
+/* ---- --seqfuzz: generated sequences of messages and ring contents ---- */
+
+/*
+ * Each program is a sequence of well-typed steps on one connection (VM
+ * "s1", direct peer "s2"): vhost-user requests with values drawn from the
+ * sets that matter (valid, boundary, wrong), fds of every kind a
+ * front-end can pass (its own eventfds, a blocking eventfd one below its
+ * maximum, one eventfd for several queues), memory tables (the same, a
+ * new memfd, rings left outside, over the limit, a file shrunk after the
+ * table), and guest actions (good frames, random descriptors, avail
+ * jumps, rx buffers, kicks, the peer sending).  The steps are printed as
+ * they run; program P of a run with --seed S uses the seed S + P and is
+ * printed with it, so `--seed S+P --count 1` replays that program alone.
+ * After each program the daemon must be alive, the stats socket must
+ * answer, and the good pair g1 -> g2 must still work.
+ */
+static char prog_line[8192];
+static size_t prog_len;
+
+static void step(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (prog_len >= sizeof(prog_line) - 64)
+		return;
+	va_start(ap, fmt);
+	prog_len += vsnprintf(prog_line + prog_len, sizeof(prog_line) - prog_len, fmt, ap);
+	va_end(ap);
+	prog_line[prog_len++] = ' ';
+	prog_line[prog_len] = 0;
+}
+
+/* Replies the daemon sent: read and ignore, never wait. */
+static void fe_drain(struct fe *f)
+{
+	char buf[4096];
+
+	while (f->sock >= 0 && recv(f->sock, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+}
+
+static uint32_t pick(const uint32_t *v, size_t n)
+{
+	return v[rnd() % n];
+}
+
+static int sf_fd(struct fe *f, int qi, bool call, int *blk)
+{
+	switch (rnd() % 5) {
+	case 0:			/* blocking, one below the maximum */
+		if (*blk < 0) {
+			uint64_t v = 0xfffffffffffffffeull;
+
+			*blk = eventfd(0, EFD_CLOEXEC);
+			if (*blk >= 0 && write(*blk, &v, 8) != 8)
+				return f->q[qi & 3].kick;
+		}
+		step("%s(%d,blocking-full)", call ? "CALL" : "KICK", qi);
+		return *blk;
+	case 1:			/* the other kind of this queue's fd */
+		step("%s(%d,swapped)", call ? "CALL" : "KICK", qi);
+		return call ? f->q[qi & 3].kick : f->q[qi & 3].call;
+	case 2:			/* queue 0's, shared */
+		step("%s(%d,shared)", call ? "CALL" : "KICK", qi);
+		return call ? f->q[0].call : f->q[0].kick;
+	default:
+		step("%s(%d)", call ? "CALL" : "KICK", qi);
+		return call ? f->q[qi & 3].call : f->q[qi & 3].kick;
+	}
+}
+
+/* One step; true when the program must end (the guest memory is gone). */
+static bool sf_step(struct fe *f, struct fe *peer, int *blk)
+{
+	static const uint32_t nums[] = { 1, 2, 64, QSZ, QSZ, QSZ, 100, 65536 };
+	uint32_t flags = VHU_VERSION | (rnd() % 2 ? VHU_FLAG_NEED_REPLY : 0);
+	unsigned int r = rnd() % 16, qi = r < 9 ? 1 : r < 14 ? 0 : r < 15 ? rnd() % 4 : rnd() % 40;
+	struct vhu_vring_state s = { .index = qi };
+	struct vhu_mem_table t = fe_table(f);
+	uint64_t u = qi;
+	int fd;
+
+	switch (rnd() % 20) {
+	case 0:
+		step("NEGOTIATE");
+		fe_negotiate(f);
+		break;
+	case 1:
+		step("SETUP");
+		fe_setup(f);
+		break;
+	case 2:
+		step("MEM");
+		fe_send(f, VHU_SET_MEM_TABLE, flags, &t, 8 + sizeof(t.regions[0]), &f->memfd, 1);
+		break;
+	case 3: {
+		static const uint64_t sizes[] = { MEM_SIZE, 2 * MEM_SIZE, 4096, 2ull << 40 };
+		uint64_t sz = sizes[rnd() % 4];
+		uint64_t uva = (uintptr_t)f->mem + (rnd() % 4 ? 0 : 4 * MEM_SIZE);
+
+		fd = memfd_create("seqfuzz", MFD_CLOEXEC);
+		if (fd < 0 || ftruncate(fd, (off_t)sz) < 0)
+			break;
+		t.regions[0].memory_size = sz;
+		t.regions[0].userspace_addr = uva;
+		step("MEM-NEW(%#llx,%s)", (unsigned long long)sz,
+		     uva == (uintptr_t)f->mem ? "same-uva" : "rings-outside");
+		fe_send(f, VHU_SET_MEM_TABLE, flags, &t, 8 + sizeof(t.regions[0]), &fd, 1);
+		close(fd);
+		break;
+	}
+	case 4:
+		s.num = pick(nums, sizeof(nums) / sizeof(nums[0]));
+		step("NUM(%u,%u)", qi, s.num);
+		fe_send(f, VHU_SET_VRING_NUM, flags, &s, sizeof(s), NULL, 0);
+		break;
+	case 5: {
+		struct fvq *q = &f->q[qi & 3];
+		struct vhu_vring_addr a = { .index = qi, .desc_uaddr = (uintptr_t)q->desc,
+					    .avail_uaddr = (uintptr_t)q->avail,
+					    .used_uaddr = (uintptr_t)q->used };
+		unsigned int how = rnd() % 4;
+
+		if (how == 1)
+			a.avail_uaddr = (uintptr_t)f->mem + MEM_SIZE - 2;
+		if (how == 2)
+			a.desc_uaddr += 8;
+		step("ADDR(%u,%s)", qi, how == 1 ? "outside" : how == 2 ? "misaligned" : "ok");
+		fe_send(f, VHU_SET_VRING_ADDR, flags, &a, sizeof(a), NULL, 0);
+		break;
+	}
+	case 6:
+		s.num = rnd() % 3 ? 0 : rnd();
+		step("BASE(%u,%u)", qi, s.num);
+		fe_send(f, VHU_SET_VRING_BASE, flags, &s, sizeof(s), NULL, 0);
+		break;
+	case 7:
+		step("GET-BASE(%u)", qi);
+		fe_send(f, VHU_GET_VRING_BASE, VHU_VERSION, &s, sizeof(s), NULL, 0);
+		break;
+	case 8:
+		fd = sf_fd(f, qi, false, blk);
+		fe_send(f, VHU_SET_VRING_KICK, flags, &u, 8, &fd, 1);
+		break;
+	case 9:
+		if (rnd() % 4 == 0) {
+			step("CALL(%u,nofd)", qi);
+			u |= VHU_VRING_NOFD;
+			fe_send(f, VHU_SET_VRING_CALL, flags, &u, 8, NULL, 0);
+			break;
+		}
+		fd = sf_fd(f, qi, true, blk);
+		fe_send(f, VHU_SET_VRING_CALL, flags, &u, 8, &fd, 1);
+		break;
+	case 10:
+		s.num = rnd() % 8 ? rnd() % 2 : 2;
+		step("ENABLE(%u,%u)", qi, s.num);
+		fe_send(f, VHU_SET_VRING_ENABLE, flags, &s, sizeof(s), NULL, 0);
+		break;
+	case 11:
+		step("RESET-OWNER");
+		fe_send(f, VHU_RESET_OWNER, flags, NULL, 0, NULL, 0);
+		break;
+	case 12:
+	case 13:
+		/* like a driver that wants an interrupt for the next used entry */
+		step("TX");
+		*(volatile uint16_t *)&f->q[1].avail->ring[QSZ] = fe_tx_used(f);
+		*(volatile uint16_t *)&f->q[0].avail->ring[QSZ] = f->q[0].used->idx;
+		fe_tx(f, 60 + rnd() % 1400, (uint8_t)rnd());
+		break;
+	case 14: {
+		uint16_t d = rnd() % QSZ;
+		int q = rnd() % 2;
+
+		step("DESC(%d,%u)", q, d);
+		fe_add(f, q, d, rnd() % 2 ? rnd() % MEM_SIZE : ((uint64_t)rnd() << 32) | rnd(),
+		       rnd() % 4 ? rnd() % 3000 : rnd(), rnd() % 8, rnd() % QSZ);
+		fe_publish(f, q, rnd() % 8 ? d : rnd());
+		fe_kick(f, q);
+		break;
+	}
+	case 15:
+		step("AVAIL-JUMP(%u)", qi & 3);
+		f->q[qi & 3].avail_idx += 300 + rnd() % 1000;
+		__atomic_store_n(&f->q[qi & 3].avail->idx, f->q[qi & 3].avail_idx,
+				 __ATOMIC_RELEASE);
+		fe_kick(f, qi & 3);
+		break;
+	case 16:
+		step("RX-BUFS");
+		fe_post_rx(f, 1 + rnd() % 32);
+		break;
+	case 17:
+		if (peer->sock < 0) {
+			step("PEER-UP");
+			if (fe_connect(peer, "s2") == 0)
+				fe_setup(peer);
+		} else {
+			step("PEER-TX");
+			fe_tx(peer, 60 + rnd() % 1400, (uint8_t)rnd());
+		}
+		break;
+	case 18:
+		if (rnd() % 8 == 0) {
+			/* the last step: this side must not touch its memory now */
+			step("SHRINK");
+			if (ftruncate(f->memfd, 4096 * (1 + rnd() % 300)) == 0)
+				fe_kick(f, 1);
+			usleep(2000);
+			fe_drain(f);
+			return true;
+		} else {
+			step("STATS");
+			stats_read(stats_path, (char[65536]){ 0 }, 65536);
+		}
+		break;
+	case 19:
+		step("SIGUSR1");
+		kill(daemon_pid, SIGUSR1);
+		break;
+	}
+	usleep(rnd() % 4 ? 0 : 2000);
+	fe_drain(f);
+	return false;
+}
+
+static bool sf_program(uint64_t seed, unsigned int p)
+{
+	static char js[65536];
+	struct fe s1, s2;
+	int blk = -1, i, n;
+	bool okay;
+
+	rng = seed * 0x9e3779b97f4a7c15ull | 1;
+	prog_len = 0;
+	prog_line[0] = 0;
+	memset(&s2, 0, sizeof(s2));
+	s2.sock = s2.memfd = -1;
+	if (fe_connect(&s1, "s1") < 0)
+		return false;
+	n = 4 + rnd() % 28;
+	if (rnd() % 4) {	/* most programs start from a working queue pair */
+		step("SETUP");
+		fe_setup(&s1);
+	}
+	for (i = 0; i < n; i++)
+		if (sf_step(&s1, &s2, &blk))
+			break;
+	printf("# program %u seed %llu: %s\n", p, (unsigned long long)seed, prog_line);
+	fflush(stdout);
+	usleep(20000);
+	okay = daemon_alive() && stats_read(stats_path, js, sizeof(js));
+	fe_close(&s1);
+	fe_close(&s2);
+	okay = okay && log_wait("[s1] info: disconnected", 3) && daemon_alive() &&
+	       good_pair_works((uint8_t)p);
+	if (blk >= 0)
+		close(blk);
+	return okay;
+}
+
+static int seqfuzz(int argc, char **argv)
+{
+	char log[4096], arg[4][4200];
+	unsigned long long seed = 1;
+	unsigned long count = 20, p;
+	double duration = 0, t0;
+	const char *env = getenv("VHOST_FUZZ_DURATION");
+	bool okay;
+	int i;
+
+	if (argc < 4) {
+		fprintf(stderr, "usage: hostile --seqfuzz VALE_VHOST WORKDIR [--seed N] "
+			"[--count M] [--duration SECS]\n");
+		return 2;
+	}
+	for (i = 4; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--seed"))
+			seed = strtoull(argv[i + 1], NULL, 0);
+		else if (!strcmp(argv[i], "--count"))
+			count = strtoul(argv[i + 1], NULL, 0);
+		else if (!strcmp(argv[i], "--duration"))
+			duration = strtod(argv[i + 1], NULL);
+		else
+			break;
+	}
+	if (i != argc) {
+		fprintf(stderr, "hostile --seqfuzz: bad argument %s\n", argv[i]);
+		return 2;
+	}
+	if (env && *env)
+		duration = strtod(env, NULL);
+	dir = argv[3];
+	signal(SIGPIPE, SIG_IGN);
+	snprintf(log, sizeof(log), "%s/vhost.log", dir);
+	snprintf(logpath, sizeof(logpath), "%s", log);
+	snprintf(arg[0], sizeof(arg[0]), "s1,path=%s/s1.sock,direct=ps,queues=2", dir);
+	snprintf(arg[1], sizeof(arg[1]), "s2,path=%s/s2.sock,direct=ps", dir);
+	snprintf(arg[2], sizeof(arg[2]), "g1,path=%s/g1.sock,direct=pg", dir);
+	snprintf(arg[3], sizeof(arg[3]), "g2,path=%s/g2.sock,direct=pg", dir);
+	snprintf(stats_path, sizeof(stats_path), "%s/stats.sock", dir);
+	daemon_pid = start_daemon(argv[2], log, (char *[]){
+		"--vm", arg[0], "--vm", arg[1], "--vm", arg[2], "--vm", arg[3],
+		"--stats-socket", stats_path, NULL });
+	okay = fe_connect(&g1, "g1") == 0 && fe_setup(&g1) == 0 &&
+	       fe_connect(&g2, "g2") == 0 && fe_setup(&g2) == 0;
+	if (okay) {
+		fe_post_rx(&g2, 128);
+		fe_post_rx(&g1, 128);
+	}
+	tap(okay && good_pair_works(1), "seqfuzz: good pair g1 -> g2 set up and working");
+	printf("# seqfuzz: seed %llu, %s %g%s\n", seed, duration > 0 ? "for" : "count",
+	       duration > 0 ? duration : (double)count, duration > 0 ? " s" : "");
+	t0 = now();
+	for (p = 0; duration > 0 ? now() - t0 < duration : p < count; p++) {
+		okay = sf_program(seed + p, (unsigned int)p);
+		tap(okay, "seqfuzz: program %lu (--seed %llu --count 1 replays it): daemon alive, "
+		    "stats socket answers, g1 -> g2 works", p, seed + p);
+		if (!okay)	/* what follows would only repeat it */
+			break;
+	}
+	fe_close(&g1);
+	fe_close(&g2);
+	tap(daemon_stops_clean(daemon_pid, log), "seqfuzz: daemon exits 0 on SIGTERM, "
+	    "no sanitizer report");
+	printf("1..%d\n", tap_n);
+	return tap_fail ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	char log[4096], arg[6][4200];
@@ -1611,6 +2719,8 @@ int main(int argc, char **argv)
 	const char *seed_env = getenv("HOSTILE_SEED");
 	bool okay;
 
+	if (argc >= 2 && !strcmp(argv[1], "--seqfuzz"))
+		return seqfuzz(argc, argv);
 	if (argc >= 4 && argc <= 7 && !strcmp(argv[1], "--pump"))
 		return pump(argv[2], strtoul(argv[3], NULL, 0),
 			    argc >= 5 ? strtoul(argv[4], NULL, 0) : 1,
@@ -1639,9 +2749,12 @@ int main(int argc, char **argv)
 		rng = strtoull(seed_env, NULL, 0) | 1;
 	/*
 	 * 2 (good pair) + 5 (stats socket) + 3 per case + 2 (books, survived)
-	 * + 6 (direct hold and drop) + 2 (fuzz) + 1 (exit) + 8 (config, client)
+	 * + 6 (direct hold and drop) + 4 (fds) + 1 (flood) + 1 (1-byte
+	 * segments) + 3 (memory limits) + 2 per order row + 2 (fuzz) + 1 (exit)
+	 * + 8 (config, client) + 6 (limits)
 	 */
-	printf("1..%u\n", 2 + 5 + 3 * ncases + 2 + 6 + 2 + 1 + 8);
+	printf("1..%u\n", 2 + 5 + 3 * ncases + 2 + 6 + 4 + 1 + 1 + 3 + 2 * (unsigned int)NOSEQS +
+	       2 + 1 + 8 + 6);
 	okay = fe_connect(&g1, "g1") == 0 && fe_setup(&g1) == 0 &&
 	       fe_connect(&g2, "g2") == 0 && fe_setup(&g2) == 0;
 	tap(okay, "well-behaved pair g1, g2 set up");
@@ -1705,6 +2818,13 @@ int main(int argc, char **argv)
 	    ncases);
 	tap(daemon_alive(), "daemon survived %u hostile connections", ncases);
 	t_direct_block();
+	t_fd_call_full();
+	t_fd_kick_shared();
+	t_fd_kick_replaced();
+	t_flood();
+	t_tiny_segments();
+	t_mem_limits();
+	t_order();
 	printf("# fuzz seed %#llx (HOSTILE_SEED to repeat)\n", (unsigned long long)rng);
 	t_fuzz("messages", fuzz_msgs, 60, 0x90);
 	t_fuzz("descriptors", fuzz_descs, 40, 0x91);
@@ -1712,5 +2832,6 @@ int main(int argc, char **argv)
 	fe_close(&g2);
 	tap(daemon_stops_clean(daemon_pid, log), "daemon exits 0 on SIGTERM, no sanitizer report");
 	t_config_client(argv[1]);
+	t_limits(argv[1]);
 	return tap_fail ? 1 : 0;
 }

@@ -12,7 +12,16 @@
 #             malformed message / descriptor logs its own error and closes
 #             the connection or stops the queue, daemon survives, random
 #             messages and descriptors (fuzz), the stats socket, direct
-#             mode's wait-then-drop, --config and client reconnect
+#             mode's wait-then-drop, fds that could block the daemon, a
+#             request flood, 1-byte segments, guest memory limits, the
+#             message-order table, --config and client reconnect
+#   seqfuzz   hostile --seqfuzz against the ASan+UBSan vale-vhost: generated
+#             sequences of vhost-user messages, fds and ring contents, from
+#             a fixed seed (VHOST_FUZZ_SEED, default 1; VHOST_FUZZ_COUNT
+#             programs, default 40); VHOST_FUZZ_DURATION=SECS runs
+#             programs for that long instead.  A failing program is
+#             printed with its seed: hostile --seqfuzz BIN DIR --seed S
+#             --count 1 replays it
 #   vm        two QEMU guests (Debian's 6.1 kernel) whose virtio-net NICs
 #             are joined by vale-vhost in direct mode: ping and UDP stream,
 #             VM restart and reconnect, a VM killed mid-traffic while the
@@ -21,9 +30,19 @@
 #             frames on both queue pairs.  Run with the machine's QEMU and with
 #             bookworm-backports' QEMU 10 (scripts/qemu10.sh), unless
 #             --no-qemu10 or --qemu is given.
+#   vm-restart  two guests as above, QEMU listening (server=on) and
+#             vale-vhost's NICs as clients: once they ping, vale-vhost is
+#             killed with SIGKILL and started again; guest A's ping and a
+#             UDP stream must work again, the new daemon carries the
+#             traffic with no error and holds as many fds as the old one
+#             (the machine's QEMU, or each --qemu given; not QEMU 10)
 #   testpmd   two DPDK testpmd virtio-user front-ends (txonly -> rxonly)
 #             through vale-vhost direct mode (skipped without dpdk-testpmd,
 #             root or hugepages)
+#   restart   the same two testpmd front-ends as servers, vale-vhost's NICs
+#             as clients: vale-vhost killed with SIGKILL and started again
+#             twice, frames flow again each time, no fd more than before
+#             (selftests/vhost/restart.sh; same skips)
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -34,7 +53,7 @@ while [[ $# -gt 0 ]]; do
 	--qemu) qemus+=("$2"); qemu10=0; shift 2 ;;
 	--no-qemu10) qemu10=0; shift ;;
 	--only) only=$2; shift 2 ;;
-	-h|--help) sed -n '4,22s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '4,/^set -u/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -172,6 +191,26 @@ part_hostile() {	# label binary
 	relay "hostile ($1): " <"$d.tap"
 	ok $rc "hostile ($1): exit status"
 	grep -a 'Sanitizer\|runtime error' "$d"/vhost*.log 2>/dev/null | head -n 20 | sed 's/^/# /'
+}
+
+# --- sequences of messages (hostile --seqfuzz) -------------------------------
+
+part_seqfuzz() {
+	local d=$work/seqfuzz rc
+	mkdir -p "$d"
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99 \
+		timeout $((${VHOST_FUZZ_DURATION:-0} + 300)) "$top/$O/vhost/hostile" --seqfuzz \
+		"$VHOST_ASAN" "$d" --seed "${VHOST_FUZZ_SEED:-1}" \
+		--count "${VHOST_FUZZ_COUNT:-40}" >"$d.tap"
+	rc=$?
+	check_plan "seqfuzz: " "$d.tap"
+	relay "seqfuzz: " < <(grep -v '^# program ' "$d.tap")
+	ok $rc "seqfuzz: exit status"
+	if [[ $rc != 0 ]]; then
+		grep '^# program ' "$d.tap" | tail -n 1 | cut -c1-600
+		grep -a 'Sanitizer\|runtime error' "$d"/vhost*.log 2>/dev/null | head -n 20 | sed 's/^/# /'
+	fi
 }
 
 # --- two guests in direct mode --------------------------------------------
@@ -350,6 +389,75 @@ EOF
 	grep -a 'error' "$d/vhost.log" | head -n 5 | sed 's/^/# vhost.log: /'
 }
 
+# vale-vhost killed with SIGKILL under two running guests and started
+# again: QEMU listens (server=on), vale-vhost's NICs are clients and
+# reconnect; the guests' traffic resumes.
+part_vm_restart() {	# qemu
+	local q=$1 label d bpid apid s fds1 fds2
+	label=$("$q" --version | sed -n 's/.*version \([0-9.]*\).*/QEMU \1/p' | head -n1)
+	d=$work/vm-restart-${label// /}
+	label+=" restart"
+	mkdir -p "$d"
+	vh_restart_start() {
+		"$VHOST" --vm "a,path=$d/a.sock,direct=p0,client" \
+			--vm "b,path=$d/b.sock,direct=p0,client" \
+			</dev/null >"$d/vhost$1.out" 2>"$d/vhost$1.log" &
+		vpid=$!
+		pids+=("$vpid")
+	}
+	vh_restart_start 1
+	vm_start_srv() {	# name role phase secs
+		local ip peer mac
+		if [[ $1 == a ]]; then
+			ip=10.99.0.1 peer=10.99.0.2 mac=52:54:00:99:00:0a
+		else
+			ip=10.99.0.2 peer=10.99.0.1 mac=52:54:00:99:00:0b
+		fi
+		"$top/selftests/vm/vm-run" --no-load --qemu "$q" --mem 256M \
+			--net-vhost "$d/$1.sock,mac=$mac,server" --file "$UDP:/bin/vhost-udp" \
+			--cmdline "vhost.role=$2 vhost.ip=$ip vhost.peer=$peer vhost.phase=$3 vhost.secs=$4" \
+			--out "$d/$1-$3" --timeout 400 --test-timeout 380 -v \
+			"$top/selftests/vhost/guest.sh" >"$d/$1-$3.out" 2>&1
+	}
+	vm_start_srv b responder all 300 &
+	bpid=$!
+	pids+=("$bpid")
+	if ! wait_file "$d/b-all/side.log" "VHOST-SYNC up" 200; then
+		ok 1 "$label: guest B boots with its vhost-user NIC"
+		kill "$bpid" "$vpid" 2>/dev/null
+		return
+	fi
+	vm_start_srv a client restart 0 &
+	apid=$!
+	pids+=("$apid")
+	if ! wait_file "$d/a-restart/side.log" "VHOST-SYNC restart-now" 240; then
+		ok 1 "$label: guest A reaches the restart point"
+		kill "$apid" "$bpid" "$vpid" 2>/dev/null
+		return
+	fi
+	fds1=$(ls "/proc/$vpid/fd" | wc -l)
+	kill -9 "$vpid"
+	wait "$vpid" 2>/dev/null
+	ok 0 "$label: both guests up and pinging; vale-vhost killed with SIGKILL"
+	vh_restart_start ""
+	# with A still attached, after its checks of the restarted daemon
+	wait_file "$d/a-restart/side.log" "after the restart, each once" 200
+	fds2=$(ls "/proc/$vpid/fd" | wc -l)
+	wait "$apid"
+	boot_verdict "$label: A: " $? "$d/a-restart.out"
+	wait "$bpid"
+	boot_verdict "$label: B: " $? "$d/b-all.out"
+	s=$(stats "$d")
+	[[ $(jget "$s" a errors) == 0 && $(jget "$s" b errors) == 0 &&
+	   $(jget "$s" a rx_packets) -gt 300 && $(jget "$s" b rx_packets) -gt 300 ]]
+	ok $? "$label: the new vale-vhost carried the traffic after the restart, no errors"
+	[[ $fds2 == "$fds1" ]]
+	ok $? "$label: the new daemon held as many fds with both guests attached as the old one ($fds2, $fds1)"
+	kill "$vpid"
+	wait "$vpid" 2>/dev/null
+	grep -a 'error' "$d"/vhost*.log | head -n 5 | sed 's/^/# vhost.log: /'
+}
+
 # --- DPDK testpmd front-ends -----------------------------------------------
 
 part_testpmd() {
@@ -363,6 +471,8 @@ if want hostile; then
 	part_hostile asan "$VHOST_ASAN"
 	part_hostile plain "$VHOST"
 fi
+want seqfuzz && part_seqfuzz
+own_qemus=("${qemus[@]}")	# the machine's, or those given: not QEMU 10's
 if want vm; then
 	if [[ $qemu10 == 1 ]]; then
 		if q10=$("$top/scripts/qemu10.sh" 2>"$work/qemu10.err"); then
@@ -376,7 +486,18 @@ if want vm; then
 		part_vm_mq "$q"
 	done
 fi
+if want vm-restart; then
+	# QEMU 10 as the listening side: guest pings failed even before the
+	# restart in the one run tried (UDP worked); not understood yet
+	for q in "${own_qemus[@]}"; do
+		part_vm_restart "$q"
+	done
+fi
 want testpmd && part_testpmd
+if want restart; then
+	"$top/selftests/vhost/restart.sh" "$VHOST" "$work/restart" >"$work/restart.tap"
+	relay "restart: " <"$work/restart.tap"
+fi
 
 echo "1..$n"
 echo "# vhost: $((n - nfail)) passed, $nfail failed" >&2
