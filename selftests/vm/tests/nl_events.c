@@ -39,42 +39,6 @@
 
 static uint32_t grp_id;
 
-static int grp_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *a, *g, *x;
-
-	(void)data;
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(a) != CTRL_ATTR_MCAST_GROUPS)
-			continue;
-		mnl_attr_for_each_nested(g, a) {
-			const char *name = NULL;
-			uint32_t id = 0;
-
-			mnl_attr_for_each_nested(x, g) {
-				if (mnl_attr_get_type(x) == CTRL_ATTR_MCAST_GRP_NAME)
-					name = mnl_attr_get_str(x);
-				else if (mnl_attr_get_type(x) == CTRL_ATTR_MCAST_GRP_ID)
-					id = mnl_attr_get_u32(x);
-			}
-			if (name && !strcmp(name, VALE_GENL_MCGRP_EVENTS))
-				grp_id = id;
-		}
-	}
-	return MNL_CB_OK;
-}
-
-/* The id of the "events" group, through the request socket. */
-static int find_group(void)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-
-	nlh = msg(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, VALE_GENL_NAME);
-	return talk(nlh, grp_cb, NULL);
-}
-
 /* A socket in the caller's network namespace that joined the group. */
 static struct mnl_socket *listener(void)
 {
@@ -386,8 +350,10 @@ FIXTURE(ev) {
 FIXTURE_SETUP(ev)
 {
 	ASSERT_EQ(0, open_nl()) TH_LOG("no family %s", VALE_GENL_NAME);
-	ASSERT_EQ(0, find_group());
-	ASSERT_NE(0, grp_id) TH_LOG("no group %s", VALE_GENL_MCGRP_EVENTS);
+	/* the id of the "events" group, through the request socket */
+	ASSERT_EQ(0, nl_mcast_group(VALE_GENL_MCGRP_EVENTS, &grp_id))
+		TH_LOG("no group %s", VALE_GENL_MCGRP_EVENTS);
+	ASSERT_NE(0, grp_id);
 	self->ls[0] = listener();
 	ASSERT_NE(NULL, self->ls[0]);
 	self->ls[1] = listener_other_netns();
