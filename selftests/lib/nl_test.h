@@ -8,7 +8,8 @@
  * every answer until the ACK or the end of a dump, leaving the kernel's
  * extack text in errmsg, the offset of the attribute it names in erroff
  * and the type of a missing attribute it reports in errmiss (-1 when
- * absent).  nl_mcast_group() asks for a multicast group's id.
+ * absent).  nl_mcast_group() asks for a multicast group's id;
+ * nl_switch_req() sends a switch request with the usual attributes.
  *
  * Include after <libmnl/libmnl.h>, <linux/genetlink.h> and
  * <linux/vale.h>; each test is one translation unit, linked with vnl.o
@@ -80,6 +81,26 @@ static inline int nl_mcast_group(const char *name, uint32_t *id)
 	ret = vnl_mcast_group(&nlt, name, id);
 	snprintf(errmsg, sizeof(errmsg), "%s", nlt.errmsg);
 	return ret;
+}
+
+/*
+ * Switch request @cmd on switch @name with the attributes that are >= 0:
+ * restricted (u8), lookup and batch (u32).  0 or -errno.
+ */
+static inline int nl_switch_req(uint8_t cmd, const char *name, int restricted,
+				int lookup, int batch)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = msg(buf, fam, cmd, 0);
+
+	mnl_attr_put_strz(nlh, VALE_A_SWITCH_NAME, name);
+	if (restricted >= 0)
+		mnl_attr_put_u8(nlh, VALE_A_SWITCH_RESTRICTED, restricted);
+	if (lookup >= 0)
+		mnl_attr_put_u32(nlh, VALE_A_SWITCH_LOOKUP, lookup);
+	if (batch >= 0)
+		mnl_attr_put_u32(nlh, VALE_A_SWITCH_BATCH, batch);
+	return talk(nlh, ok_cb, NULL);
 }
 
 #endif /* _VALE_SELFTEST_NL_TEST_H */

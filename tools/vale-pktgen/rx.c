@@ -66,18 +66,27 @@ static int rx_wait(struct vale_port *p, const struct cfg *c,
 	return ev < 0 ? 0 : ev;
 }
 
+/*
+ * The receiving roles' clocks: returns the start; *@end from the duration,
+ * *@idle_ns from the idle timeout and *@idle_end its first expiry (0: none).
+ */
+static uint64_t rx_clocks(const struct cfg *c, uint64_t *end,
+			  uint64_t *idle_ns, uint64_t *idle_end)
+{
+	uint64_t start = now_ns();
+
+	*end = c->duration > 0 ? start + (uint64_t)(c->duration * 1e9) : 0;
+	*idle_ns = c->timeout > 0 ? (uint64_t)(c->timeout * 1e9) : 0;
+	*idle_end = *idle_ns ? start + *idle_ns : 0;
+	return start;
+}
+
 void run_rx(struct vale_port *p, const struct cfg *c, struct result *res)
 {
 	struct vale_port_ring *r = vale_port_rx_ring(p, 0);
-	uint64_t start, now, end = 0, first = 0, last = 0, idle_ns = 0;
-	uint64_t idle_end;
+	uint64_t start, now, end, first = 0, last = 0, idle_ns, idle_end;
 
-	start = now = now_ns();
-	if (c->duration > 0)
-		end = start + (uint64_t)(c->duration * 1e9);
-	if (c->timeout > 0)
-		idle_ns = c->timeout * 1e9;
-	idle_end = idle_ns ? start + idle_ns : 0;
+	start = now = rx_clocks(c, &end, &idle_ns, &idle_end);
 	while (!stop) {
 		int ev;
 
@@ -112,16 +121,11 @@ void run_pong(struct vale_port *p, const struct cfg *c,
 	struct vale_port_ring *tx = vale_port_tx_ring(p, 0);
 	struct vale_port_ring *rx = vale_port_rx_ring(p, 0);
 	uint8_t *in = malloc(MAX_LEN);
-	uint64_t start, now, end = 0, idle_ns = 0, idle_end;
+	uint64_t start, now, end, idle_ns, idle_end;
 
 	if (!in)
 		die("out of memory");
-	start = now = now_ns();
-	if (c->duration > 0)
-		end = start + (uint64_t)(c->duration * 1e9);
-	if (c->timeout > 0)
-		idle_ns = c->timeout * 1e9;
-	idle_end = idle_ns ? start + idle_ns : 0;
+	start = now = rx_clocks(c, &end, &idle_ns, &idle_end);
 	while (!stop) {
 		unsigned int sent = 0;
 		ssize_t n;

@@ -12,28 +12,30 @@
 
 #include "pktgen.h"
 
+/* "PROG: message" and @tail on stderr, then exit with @code. */
+static void __attribute__((noreturn)) vexit(int code, const char *tail,
+					    const char *fmt, va_list ap)
+{
+	fprintf(stderr, PROG ": ");
+	vfprintf(stderr, fmt, ap);
+	fputs(tail, stderr);
+	exit(code);
+}
+
 void die(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, PROG ": ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
+	vexit(1, "\n", fmt, ap);
 }
 
 void bad_usage(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, PROG ": ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry '" PROG " --help'.\n");
-	exit(2);
+	vexit(2, "\nTry '" PROG " --help'.\n", fmt, ap);
 }
 
 uint64_t now_ns(void)
