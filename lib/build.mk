@@ -9,9 +9,18 @@
 #   INSTALL_TARGETS  += install-lib  (the top-level install depends on it)
 #   BINDIR, LIBDIR, INCLUDEDIR, MANDIR  install directories under $(PREFIX)
 
-# The version is libvale.h's LIBVALE_VERSION_* (one source).
-LIBVALE_VERSION := $(shell awk '/^\#define LIBVALE_VERSION_(MAJOR|MINOR|PATCH)/ \
+# The project's version, one source: debian/changelog's first entry
+# (scripts/version.sh).  VALE_VERSION is what every .mk passes on (the
+# daemons' and tools' --version, DKMS, modules); libvale's version is the
+# same, and libvale.h's LIBVALE_VERSION_* (what programs compile against)
+# must say so: the build stops when they differ.
+VALE_VERSION := $(shell scripts/version.sh)
+LIBVALE_VERSION := $(VALE_VERSION)
+LIBVALE_HDR_VERSION := $(shell awk '/^\#define LIBVALE_VERSION_(MAJOR|MINOR|PATCH)/ \
 	{ v = v s $$3; s = "." } END { print v }' lib/libvale.h)
+ifneq ($(LIBVALE_HDR_VERSION),$(VALE_VERSION))
+$(error lib/libvale.h says $(LIBVALE_HDR_VERSION), debian/changelog $(VALE_VERSION))
+endif
 LIBVALE_SOMAJOR := 0
 
 BINDIR ?= $(PREFIX)/bin

@@ -49,10 +49,17 @@ $(LIBVALE_VMPI_A): $(O)/lib/vmpi.o $(O)/lib/vmpi_ring.o
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(VALE_VMPI): qemu-backend/vale-vmpi.c $(VMPI_HDRS)
+# The daemon is a directory of files by concern (vale-vmpi/vmpi.h says
+# which) plus the daemon plumbing of qemu-backend/common/.
+include qemu-backend/common/common.mk
+VALE_VMPI_SRCS := $(wildcard qemu-backend/vale-vmpi/*.c) $(DAEMON_SRCS)
+VALE_VMPI_DEPS := $(VALE_VMPI_SRCS) qemu-backend/vale-vmpi/vmpi.h \
+	$(DAEMON_HDRS) $(VMPI_HDRS)
+
+$(VALE_VMPI): $(VALE_VMPI_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -DVALE_VERSION='"$(shell git describe --always --dirty 2>/dev/null || echo 0.1)"' \
-		-o $@ $< $(USER_LDFLAGS)
+	$(CC) $(USER_CFLAGS) $(DAEMON_CFLAGS) -o $@ $(VALE_VMPI_SRCS) \
+		$(USER_LDFLAGS)
 
 $(VMPI_PERF): tools/vmpi-perf.c $(VMPI_HDRS) $(LIBVALE_VMPI_A)
 	@mkdir -p $(@D)
@@ -63,10 +70,10 @@ $(O)/vmpi-tests/%: selftests/vmpi/%.c $(wildcard selftests/vmpi/*.h) selftests/v
 	$(CC) $(USER_CFLAGS) -pthread -o $@ $< $(LIBVALE_VMPI_A) $(USER_LDFLAGS) -static -pthread
 
 # Sanitized builds (dynamic: ASan does not link statically).
-$(O)/asan/vale-vmpi: qemu-backend/vale-vmpi.c $(VMPI_HDRS)
+$(O)/asan/vale-vmpi: $(VALE_VMPI_DEPS)
 	@mkdir -p $(@D)
-	$(VMPI_ASAN_CC) $(VMPI_ASAN_CFLAGS) -DVALE_VERSION='"$(shell git describe --always --dirty 2>/dev/null || echo 0.1)"' \
-		-o $@ $<
+	$(VMPI_ASAN_CC) $(VMPI_ASAN_CFLAGS) $(DAEMON_CFLAGS) -o $@ \
+		$(VALE_VMPI_SRCS)
 
 $(O)/asan/fakeguest: selftests/vmpi/fakeguest.c lib/vmpi.c guest-driver/vmpi_ring.c \
 		$(wildcard selftests/vmpi/*.h) $(VMPI_HDRS) $(KCOMPAT_HDRS)

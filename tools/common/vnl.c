@@ -2,7 +2,9 @@
 /*
  * The libmnl plumbing of vnl.h.  Error ACKs are decoded here once: errno
  * from the ACK, the extack message (NLMSGERR_ATTR_MSG, a NUL-terminated
- * string, checked as such) into errmsg; a dump ends on NLMSG_DONE, whose
+ * string, checked as such) into errmsg, the offset of the attribute it
+ * blames (NLMSGERR_ATTR_OFFS) into erroff, the type of a missing one
+ * (NLMSGERR_ATTR_MISS_TYPE) into errmiss; a dump ends on NLMSG_DONE, whose
  * payload carries the dump's own status.
  */
 #include <errno.h>
@@ -16,6 +18,9 @@
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
+#endif
+#ifndef NLMSGERR_ATTR_MISS_TYPE
+#define NLMSGERR_ATTR_MISS_TYPE 5
 #endif
 
 static int err_cb(const struct nlmsghdr *nlh, void *data)
@@ -38,10 +43,21 @@ static int err_cb(const struct nlmsghdr *nlh, void *data)
 		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 			off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
 		mnl_attr_for_each(a, nlh, off) {
-			if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
-			    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
-				snprintf(v->errmsg, sizeof(v->errmsg), "%s",
-					 mnl_attr_get_str(a));
+			switch (mnl_attr_get_type(a)) {
+			case NLMSGERR_ATTR_MSG:
+				if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+					snprintf(v->errmsg, sizeof(v->errmsg),
+						 "%s", mnl_attr_get_str(a));
+				break;
+			case NLMSGERR_ATTR_OFFS:
+				if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+					v->erroff = (int)mnl_attr_get_u32(a);
+				break;
+			case NLMSGERR_ATTR_MISS_TYPE:
+				if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+					v->errmiss = (int)mnl_attr_get_u32(a);
+				break;
+			}
 		}
 	}
 	errno = -e->error;
@@ -130,6 +146,8 @@ int vnl_talk(struct vnl *v, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	int ret;
 
 	v->errmsg[0] = '\0';
+	v->erroff = -1;
+	v->errmiss = -1;
 	if (mnl_socket_sendto(v->sock, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	do {
@@ -142,14 +160,22 @@ int vnl_talk(struct vnl *v, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	return ret < 0 ? -errno : 0;
 }
 
+/* What a CTRL_CMD_GETFAMILY answer is searched for. */
+struct family_query {
+	uint16_t family;
+	const char *group;	/* a multicast group's name */
+	uint32_t group_id;	/* its id, 0 when not found */
+};
+
 static int family_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *a, *g, *x;
-	struct vnl *v = data;
+	struct family_query *q = data;
 
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
-			v->family = mnl_attr_get_u16(a);
+		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID &&
+		    mnl_attr_validate(a, MNL_TYPE_U16) == 0)
+			q->family = mnl_attr_get_u16(a);
 		if (mnl_attr_get_type(a) != CTRL_ATTR_MCAST_GROUPS)
 			continue;
 		mnl_attr_for_each_nested(g, a) {
@@ -162,17 +188,40 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 				if (mnl_attr_get_type(x) == CTRL_ATTR_MCAST_GRP_ID)
 					id = mnl_attr_get_u32(x);
 			}
-			if (name && !strcmp(name, VALE_GENL_MCGRP_EVENTS))
-				v->mcgrp_events = id;
+			if (name && !strcmp(name, q->group))
+				q->group_id = id;
 		}
 	}
 	return MNL_CB_OK;
 }
 
-int vnl_open(struct vnl *v)
+/* CTRL_CMD_GETFAMILY of "vale", answers into @q. */
+static int get_family(struct vnl *v, struct family_query *q)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
+
+	nlh = vnl_put_genl(v, buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, VALE_GENL_NAME);
+	return vnl_talk(v, nlh, family_cb, q);
+}
+
+int vnl_mcast_group(struct vnl *v, const char *name, uint32_t *id)
+{
+	struct family_query q = { .group = name };
+	int err = get_family(v, &q);
+
+	if (err)
+		return err;
+	if (!q.group_id)
+		return -ENOENT;
+	*id = q.group_id;
+	return 0;
+}
+
+int vnl_open(struct vnl *v)
+{
+	struct family_query q = { .group = VALE_GENL_MCGRP_EVENTS };
 	int one = 1, err;
 
 	memset(v, 0, sizeof(*v));
@@ -185,9 +234,9 @@ int vnl_open(struct vnl *v)
 		return err;
 	}
 	mnl_socket_setsockopt(v->sock, NETLINK_EXT_ACK, &one, sizeof(one));
-	nlh = vnl_put_genl(v, buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, VALE_GENL_NAME);
-	err = vnl_talk(v, nlh, family_cb, v);
+	err = get_family(v, &q);
+	v->family = q.family;
+	v->mcgrp_events = q.group_id;
 	if (!err && !v->family)
 		err = -ENOENT;
 	return err;

@@ -4,8 +4,9 @@
  * vale-ctl and by the tests (selftests/lib/nl_test.h): a socket with
  * extended ACKs, the family id and its event group, requests, and
  * vnl_talk(), which sends a request and runs a callback on every answer
- * until the ACK or the end of a dump, leaving the kernel's extack message
- * in errmsg.  Include after <libmnl/libmnl.h>.
+ * until the ACK or the end of a dump, leaving the kernel's extack in
+ * errmsg, erroff and errmiss; the id of a multicast group by name.
+ * Include after <libmnl/libmnl.h>.
  */
 #ifndef VALE_TOOLS_VNL_H
 #define VALE_TOOLS_VNL_H
@@ -19,6 +20,9 @@ struct vnl {
 	uint32_t mcgrp_events;		/* its event group, 0 if none */
 	unsigned int seq;
 	char errmsg[256];		/* extack text of the last error */
+	int erroff;			/* NLMSGERR_ATTR_OFFS: bytes from the
+					 * request's start, -1 when absent */
+	int errmiss;			/* NLMSGERR_ATTR_MISS_TYPE, -1 when absent */
 };
 
 /*
@@ -36,8 +40,17 @@ struct nlmsghdr *vnl_put_genl(struct vnl *v, char *buf, uint16_t type,
 struct nlmsghdr *vnl_msg(struct vnl *v, char *buf, uint8_t cmd,
 			 uint16_t flags);
 
-/* Send @nlh, run @cb on every answer: 0 or -errno (v->errmsg set). */
+/*
+ * Send @nlh, run @cb (NULL: none) on every answer: 0 or -errno, with
+ * v->errmsg, erroff and errmiss from the error's extack.
+ */
 int vnl_talk(struct vnl *v, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
+
+/*
+ * Ask the kernel now for the id of the vale family's multicast group
+ * @name: 0 and *@id, -ENOENT when the family has no such group, or -errno.
+ */
+int vnl_mcast_group(struct vnl *v, const char *name, uint32_t *id);
 
 /* Join the family's event group: 0, -ENOENT without one, or -errno. */
 int vnl_join_events(struct vnl *v);

@@ -32,6 +32,7 @@
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #include "kselftest_harness.h"
 
+#include "memcg.h"
 #include "nl_test.h"
 
 /* ---- requests ---- */
@@ -175,18 +176,6 @@ static int seen_cb(const struct nlmsghdr *nlh, void *data)
 
 /* ---- the unprivileged child ---- */
 
-static int put(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 /*
  * Become root of a new user namespace (and of a new network namespace
  * when @newnet), as "unshare -U -r [-n]" does: no capability in the
@@ -196,9 +185,9 @@ static int enter_userns(int newnet)
 {
 	if (unshare(CLONE_NEWUSER | (newnet ? CLONE_NEWNET : 0)))
 		return -errno;
-	return put("/proc/self/uid_map", "0 0 1") ?:
-	       put("/proc/self/setgroups", "deny") ?:
-	       put("/proc/self/gid_map", "0 0 1");
+	return put_file("/proc/self/uid_map", "0 0 1") ?:
+	       put_file("/proc/self/setgroups", "deny") ?:
+	       put_file("/proc/self/gid_map", "0 0 1");
 }
 
 /* Run @fn in a forked child inside a new user namespace; its result. */
@@ -344,31 +333,6 @@ static void child_listen(struct res *r, void *arg)
 /* ---- fixture: a switch with ports, made by the initial root ---- */
 
 static uint32_t grp_id;
-
-static int grp_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *a, *g, *x;
-
-	(void)data;
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(a) != CTRL_ATTR_MCAST_GROUPS)
-			continue;
-		mnl_attr_for_each_nested(g, a) {
-			const char *name = NULL;
-			uint32_t id = 0;
-
-			mnl_attr_for_each_nested(x, g) {
-				if (mnl_attr_get_type(x) == CTRL_ATTR_MCAST_GRP_NAME)
-					name = mnl_attr_get_str(x);
-				else if (mnl_attr_get_type(x) == CTRL_ATTR_MCAST_GRP_ID)
-					id = mnl_attr_get_u32(x);
-			}
-			if (name && !strcmp(name, VALE_GENL_MCGRP_EVENTS))
-				grp_id = id;
-		}
-	}
-	return MNL_CB_OK;
-}
 
 /* the debug kernel is built without CONFIG_USER_NS: setup and test skip */
 #define NEED_USERNS() do {						\
@@ -533,9 +497,7 @@ TEST_F_TIMEOUT(perm, reads_and_events, 120)
 	EXPECT_EQ(1, r.seen.have_stats);
 
 	/* the event group: a change the initial root makes reaches the child */
-	nlh = msg(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, VALE_GENL_NAME);
-	ASSERT_EQ(0, talk(nlh, grp_cb, NULL));
+	ASSERT_EQ(0, nl_mcast_group(VALE_GENL_MCGRP_EVENTS, &grp_id));
 	ASSERT_NE(0, grp_id);
 	ASSERT_EQ(0, pipe(ready));
 	pid = start_userns(variant->newnet, child_listen, &grp_id, &rfd);

@@ -36,6 +36,7 @@
 #include "kselftest_harness.h"
 
 #include "nl_test.h"
+#include "memcg.h"
 
 #define MAXP	1024	/* VALE_SW_MAX_PORTS, Documentation/uapi.md */
 #define PG	4096ULL
@@ -306,71 +307,27 @@ TEST_F_TIMEOUT(lim, region_limits, 120)
 
 /* ---- the same boundary, seen from a memory cgroup ---- */
 
-#define CGROOT	"/sys/fs/cgroup"
-
-static int cg_write(const char *dir, const char *file, const char *val)
-{
-	char path[256];
-	int fd, ret = 0;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-/* The value of "key N" in memory.events of @dir, or -1. */
-static long cg_event(const char *dir, const char *key)
-{
-	char path[256], k[64];
-	long v = -1, n;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/memory.events", dir);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld", k, &n) == 2)
-		if (!strcmp(k, key))
-			v = n;
-	fclose(f);
-	return v;
-}
-
 TEST_F_TIMEOUT(lim, quarter_of_ram_is_refused_before_allocating, 120)
 {
 	unsigned long long top = quarter_ram() / PG * PG;
-	char dir[64], ctl[256] = "";
 	long max0, max1, max2;
+	const char *step;
 	struct geom g;
-	FILE *f;
-	int fd;
+	char dir[64];
+	int fd, r;
 
-	if (access(CGROOT "/cgroup.controllers", F_OK))
-		ASSERT_EQ(0, mount("none", CGROOT, "cgroup2", 0, NULL));
-	f = fopen(CGROOT "/cgroup.controllers", "r");
-	ASSERT_NE(NULL, f);
-	if (!fgets(ctl, sizeof(ctl), f))
-		ctl[0] = 0;
-	fclose(f);
-	if (!strstr(ctl, "memory"))
+	r = cg_enter("vale-limits", dir, sizeof(dir), &step);
+	if (r == CG_NO_MEMORY)
 		SKIP(return, "no memory controller");
-	ASSERT_EQ(0, cg_write(CGROOT, "cgroup.subtree_control", "+memory"));
-	snprintf(dir, sizeof(dir), CGROOT "/vale-limits-%d", getpid());
-	ASSERT_EQ(0, mkdir(dir, 0755));
-	ASSERT_EQ(0, cg_write(dir, "cgroup.procs", "0"));
+	ASSERT_EQ(0, r) TH_LOG("%s: %s", step, strerror(-r));
 	g = fit(top);
 	ASSERT_EQ(1, g.ok);
-	ASSERT_EQ(0, cg_write(dir, "memory.max", "16M"));
+	ASSERT_EQ(0, cg_put(dir, "memory.max", "16M"));
 
-	max0 = cg_event(dir, "max");
+	max0 = cg_get(dir, "memory.events", "max");
 	fd = reg_geom(&g, 1, NULL);
 	EXPECT_EQ(-ENOMEM, fd);
-	max1 = cg_event(dir, "max");
+	max1 = cg_get(dir, "memory.events", "max");
 	/* above a quarter: no page was asked for */
 	EXPECT_EQ(max0, max1);
 
@@ -378,13 +335,12 @@ TEST_F_TIMEOUT(lim, quarter_of_ram_is_refused_before_allocating, 120)
 	EXPECT_EQ(-ENOMEM, fd);
 	if (fd >= 0)
 		close(fd);
-	max2 = cg_event(dir, "max");
+	max2 = cg_get(dir, "memory.events", "max");
 	/* a quarter: the allocation was tried, the cgroup refused it */
 	EXPECT_LT(max1, max2);
-	EXPECT_EQ(0, cg_event(dir, "oom_kill"));
+	EXPECT_EQ(0, cg_get(dir, "memory.events", "oom_kill"));
 
-	cg_write(CGROOT, "cgroup.procs", "0");
-	rmdir(dir);
+	cg_leave(dir);
 }
 
 TEST_HARNESS_MAIN

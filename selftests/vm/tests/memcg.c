@@ -18,48 +18,10 @@
 /* The harness compares the expected literal with the value as given. */
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #include "kselftest_harness.h"
+#include "memcg.h"
 #include "raw_port.h"
 
-#define CGROOT	"/sys/fs/cgroup"
 #define MiB	(1024 * 1024L)
-
-static int put(const char *dir, const char *file, const char *val)
-{
-	char path[256];
-	int fd, ret = 0;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-/* A number from a cgroup file; with key, from its "key N" line. */
-static long get(const char *dir, const char *file, const char *key)
-{
-	char path[256], k[64];
-	long v = -1, n;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (!key) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-	} else {
-		while (fscanf(f, "%63s %ld", k, &n) == 2)
-			if (!strcmp(k, key))
-				v = n;
-	}
-	fclose(f);
-	return v;
-}
 
 /* memory.current once it has settled to within slack of want (or not). */
 static long settle(const char *dir, long want, long slack)
@@ -68,7 +30,7 @@ static long settle(const char *dir, long want, long slack)
 	int i;
 
 	for (i = 0; i < 50; i++) {
-		cur = get(dir, "memory.current", NULL);
+		cur = cg_get(dir, "memory.current", NULL);
 		if (cur >= 0 && labs(cur - want) <= slack)
 			break;
 		usleep(100000);
@@ -82,33 +44,23 @@ FIXTURE(cg) {
 
 FIXTURE_SETUP(cg)
 {
-	char ctl[256] = "";
-	FILE *f;
+	const char *step;
+	int r;
 
-	if (access(CGROOT "/cgroup.controllers", F_OK))
-		ASSERT_EQ(0, mount("none", CGROOT, "cgroup2", 0, NULL))
-			TH_LOG("mount cgroup2: %s", strerror(errno));
-	f = fopen(CGROOT "/cgroup.controllers", "r");
-	ASSERT_NE(NULL, f);
-	if (!fgets(ctl, sizeof(ctl), f))
-		ctl[0] = 0;
-	fclose(f);
-	if (!strstr(ctl, "memory"))
-		SKIP(return, "no memory controller in this kernel");
-	ASSERT_EQ(0, put(CGROOT, "cgroup.subtree_control", "+memory"));
-	snprintf(self->dir, sizeof(self->dir), CGROOT "/vale-memcg-%d",
-		 getpid());
-	ASSERT_EQ(0, mkdir(self->dir, 0755));
 	/* This process (the harness forks one per test) joins it. */
-	ASSERT_EQ(0, put(self->dir, "cgroup.procs", "0"));
+	r = cg_enter("vale-memcg", self->dir, sizeof(self->dir), &step);
+	if (r == CG_NO_MEMORY) {
+		self->dir[0] = 0;
+		SKIP(return, "no memory controller in this kernel");
+	}
+	ASSERT_EQ(0, r) TH_LOG("%s: %s", step, strerror(-r));
 }
 
 FIXTURE_TEARDOWN(cg)
 {
 	if (!self->dir[0])
 		return;
-	put(CGROOT, "cgroup.procs", "0");
-	rmdir(self->dir);
+	cg_leave(self->dir);
 }
 
 /* 2 rings x 4096 slots x 2048 bytes: 16 MiB of buffers. */
@@ -117,13 +69,13 @@ TEST_F(cg, region_charged_while_the_port_exists)
 	long before, during, after;
 	struct vp p;
 
-	before = get(self->dir, "memory.current", NULL);
+	before = cg_get(self->dir, "memory.current", NULL);
 	ASSERT_GE(before, 0);
 	ASSERT_EQ(0, vp_open(&p, "vale0:big", 4096, 2048));
 	ASSERT_GE(p.reg.region_size, 16 * MiB);
 	/* Touch every page through the mapping: nothing new is charged. */
 	memset(p.mem + p.reg.off.bufs, 0x5a, 16 * MiB);
-	during = get(self->dir, "memory.current", NULL);
+	during = cg_get(self->dir, "memory.current", NULL);
 	/* memory.current moves in per-CPU batches of 64 pages. */
 	EXPECT_GE(during - before, (long)p.reg.region_size - 1 * MiB)
 		TH_LOG("charged %ld bytes for a %llu-byte region", during - before,
@@ -140,18 +92,18 @@ TEST_F(cg, over_the_limit_is_enomem_not_oom)
 	struct vp big, small;
 	int err;
 
-	ASSERT_EQ(0, put(self->dir, "memory.max", "8M"));
+	ASSERT_EQ(0, cg_put(self->dir, "memory.max", "8M"));
 	err = vp_open(&big, "vale0:big", 4096, 2048);
 	EXPECT_EQ(-ENOMEM, err);
 	if (!err)
 		vp_close(&big);
-	EXPECT_EQ(0, get(self->dir, "memory.events", "oom_kill"));
+	EXPECT_EQ(0, cg_get(self->dir, "memory.events", "oom_kill"));
 	EXPECT_LT(settle(self->dir, 0, 2 * MiB), 8 * MiB);
 	/* Nothing was kept: a port that fits is created, used and closed. */
 	ASSERT_EQ(0, vp_open(&small, "vale0:small", 256, 2048));
 	memset(small.mem + small.reg.off.bufs, 0xa5, 512 * 2048);
 	vp_close(&small);
-	EXPECT_GE(get(self->dir, "memory.events", "max"), 1);
+	EXPECT_GE(cg_get(self->dir, "memory.events", "max"), 1);
 }
 
 TEST_HARNESS_MAIN

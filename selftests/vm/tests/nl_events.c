@@ -39,42 +39,6 @@
 
 static uint32_t grp_id;
 
-static int grp_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *a, *g, *x;
-
-	(void)data;
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(a) != CTRL_ATTR_MCAST_GROUPS)
-			continue;
-		mnl_attr_for_each_nested(g, a) {
-			const char *name = NULL;
-			uint32_t id = 0;
-
-			mnl_attr_for_each_nested(x, g) {
-				if (mnl_attr_get_type(x) == CTRL_ATTR_MCAST_GRP_NAME)
-					name = mnl_attr_get_str(x);
-				else if (mnl_attr_get_type(x) == CTRL_ATTR_MCAST_GRP_ID)
-					id = mnl_attr_get_u32(x);
-			}
-			if (name && !strcmp(name, VALE_GENL_MCGRP_EVENTS))
-				grp_id = id;
-		}
-	}
-	return MNL_CB_OK;
-}
-
-/* The id of the "events" group, through the request socket. */
-static int find_group(void)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-
-	nlh = msg(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, VALE_GENL_NAME);
-	return talk(nlh, grp_cb, NULL);
-}
-
 /* A socket in the caller's network namespace that joined the group. */
 static struct mnl_socket *listener(void)
 {
@@ -312,21 +276,6 @@ static void expect_events(struct __test_metadata *_metadata,
 
 /* ---- requests ---- */
 
-static int sw_req(uint8_t cmd, const char *name, int restricted, int lookup,
-		  int batch)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = msg(buf, fam, cmd, 0);
-
-	mnl_attr_put_strz(nlh, VALE_A_SWITCH_NAME, name);
-	if (restricted >= 0)
-		mnl_attr_put_u8(nlh, VALE_A_SWITCH_RESTRICTED, restricted);
-	if (lookup >= 0)
-		mnl_attr_put_u32(nlh, VALE_A_SWITCH_LOOKUP, lookup);
-	if (batch >= 0)
-		mnl_attr_put_u32(nlh, VALE_A_SWITCH_BATCH, batch);
-	return talk(nlh, ok_cb, NULL);
-}
 
 static int port_req(uint8_t cmd, const char *sw, const char *name, long uid,
 		    long gid)
@@ -386,8 +335,10 @@ FIXTURE(ev) {
 FIXTURE_SETUP(ev)
 {
 	ASSERT_EQ(0, open_nl()) TH_LOG("no family %s", VALE_GENL_NAME);
-	ASSERT_EQ(0, find_group());
-	ASSERT_NE(0, grp_id) TH_LOG("no group %s", VALE_GENL_MCGRP_EVENTS);
+	/* the id of the "events" group, through the request socket */
+	ASSERT_EQ(0, nl_mcast_group(VALE_GENL_MCGRP_EVENTS, &grp_id))
+		TH_LOG("no group %s", VALE_GENL_MCGRP_EVENTS);
+	ASSERT_NE(0, grp_id);
 	self->ls[0] = listener();
 	ASSERT_NE(NULL, self->ls[0]);
 	self->ls[1] = listener_other_netns();
@@ -412,30 +363,30 @@ TEST_F_TIMEOUT(ev, switch_events, 120)
 
 	st.sw[0] = (struct sw_want){ VALE_CMD_SWITCH_ADD_NTF, "valeev1",
 				     1, VALE_LOOKUP_P2P, 64, 1, 0 };
-	ASSERT_EQ(0, sw_req(VALE_CMD_SWITCH_NEW, "valeev1", 1,
+	ASSERT_EQ(0, nl_switch_req(VALE_CMD_SWITCH_NEW, "valeev1", 1,
 			    VALE_LOOKUP_P2P, 64));
 	expect_events(_metadata, self->ls, &st, "switch-new");
 
-	EXPECT_EQ(-EEXIST, sw_req(VALE_CMD_SWITCH_NEW, "valeev1", -1, -1, -1));
+	EXPECT_EQ(-EEXIST, nl_switch_req(VALE_CMD_SWITCH_NEW, "valeev1", -1, -1, -1));
 	expect_events(_metadata, self->ls, &none, "switch-new of an existing switch");
 
 	st.sw[0] = (struct sw_want){ VALE_CMD_SWITCH_CHANGE_NTF, "valeev1",
 				     0, VALE_LOOKUP_LEARNING, 8, 1, 0 };
-	ASSERT_EQ(0, sw_req(VALE_CMD_SWITCH_SET, "valeev1", 0,
+	ASSERT_EQ(0, nl_switch_req(VALE_CMD_SWITCH_SET, "valeev1", 0,
 			    VALE_LOOKUP_LEARNING, 8));
 	expect_events(_metadata, self->ls, &st, "switch-set");
 
 	st.sw[0].batch = 1024;
-	ASSERT_EQ(0, sw_req(VALE_CMD_SWITCH_SET, "valeev1", -1, -1, 1024));
+	ASSERT_EQ(0, nl_switch_req(VALE_CMD_SWITCH_SET, "valeev1", -1, -1, 1024));
 	expect_events(_metadata, self->ls, &st, "switch-set batch");
 
-	EXPECT_EQ(-EINVAL, sw_req(VALE_CMD_SWITCH_SET, "valeev1", -1, -1, -1));
-	EXPECT_EQ(-ENOENT, sw_req(VALE_CMD_SWITCH_SET, "valeevx", -1, -1, 2));
-	EXPECT_EQ(-ENOENT, sw_req(VALE_CMD_SWITCH_DEL, "valeevx", -1, -1, -1));
+	EXPECT_EQ(-EINVAL, nl_switch_req(VALE_CMD_SWITCH_SET, "valeev1", -1, -1, -1));
+	EXPECT_EQ(-ENOENT, nl_switch_req(VALE_CMD_SWITCH_SET, "valeevx", -1, -1, 2));
+	EXPECT_EQ(-ENOENT, nl_switch_req(VALE_CMD_SWITCH_DEL, "valeevx", -1, -1, -1));
 	expect_events(_metadata, self->ls, &none, "failed switch-set/del");
 
 	st.sw[0].cmd = VALE_CMD_SWITCH_DEL_NTF;
-	ASSERT_EQ(0, sw_req(VALE_CMD_SWITCH_DEL, "valeev1", -1, -1, -1));
+	ASSERT_EQ(0, nl_switch_req(VALE_CMD_SWITCH_DEL, "valeev1", -1, -1, -1));
 	/*
 	 * switch-del marks the dying switch restricted and not persistent
 	 * before the event is sent: what those two say is not checked.
@@ -452,7 +403,7 @@ TEST_F_TIMEOUT(ev, admin_port_events, 120)
 	struct step st = { .n = 1 };
 	struct vp p;
 
-	ASSERT_EQ(0, sw_req(VALE_CMD_SWITCH_NEW, "valeev2", -1, -1, -1));
+	ASSERT_EQ(0, nl_switch_req(VALE_CMD_SWITCH_NEW, "valeev2", -1, -1, -1));
 	st.sw[0] = (struct sw_want){ VALE_CMD_SWITCH_ADD_NTF, "valeev2",
 				     0, VALE_LOOKUP_LEARNING, 512, 1, 0 };
 	expect_events(_metadata, self->ls, &st, "switch-new");
@@ -494,7 +445,7 @@ TEST_F_TIMEOUT(ev, admin_port_events, 120)
 					 "any", VALE_PORT_KIND_RING, 1, 0,
 					 -1, -1, -1, -1 };
 	expect_events(_metadata, self->ls, &st, "port-new without owner");
-	ASSERT_EQ(0, sw_req(VALE_CMD_SWITCH_DEL, "valeev2", -1, -1, -1));
+	ASSERT_EQ(0, nl_switch_req(VALE_CMD_SWITCH_DEL, "valeev2", -1, -1, -1));
 	st.n = 2;
 	st.port[0].cmd = VALE_CMD_PORT_DEL_NTF;
 	st.sw[1] = (struct sw_want){ VALE_CMD_SWITCH_DEL_NTF, "valeev2",
@@ -599,7 +550,7 @@ TEST_F_TIMEOUT(ev, netdev_events, 120)
 	expect_events(_metadata, self->ls, &st, "detach of the last port");
 
 	/* deleted while attached, on a persistent switch */
-	ASSERT_EQ(0, sw_req(VALE_CMD_SWITCH_NEW, "valeev5", -1, -1, -1));
+	ASSERT_EQ(0, nl_switch_req(VALE_CMD_SWITCH_NEW, "valeev5", -1, -1, -1));
 	ASSERT_EQ(0, nd_req(VALE_CMD_NETDEV_ATTACH, "valeev5", "vev0"));
 	memset(&st, 0, sizeof(st));
 	st.n = 2;
@@ -630,7 +581,7 @@ TEST_F_TIMEOUT(ev, netdev_events, 120)
 	st.port[0].cmd = VALE_CMD_PORT_DEL_NTF;
 	expect_events(_metadata, self->ls, &st, "attached device moved away");
 	ip("netns del valeevns");
-	ASSERT_EQ(0, sw_req(VALE_CMD_SWITCH_DEL, "valeev5", -1, -1, -1));
+	ASSERT_EQ(0, nl_switch_req(VALE_CMD_SWITCH_DEL, "valeev5", -1, -1, -1));
 	st.sw[0] = (struct sw_want){ VALE_CMD_SWITCH_DEL_NTF, "valeev5",
 				     -1, VALE_LOOKUP_LEARNING, 512, -1, 0 };
 	expect_events(_metadata, self->ls, &st, "switch-del");
@@ -645,8 +596,8 @@ TEST_F_TIMEOUT(ev, burst_in_order, 120)
 
 	for (i = 0; i < 50; i++) {
 		snprintf(name, sizeof(name), "valeb%d", i);
-		ASSERT_EQ(0, sw_req(VALE_CMD_SWITCH_NEW, name, -1, -1, -1));
-		ASSERT_EQ(0, sw_req(VALE_CMD_SWITCH_DEL, name, -1, -1, -1));
+		ASSERT_EQ(0, nl_switch_req(VALE_CMD_SWITCH_NEW, name, -1, -1, -1));
+		ASSERT_EQ(0, nl_switch_req(VALE_CMD_SWITCH_DEL, name, -1, -1, -1));
 	}
 	for (l = 0; l < 2; l++) {
 		got = collect(self->ls[l], evs, 100, 100);

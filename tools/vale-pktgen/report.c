@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vale-pktgen: the result, as text or one JSON object.  Bytes are frame
+ * bytes without CRC (pkt-gen's count); the raw rate pads frames to 60
+ * bytes and adds 24 per packet (CRC, preamble, gap); ping's RTT
+ * percentiles come from the sorted samples.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "out.h"
+#include "pktgen.h"
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static const char *scale(double v, char *buf, size_t n)
+{
+	const char *u = "";
+
+	if (v >= 1e9) {
+		v /= 1e9; u = "G";
+	} else if (v >= 1e6) {
+		v /= 1e6; u = "M";
+	} else if (v >= 1e3) {
+		v /= 1e3; u = "K";
+	}
+	snprintf(buf, n, "%.2f %s", v, u);
+	return buf;
+}
+
+void report(const struct cfg *c, struct result *res,
+		   const struct vale_port_stats *st, bool have_st)
+{
+	double secs = res->seconds > 0 ? res->seconds : 1e-9;
+	double pps = res->packets / secs;
+	double gbps = 8.0 * res->bytes / secs / 1e9;
+	uint64_t avg_len = res->packets ? res->bytes / res->packets : 0;
+	double raw = 8.0 * (res->packets * ((avg_len < 60 ? 60 : avg_len) + 24)) /
+		     secs / 1e9;
+	double batch = res->syncs ? (double)res->packets / res->syncs : 0;
+	double rmin = 0, ravg = 0, rmed = 0, r99 = 0, rmax = 0;
+	char b1[32];
+
+	if (res->nrtt) {
+		size_t i, k;
+		double sum = 0;
+
+		qsort(res->rtt, res->nrtt, sizeof(*res->rtt), cmp_u64);
+		for (i = 0; i < res->nrtt; i++)
+			sum += res->rtt[i];
+		k = (res->nrtt * 99 + 99) / 100;	/* ceil(0.99 n) */
+		rmin = res->rtt[0] / 1e3;
+		rmax = res->rtt[res->nrtt - 1] / 1e3;
+		ravg = sum / res->nrtt / 1e3;
+		rmed = res->rtt[res->nrtt / 2] / 1e3;
+		r99 = res->rtt[k - 1] / 1e3;
+	}
+
+	if (c->json) {
+		printf("{\"tool\":\"vale-pktgen\",\"role\":\"%s\",\"port\":",
+		       role_names[c->role]);
+		out_json_string(stdout, c->port);
+		printf(",\"length\":%u,\"batch\":%u,\"rate_limit\":%.0f,"
+		       "\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64
+		       ",\"seconds\":%.6f,\"pps\":%.1f,\"gbps\":%.6f,"
+		       "\"raw_gbps\":%.6f,\"syncs\":%" PRIu64
+		       ",\"avg_batch\":%.2f,\"bytes_counted\":\"frame without CRC\"",
+		       c->len, c->batch, c->rate, res->packets, res->bytes,
+		       res->seconds, pps, gbps, raw, res->syncs, batch);
+		if (c->role == ROLE_PING)
+			printf(",\"rtt_us\":{\"replies\":%zu,\"lost\":%" PRIu64
+			       ",\"min\":%.3f,\"avg\":%.3f,\"median\":%.3f,"
+			       "\"p99\":%.3f,\"max\":%.3f}",
+			       res->nrtt, res->lost, rmin, ravg, rmed, r99, rmax);
+		if (c->role == ROLE_PONG)
+			printf(",\"dropped\":%" PRIu64, res->lost);
+		if (c->role == ROLE_PING || c->role == ROLE_PONG)
+			printf(",\"ignored\":%" PRIu64, res->ignored);
+		if (have_st)
+			printf(",\"port_stats\":{\"tx_packets\":%llu,\"tx_bytes\":%llu,"
+			       "\"rx_packets\":%llu,\"rx_bytes\":%llu,"
+			       "\"drop_bad_slot\":%llu,\"drop_bad_frag\":%llu,"
+			       "\"drop_ring_full\":%llu,\"drop_no_dest\":%llu,"
+			       "\"drop_too_long\":%llu}",
+			       (unsigned long long)st->tx_packets,
+			       (unsigned long long)st->tx_bytes,
+			       (unsigned long long)st->rx_packets,
+			       (unsigned long long)st->rx_bytes,
+			       (unsigned long long)st->drop_bad_slot,
+			       (unsigned long long)st->drop_bad_frag,
+			       (unsigned long long)st->drop_ring_full,
+			       (unsigned long long)st->drop_no_dest,
+			       (unsigned long long)st->drop_too_long);
+		printf("}\n");
+		return;
+	}
+
+	printf("%s %s: %" PRIu64 " packets, %" PRIu64 " bytes (%" PRIu64
+	       " each) in %.3f s, %" PRIu64 " syncs\n",
+	       role_names[c->role], c->port, res->packets, res->bytes, avg_len,
+	       res->seconds, res->syncs);
+	printf("Speed: %spps  Bandwidth: %.3f Gbit/s (raw %.3f Gbit/s)  "
+	       "Average batch: %.2f pkts/sync\n",
+	       scale(pps, b1, sizeof(b1)), gbps, raw, batch);
+	if (c->role == ROLE_PING)
+		printf("RTT (us): min %.1f  avg %.1f  median %.1f  p99 %.1f  "
+		       "max %.1f  (%zu replies, %" PRIu64 " lost, %" PRIu64
+		       " ignored)\n",
+		       rmin, ravg, rmed, r99, rmax, res->nrtt, res->lost,
+		       res->ignored);
+	if (c->role == ROLE_PONG && (res->lost || res->ignored))
+		printf("pong: %" PRIu64 " not echoed (tx ring full), %" PRIu64
+		       " ignored (too short)\n", res->lost, res->ignored);
+	if (have_st)
+		printf("port: tx %llu rx %llu; drops: bad slot %llu, bad frag %llu, "
+		       "ring full %llu, no dest %llu, too long %llu\n",
+		       (unsigned long long)st->tx_packets,
+		       (unsigned long long)st->rx_packets,
+		       (unsigned long long)st->drop_bad_slot,
+		       (unsigned long long)st->drop_bad_frag,
+		       (unsigned long long)st->drop_ring_full,
+		       (unsigned long long)st->drop_no_dest,
+		       (unsigned long long)st->drop_too_long);
+}
