@@ -28,21 +28,24 @@ INSTALL_TARGETS += install-vhost
 # vale-vhost is a directory of files by concern (vale-vhost/vhost.h says
 # which); the wire format, qemu-backend/vhost_user.h, is shared with the
 # hostile test front-end.
-VALE_VHOST_SRCS := $(wildcard qemu-backend/vale-vhost/*.c)
+# The daemon plumbing (logging, --version, UNIX sockets, signals) is
+# qemu-backend/common/, shared with vale-vmpi.
+include qemu-backend/common/common.mk
+VALE_VHOST_SRCS := $(wildcard qemu-backend/vale-vhost/*.c) $(DAEMON_SRCS)
 
 $(VALE_VHOST): $(VALE_VHOST_SRCS) qemu-backend/vale-vhost/vhost.h \
 		qemu-backend/vhost_user.h lib/libvale.h uapi/linux/vale.h \
-		tools/common/out.h $(LIBVALE_A) $(OUT_O)
+		tools/common/out.h $(DAEMON_HDRS) $(LIBVALE_A) $(OUT_O)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -Iqemu-backend -Iqemu-backend/vale-vhost \
-		-Itools/common -o $@ $(VALE_VHOST_SRCS) $(OUT_O) \
+	$(CC) $(USER_CFLAGS) $(DAEMON_CFLAGS) -Iqemu-backend \
+		-Iqemu-backend/vale-vhost -Itools/common -o $@ $(VALE_VHOST_SRCS) $(OUT_O) \
 		$(LIBVALE_A) $(USER_LDFLAGS)
 
 $(VALE_VHOST_ASAN): $(VALE_VHOST_SRCS) qemu-backend/vale-vhost/vhost.h \
 		qemu-backend/vhost_user.h lib/libvale.c lib/libvale.h \
-		uapi/linux/vale.h tools/common/out.c tools/common/out.h
+		uapi/linux/vale.h tools/common/out.c tools/common/out.h $(DAEMON_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -O1 $(SANITIZE_FLAGS) -Iqemu-backend \
+	$(CC) $(USER_CFLAGS) $(DAEMON_CFLAGS) -O1 $(SANITIZE_FLAGS) -Iqemu-backend \
 		-Iqemu-backend/vale-vhost -Itools/common -o $@ \
 		$(VALE_VHOST_SRCS) lib/libvale.c tools/common/out.c $(USER_LDFLAGS)
 

@@ -18,7 +18,7 @@ mkdir -p "$out/src"
 	--filter 'protect *.mod*' --filter 'protect Module.symvers' \
 	--filter 'protect modules.order' \
 	./Kbuild ./kmod ./guest-driver ./uapi ./selftests/modules "$out/src/") >&2
-version=$(git -C "$top" describe --always --dirty 2>/dev/null || echo 0.1)
+version=$("$top/scripts/version.sh")
 make -s -C "$KDIR" M="$out/src" VALE_VERSION="$version" \
 	CONFIG_DEBUG_INFO_BTF_MODULES= W=1 "$@" modules >&2
 find "$out/src" -name '*.ko' -exec cp {} "$out/" \;

@@ -61,10 +61,12 @@ $(O)/tier0/fuzz_%: selftests/tier0/fuzz_%.c $$(call T0_DEPS,selftests/tier0/fuzz
 
 # VM test programs link libvale statically when they use it.  Those that
 # include <libmnl/libmnl.h> are dynamic (Debian ships no libmnl.a); vm-run
-# copies their shared libraries into the guest.
+# copies their shared libraries into the guest.  They link vnl.o too:
+# selftests/lib/nl_test.h is vale-ctl's libmnl plumbing, tools/common/vnl.c.
 VMT_MNL = $(if $(shell grep -l 'libmnl/libmnl.h' $(1) 2>/dev/null),$(2),$(3))
 $(O)/vm-tests/%: selftests/vm/tests/%.c $(wildcard selftests/lib/*.h) \
-		$(wildcard uapi/linux/*.h lib/*.h) $(LIBVALE_A)
+		$(wildcard uapi/linux/*.h lib/*.h) $(LIBVALE_A) \
+		tools/common/vnl.h $(VNL_O)
 	@mkdir -p $(@D)
-	$(CC) $(VM_CFLAGS) -o $@ $< $(LIBVALE_A) \
-		$(call VMT_MNL,$<,-lmnl -pthread,$(VM_LDFLAGS))
+	$(CC) $(VM_CFLAGS) -Itools/common -o $@ $< $(LIBVALE_A) \
+		$(call VMT_MNL,$<,$(VNL_O) -lmnl -pthread,$(VM_LDFLAGS))

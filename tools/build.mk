@@ -33,10 +33,14 @@ $(O)/tools/common/%.o: tools/common/%.c $(TOOLS_COMMON_HDRS) uapi/linux/vale.h
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -Itools/common -c -o $@ $<
 
-$(VALE_PKTGEN): tools/vale-pktgen.c lib/libvale.h uapi/linux/vale.h \
-		tools/common/out.h $(LIBVALE_A) $(OUT_O)
+# vale-pktgen is a directory of files by concern (vale-pktgen/pktgen.h
+# says which).
+VALE_PKTGEN_SRCS := $(wildcard tools/vale-pktgen/*.c)
+
+$(VALE_PKTGEN): $(VALE_PKTGEN_SRCS) tools/vale-pktgen/pktgen.h lib/libvale.h \
+		uapi/linux/vale.h tools/common/out.h $(LIBVALE_A) $(OUT_O)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -Itools/common -o $@ $< $(OUT_O) \
+	$(CC) $(USER_CFLAGS) -Itools/common -o $@ $(VALE_PKTGEN_SRCS) $(OUT_O) \
 		$(LIBVALE_A) $(USER_LDFLAGS) $(TOOLS_STATIC)
 
 .PHONY: install-tools

@@ -15,7 +15,6 @@
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <linux/virtio_net.h>
 
 #include "vhost.h"
@@ -184,32 +183,12 @@ void conn_readable(struct vm *vm)
 	}
 }
 
-int unix_socket(const char *path, struct sockaddr_un *sa)
-{
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-
-	memset(sa, 0, sizeof(*sa));
-	sa->sun_family = AF_UNIX;
-	snprintf(sa->sun_path, sizeof(sa->sun_path), "%s", path);
-	return fd;
-}
-
 int vm_listen(struct vm *vm)
 {
-	struct sockaddr_un sa;
-	struct stat st;
-	int fd = unix_socket(vm->path, &sa);
+	int fd = unix_listen(vm->path, SOCK_STREAM, 4);
 
 	if (fd < 0)
 		return -errno;
-	if (stat(vm->path, &st) == 0 && S_ISSOCK(st.st_mode))
-		unlink(vm->path);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 4) < 0) {
-		int e = errno;
-
-		close(fd);
-		return -e;
-	}
 	vm->listen_fd = fd;
 	vm->ev_listen = (struct ev){ EV_LISTEN, vm, 0 };
 	ep_add(fd, &vm->ev_listen, EPOLLIN);
@@ -242,7 +221,7 @@ void vm_accept(struct vm *vm)
 void vm_try_connect(struct vm *vm)
 {
 	struct sockaddr_un sa;
-	int fd = unix_socket(vm->path, &sa);
+	int fd = unix_socket(vm->path, SOCK_STREAM, &sa);
 
 	vm->next_connect = now_ms() + RECONNECT_MS;
 	if (fd < 0)

@@ -30,9 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
 #include <linux/virtio_config.h>
@@ -70,10 +68,7 @@ uint64_t now_ms(void)
 
 void ep_add(int fd, struct ev *ev, uint32_t events)
 {
-	struct epoll_event e = { .events = events, .data.ptr = ev };
-
-	if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &e) < 0)
-		err("epoll_ctl add fd %d: %s", fd, strerror(errno));
+	ep_add_ptr(epfd, fd, events, ev);
 }
 
 void ep_del(int fd)
@@ -203,11 +198,11 @@ int main(int argc, char **argv)
 	struct ev ev_sig = { EV_SIGNAL, NULL, 0 }, ev_timer = { EV_TIMER, NULL, 0 };
 	struct ev ev_stats = { EV_STATS, NULL, 0 };
 	struct itimerspec its = { { 0, 100 * 1000000 }, { 0, 100 * 1000000 } };
+	static const int more_signals[] = { SIGUSR1, SIGHUP, 0 };
 	int c, sfd, tfd;
-	sigset_t mask;
 	struct vm *vm;
 
-	setvbuf(stderr, NULL, _IOLBF, 0);
+	log_init("vale-vhost", true);
 	/* for debugging guests: VALE_VHOST_NO_EVENT_IDX=1 VALE_VHOST_NO_MRG=1 */
 	if (getenv("VALE_VHOST_NO_EVENT_IDX"))
 		offered_features &= ~(1ull << VIRTIO_RING_F_EVENT_IDX);
@@ -248,7 +243,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case 'V':
-			printf("vale-vhost %s\n", VV_VERSION);
+			print_version();
 			return 0;
 		default:
 			usage(stderr);
@@ -266,17 +261,10 @@ int main(int argc, char **argv)
 	if (check_pairs() < 0)
 		return 2;
 
-	signal(SIGPIPE, SIG_IGN);
 	guard_install();
 	fdio_install();
 	epfd = epoll_create1(EPOLL_CLOEXEC);
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGUSR1);
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	sfd = signals_fd(more_signals);
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (epfd < 0 || sfd < 0 || tfd < 0) {
 		err("epoll/signalfd/timerfd: %s", strerror(errno));
@@ -287,14 +275,8 @@ int main(int argc, char **argv)
 	ep_add(tfd, &ev_timer, EPOLLIN);
 
 	if (stats_path) {
-		struct sockaddr_un sa;
-		struct stat st;
-
-		stats_fd = unix_socket(stats_path, &sa);
-		if (stat(stats_path, &st) == 0 && S_ISSOCK(st.st_mode))
-			unlink(stats_path);
-		if (stats_fd < 0 || bind(stats_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-		    listen(stats_fd, 4) < 0) {
+		stats_fd = unix_listen(stats_path, SOCK_STREAM, 4);
+		if (stats_fd < 0) {
 			err("stats socket %s: %s", stats_path, strerror(errno));
 			return 1;
 		}
@@ -329,12 +311,12 @@ int main(int argc, char **argv)
 			struct ev *ev = evs[i].data.ptr;
 
 			if (ev->type == EV_SIGNAL) {
-				struct signalfd_siginfo si;
+				int sig;
 
-				while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
-					if (si.ssi_signo == SIGUSR1)
+				while ((sig = signals_next(sfd))) {
+					if (sig == SIGUSR1)
 						stats_json(stdout);
-					else if (si.ssi_signo != SIGHUP)
+					else if (sig != SIGHUP)
 						quit = true;
 				}
 			} else if (ev->type == EV_TIMER) {

@@ -21,7 +21,8 @@
  *   stats.c        counters as JSON (stats socket, SIGUSR1)
  *
  * The wire format is ../vhost_user.h, shared with the hostile test
- * front-end.  Everything runs in one thread: no locks.
+ * front-end; logging, --version, UNIX sockets and signals are
+ * ../common/daemon.h, shared with vale-vmpi.  Everything runs in one thread: no locks.
  */
 #ifndef VALE_VHOST_H
 #define VALE_VHOST_H
@@ -35,10 +36,9 @@
 #include <sys/un.h>
 #include <linux/virtio_ring.h>
 
+#include "daemon.h"
 #include "libvale.h"
 #include "vhost_user.h"
-
-#define VV_VERSION	"0.1"
 
 #define MAX_QP		8		/* queue pairs per VM NIC */
 #define MAX_VQ		(2 * MAX_QP)
@@ -50,17 +50,8 @@
 #define BLOCK_MS	200		/* backpressure before dropping */
 #define RECONNECT_MS	1000
 
-/* ---- log.c ------------------------------------------------------------- */
+/* ---- log.c (the rest is ../common/log.c) ----------------------------- */
 
-enum { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
-extern int log_level;
-
-void logmsg(int level, const char *who, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-int set_log_level(const char *s);
-
-#define err(...)	logmsg(LOG_ERR, NULL, __VA_ARGS__)
-#define info(...)	logmsg(LOG_INFO, NULL, __VA_ARGS__)
 #define vm_log(vm, level, ...) logmsg(level, (vm)->name, __VA_ARGS__)
 
 /* ---- data structures ----------------------------------------------------- */
@@ -215,7 +206,6 @@ int check_pairs(void);
 
 /* ---- conn.c ------------------------------------------------------------- */
 
-int unix_socket(const char *path, struct sockaddr_un *sa);
 int vm_listen(struct vm *vm);
 void vm_accept(struct vm *vm);
 void vm_try_connect(struct vm *vm);

@@ -15,7 +15,7 @@ rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
 	--filter 'protect .*.cmd' --filter 'protect *.mod*' \
 	--filter 'protect Module.symvers' --filter 'protect modules.order' \
 	"$top/guest-driver" "$top/uapi" "$out/"
-version=$(git -C "$top" describe --always --dirty 2>/dev/null || echo 0.1)
+version=$("$top/scripts/version.sh")
 make -s -C "$KDIR" M="$out/guest-driver" VALE_VERSION="$version" \
 	CONFIG_DEBUG_INFO_BTF_MODULES= W=1 modules >&2
 cp "$out/guest-driver/vmpi.ko" "$top/build/$KVER/vmpi.ko"

@@ -37,17 +37,7 @@
 
 static int set_req(const char *name, int restricted, int lookup, int batch)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = msg(buf, fam, VALE_CMD_SWITCH_SET, 0);
-
-	mnl_attr_put_strz(nlh, VALE_A_SWITCH_NAME, name);
-	if (restricted >= 0)
-		mnl_attr_put_u8(nlh, VALE_A_SWITCH_RESTRICTED, restricted);
-	if (lookup >= 0)
-		mnl_attr_put_u32(nlh, VALE_A_SWITCH_LOOKUP, lookup);
-	if (batch >= 0)
-		mnl_attr_put_u32(nlh, VALE_A_SWITCH_BATCH, batch);
-	return talk(nlh, ok_cb, NULL);
+	return nl_switch_req(VALE_CMD_SWITCH_SET, name, restricted, lookup, batch);
 }
 
 static int sw_req(uint8_t cmd, const char *name)
