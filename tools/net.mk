@@ -43,3 +43,11 @@ install-net: $(VALE_NET)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8
 	$(INSTALL) -m 0755 $(VALE_NET) $(DESTDIR)$(BINDIR)/
 	$(INSTALL) -m 0644 Documentation/man/vale-net.8 $(DESTDIR)$(MANDIR)/man8/
+
+# The VM isolation test's frame source and sniffer (static, for the guest).
+VNET_FRAMES := $(O)/tools/vnet-frames
+USER_TARGETS += $(VNET_FRAMES)
+
+$(VNET_FRAMES): tools/vale-net/tests/frames.c
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -o $@ $< $(USER_LDFLAGS) -static

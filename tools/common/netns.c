@@ -49,6 +49,8 @@ int netns_add(const char *name)
 	pid = fork();
 	if (pid == 0) {
 		/* report unshare's result, then wait until the parent mounted */
+		close(up[0]);
+		close(down[1]);
 		c = unshare(CLONE_NEWNET) < 0 ? (char)errno : 0;
 		if (write(up[1], &c, 1) != 1)
 			_exit(1);

@@ -94,8 +94,7 @@ unsigned int rtnl_ifindex(struct vnl *r, const char *name)
 	struct nlmsghdr *nlh;
 	unsigned int idx = 0;
 
-	nlh = link_msg(r, buf, RTM_GETLINK, 0, &ifm);
-	nlh->nlmsg_flags &= ~NLM_F_ACK;
+	nlh = link_msg(r, buf, RTM_GETLINK, 0, &ifm);	/* answer, then ACK */
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	if (vnl_talk(r, nlh, index_cb, &idx) < 0)
 		return 0;
