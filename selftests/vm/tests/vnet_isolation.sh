@@ -70,6 +70,8 @@ ok "host A has vnx100 and vnx200 attached to its switches" \
 	sh -c "$VC port show | grep -q 'valenet.A.red.lan:vnx100 ' && $VC port show | grep -q 'valenet.A.blue.lan:vnx200 '"
 ok "red a pings red b across the hosts" ip netns exec vn.red.a ping -c 2 -W 3 10.0.0.2
 ok "blue a pings blue b (same addresses)" ip netns exec vn.blue.a ping -c 2 -W 3 10.0.0.2
+ok "apply again on host A: no change" \
+	sh -c "$VN --netns hA apply /tmp/iso.yaml | grep -q '^no change: what runs is what the file says'"
 
 only_own() { [ "$1" -ge 10 ] && [ "$2" = 0 ]; }
 refused() { [ "$1" != 0 ] && grep -q 'operation not permitted' /tmp/pg; }
