@@ -65,15 +65,24 @@ int rtnl_open_in(struct vnl *r, int netns_fd)
 	return err;
 }
 
-static struct nlmsghdr *link_msg(struct vnl *r, char *buf, uint16_t type,
-				 uint16_t flags, struct ifinfomsg **ifm)
+/* A request with an ACK, its family header zeroed at @hdr (@hdrlen bytes). */
+static struct nlmsghdr *msg(struct vnl *r, char *buf, uint16_t type,
+			    uint16_t flags, void **hdr, size_t hdrlen)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
 	nlh->nlmsg_seq = ++r->seq;
-	*ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(**ifm));
+	*hdr = mnl_nlmsg_put_extra_header(nlh, hdrlen);
+	return nlh;
+}
+
+static struct nlmsghdr *link_msg(struct vnl *r, char *buf, uint16_t type,
+				 uint16_t flags, struct ifinfomsg **ifm)
+{
+	struct nlmsghdr *nlh = msg(r, buf, type, flags, (void **)ifm, sizeof(**ifm));
+
 	(*ifm)->ifi_family = AF_UNSPEC;
 	return nlh;
 }
@@ -181,11 +190,8 @@ int rtnl_vxlan_remote(struct vnl *r, const char *name, const char *remote)
 	idx = rtnl_ifindex(r, name);
 	if (!idx)
 		return -ENODEV;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWNEIGH;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_APPEND;
-	nlh->nlmsg_seq = ++r->seq;
-	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+	nlh = msg(r, buf, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_APPEND, (void **)&ndm,
+		  sizeof(*ndm));
 	ndm->ndm_family = AF_BRIDGE;
 	ndm->ndm_ifindex = idx;
 	ndm->ndm_state = NUD_PERMANENT | NUD_NOARP;
@@ -239,11 +245,8 @@ int rtnl_addr_add(struct vnl *r, const char *name, const char *cidr)
 	idx = rtnl_ifindex(r, name);
 	if (!idx)
 		return -ENODEV;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWADDR;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
-	nlh->nlmsg_seq = ++r->seq;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	nlh = msg(r, buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, (void **)&ifa,
+		  sizeof(*ifa));
 	ifa->ifa_family = af;
 	ifa->ifa_prefixlen = atoi(slash + 1);
 	ifa->ifa_index = idx;

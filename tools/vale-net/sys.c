@@ -15,6 +15,8 @@
 
 #include "sys.h"
 
+#define VN_PROBE_TRIES	3
+
 void vn_sys_read(struct vn_sys *s)
 {
 	struct ifaddrs *ifa, *i;
@@ -64,7 +66,8 @@ static uint16_t csum(const void *p, size_t n)
 	return ~sum;
 }
 
-bool vn_sys_reachable(const char *addr)
+/* One echo request, a reply within a second. */
+static bool echo_once(const char *addr, int seq)
 {
 	struct sockaddr_in to = { .sin_family = AF_INET };
 	struct icmphdr req = { .type = ICMP_ECHO };
@@ -80,7 +83,7 @@ bool vn_sys_reachable(const char *addr)
 	if (fd < 0)
 		return false;
 	req.un.echo.id = htons(id);
-	req.un.echo.sequence = htons(1);
+	req.un.echo.sequence = htons(seq);
 	req.checksum = csum(&req, sizeof(req));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&to, sizeof(to)) < 0)
@@ -112,4 +115,13 @@ bool vn_sys_reachable(const char *addr)
 out:
 	close(fd);
 	return ok;
+}
+
+bool vn_sys_reachable(const char *addr)
+{
+	/* three tries: the first may wait for ARP on a loaded machine */
+	for (int i = 1; i <= VN_PROBE_TRIES; i++)
+		if (echo_once(addr, i))
+			return true;
+	return false;
 }

@@ -2,7 +2,7 @@
 /*
  * What admission control knows of this machine (struct vn_sys in
  * admit.h), read from /sys, /proc and getifaddrs(); and the underlay
- * probe: one ICMP echo, answered within a second.
+ * probe: an ICMP echo answered within a second, tried three times.
  */
 #ifndef VALE_NET_SYS_H
 #define VALE_NET_SYS_H
