@@ -155,7 +155,7 @@ static int cmd_apply(const char *file, bool dry)
 	out_close_array();
 	if (!dry && changes)
 		err = vn_apply(&c, jobs, t.nvnets, &r);
-	vn_print_result(&r, changes, dry);
+	vn_print_result(&r, changes, dry ? NULL : "applied");
 	out_close_object();
 	if (out_is_json())
 		out_newline();
@@ -279,7 +279,7 @@ static int cmd_destroy(const char *name)
 	err = vn_apply(&c, &j, 1, &r);
 	if (!err)
 		vn_state_remove(opt.state_dir, name);
-	vn_print_result(&r, j.plan.n, false);
+	vn_print_result(&r, j.plan.n, "destroyed");
 	out_close_object();
 	if (out_is_json())
 		out_newline();

@@ -97,8 +97,9 @@ void vn_print_plan(const struct vn_job *j)
 	out_close_object();
 }
 
-void vn_print_result(const struct vn_result *r, int changes, bool dry)
+void vn_print_result(const struct vn_result *r, int changes, const char *verb)
 {
+	bool dry = !verb;
 	double total = 0;
 	int ph;
 
@@ -129,7 +130,7 @@ void vn_print_result(const struct vn_result *r, int changes, bool dry)
 	} else if (!changes) {
 		out_text("no change: what runs is what the file says\n");
 	} else {
-		out_text("applied: %d change%s\n", r->done, r->done == 1 ? "" : "s");
+		out_text("%s: %d change%s\n", verb, r->done, r->done == 1 ? "" : "s");
 	}
 }
 

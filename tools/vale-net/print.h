@@ -11,8 +11,11 @@
 
 /* One VNet's plan: a "changes" array in JSON, lines of + and - in text. */
 void vn_print_plan(const struct vn_job *j);
-/* Phases and the outcome of an apply (inside the caller's object). */
-void vn_print_result(const struct vn_result *r, int changes, bool dry);
+/*
+ * Phases and the outcome of an apply (inside the caller's object); @verb
+ * says what was done ("applied", "destroyed"), NULL for a diff.
+ */
+void vn_print_result(const struct vn_result *r, int changes, const char *verb);
 /* A recorded VNet and which of its objects still exist. */
 void vn_print_show(const struct vn_vnet *rec, const struct vn_vnet *have);
 
