@@ -9,6 +9,8 @@
 #   make check-mutants  deliberate defects the suite must catch
 #   make demo       boot the test VM, load vale.ko, create a switch, push
 #                   packets between two ports and print the rate
+#   make demo-vnets two VNets over two "hosts" in the test VM (vale-net,
+#                   Documentation/vnets.md): traffic in each, none between
 #   make bench      benchmarks, JSON and Markdown under bench/results/
 #   make install    libvale, headers, pkg-config file, tools, man pages
 #   make deb        Debian packages (dpkg-buildpackage) under build/deb/
@@ -36,13 +38,13 @@ KSFT_DIR = $(shell scripts/ksft.sh)
 
 .PHONY: all deps modules user check check-tier0 check-vm demo bench \
 	install clean checkpatch help progs deb install-dkms install-system \
-	check-mutants
+	check-mutants demo-vnets
 .DEFAULT_GOAL := all
 
 all: deps modules user
 
 help:
-	@sed -n '3,22s/^# \{0,1\}//p' Makefile
+	@sed -n '3,24s/^# \{0,1\}//p' Makefile
 
 deps:
 	@scripts/deps.sh
@@ -54,6 +56,7 @@ include lib/build.mk
 include tools/build.mk
 include tools/bench.mk
 -include tools/ctl.mk
+-include tools/net.mk
 -include qemu-backend/build.mk
 -include qemu-backend/vmpi.mk
 include selftests/build.mk
@@ -65,7 +68,7 @@ install: $(INSTALL_TARGETS)
 # What `make install` ships, without the test programs (debian/rules
 # builds this; it needs none of the test dependencies).
 progs: $(LIBVALE_A) $(LIBVALE_SO) $(LIBVALE_PC) $(TOOLS_BINS) $(VALE_CTL) \
-	$(VALE_BENCH) $(VALE_VHOST) $(VALE_VMPI) $(LIBVALE_VMPI_A) $(VMPI_PERF)
+	$(VALE_BENCH) $(VALE_NET) $(VALE_VHOST) $(VALE_VMPI) $(LIBVALE_VMPI_A) $(VMPI_PERF)
 
 # DKMS source trees: /usr/src/vale-VERSION (vale.ko, package vale-dkms)
 # and /usr/src/vmpi-VERSION (vmpi.ko, package vmpi-dkms), each with its
@@ -118,6 +121,9 @@ check-mutants: deps all
 
 demo: deps
 	@scripts/demo.sh
+
+demo-vnets: deps
+	@scripts/demo-vnets.sh
 
 bench: deps
 	@scripts/bench.sh

@@ -277,6 +277,7 @@ if has_tier vm; then
 	files=()
 	for f in tools/vale-pktgen:vale-pktgen tools/vale-bench-static:vale-bench \
 		 tools/vale-ctl:vale-ctl qemu-backend/vale-vhost:vale-vhost \
+		 tools/vale-net:vale-net tools/vnet-frames:vnet-frames \
 		 vhost/hostile:hostile; do
 		src=build/user/${f%%:*}
 		[[ -x $src ]] && files+=(--file "$src:/bin/${f#*:}")

@@ -18,7 +18,7 @@ set -euo pipefail
 BASE_PKGS=(
 	build-essential linux-headers-amd64 kmod cpio xz-utils zstd
 	qemu-system-x86 busybox-static linux-source-6.1
-	libmnl-dev pkg-config iproute2
+	libmnl-dev libyaml-dev pkg-config iproute2
 	clang llvm libclang-rt-14-dev
 	bc bison flex libelf-dev libssl-dev dwarves rsync python3 python3-yaml
 	valgrind

@@ -20,25 +20,9 @@
 
 #include "rtnl.h"
 
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK 11
-#endif
-
 int rtnl_open(struct vnl *r)
 {
-	int one = 1, err;
-
-	memset(r, 0, sizeof(*r));
-	r->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!r->sock)
-		return -errno;
-	if (mnl_socket_bind(r->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err = -errno;
-		vnl_close(r);
-		return err;
-	}
-	mnl_socket_setsockopt(r->sock, NETLINK_EXT_ACK, &one, sizeof(one));
-	return 0;
+	return vnl_socket(r, NETLINK_ROUTE);
 }
 
 int rtnl_open_in(struct vnl *r, int netns_fd)

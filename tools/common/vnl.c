@@ -8,6 +8,7 @@
  * payload carries the dump's own status.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <linux/genetlink.h>
@@ -219,13 +220,12 @@ int vnl_mcast_group(struct vnl *v, const char *name, uint32_t *id)
 	return 0;
 }
 
-int vnl_open(struct vnl *v)
+int vnl_socket(struct vnl *v, int bus)
 {
-	struct family_query q = { .group = VALE_GENL_MCGRP_EVENTS };
 	int one = 1, err;
 
 	memset(v, 0, sizeof(*v));
-	v->sock = mnl_socket_open(NETLINK_GENERIC);
+	v->sock = mnl_socket_open2(bus, SOCK_CLOEXEC);
 	if (!v->sock)
 		return -errno;
 	if (mnl_socket_bind(v->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
@@ -234,6 +234,17 @@ int vnl_open(struct vnl *v)
 		return err;
 	}
 	mnl_socket_setsockopt(v->sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	return 0;
+}
+
+int vnl_open(struct vnl *v)
+{
+	struct family_query q = { .group = VALE_GENL_MCGRP_EVENTS };
+	int err;
+
+	err = vnl_socket(v, NETLINK_GENERIC);
+	if (err)
+		return err;
 	err = get_family(v, &q);
 	v->family = q.family;
 	v->mcgrp_events = q.group_id;

@@ -30,6 +30,8 @@ struct vnl {
  * registered (vale.ko not loaded), or another -errno.
  */
 int vnl_open(struct vnl *v);
+/* A socket on netlink bus @bus (NETLINK_ROUTE, ...) with extended ACKs. */
+int vnl_socket(struct vnl *v, int bus);
 void vnl_close(struct vnl *v);
 
 /* A request of @type (the family's id, or GENL_ID_CTRL) in @buf. */
