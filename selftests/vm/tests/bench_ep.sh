@@ -1,0 +1,155 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench_ep: vale-bench-ep's endpoints, exact counts.
+#   send -> recv over a vale switch: everything arrives, nothing is bad;
+#   raw-mmsg and udp (mmsg send, udp recv) over a veth pair between two
+#   namespaces, the same; client <-> server over vale: every echo, ordered
+#   percentiles; a client whose server never answers: exit 4, all lost;
+#   recv fed reordered, duplicated, foreign and bad frames (send --inject)
+#   counts each kind exactly.  Needs the static binary in the guest:
+#   selftests/vm/vm-run --file \
+#       build/user/tools/vale-bench-ep-static:/bin/vale-bench-ep \
+#       selftests/vm/tests/bench_ep.sh
+. /tests/lib.sh
+
+EP=/bin/vale-bench-ep
+N=22
+plan $N
+if [ ! -x $EP ]; then
+	i=0
+	while [ $i -lt $N ]; do
+		skip "vale-bench-ep" "no $EP in the guest (vm-run --file)"
+		i=$((i + 1))
+	done
+	exit 0
+fi
+
+# f NAME FILE: a number of the last JSON line (the final result).
+f() { tail -n1 "$2" | sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p" | head -n1; }
+# kinds FILE: the recv counters that must be zero on a clean path.
+kinds() {
+	echo "bad $(f bad_header "$1") reord $(f reordered "$1")" \
+	     "dup $(f duplicated "$1") foreign $(f foreign "$1") lost $(f lost "$1")"
+}
+CLEAN="bad 0 reord 0 dup 0 foreign 0 lost 0"
+show() { for _f in "$@"; do diag "$_f: $(tail -n1 "$_f")"; done; }
+
+# 1-4: send -> recv over vale0, paced, in bursts.
+$EP recv --api vale --vale vale0:rx -n 2000 --timeout 5 --json \
+	>/tmp/r.json 2>/tmp/r.err &
+rp=$!
+sleep 0.5
+$EP send --api vale --vale vale0:tx -n 2000 -b 32 -r 20000 -p 128 -c --json \
+	>/tmp/s.json 2>/tmp/s.err
+is "$?" 0 "vale: send exits 0"
+wait $rp
+is "$?" 0 "vale: recv exits 0"
+show /tmp/s.json /tmp/r.json
+is "$(f sent /tmp/s.json) $(f received /tmp/r.json)" "2000 2000" \
+	"vale: 2000 sent, 2000 received"
+is "$(kinds /tmp/r.json)" "$CLEAN" "vale: nothing bad, reordered, lost"
+
+# A veth pair between namespaces a (a0 10.0.0.1) and b (b0 10.0.0.2).
+cleanup() {
+	ip netns del a 2>/dev/null
+	ip netns del b 2>/dev/null
+}
+trap cleanup EXIT
+kmod_load veth
+ip netns add a && ip netns add b &&
+	ip link add a0 netns a type veth peer name b0 netns b &&
+	ip -n a addr add 10.0.0.1/24 dev a0 && ip -n b addr add 10.0.0.2/24 dev b0 &&
+	ip -n a link set a0 up && ip -n b link set b0 up &&
+	ip -n a link set lo up && ip -n b link set lo up
+is "$?" 0 "veth pair a0 <-> b0"
+BMAC=$(ip netns exec b cat /sys/class/net/b0/address)
+AMAC=$(ip netns exec a cat /sys/class/net/a0/address)
+ip -n a neigh replace 10.0.0.2 lladdr "$BMAC" dev a0
+ip -n b neigh replace 10.0.0.1 lladdr "$AMAC" dev b0
+sleep 0.5
+
+# 6-8: raw-mmsg over the veth.
+ip netns exec b $EP recv --api raw-mmsg --dev b0 -n 1000 --timeout 5 --json \
+	>/tmp/r.json 2>/tmp/r.err &
+rp=$!
+sleep 0.5
+ip netns exec a $EP send --api raw-mmsg --dev a0 --src-mac "$AMAC" \
+	--dst-mac "$BMAC" -n 1000 -b 16 -r 10000 -p 256 --json \
+	>/tmp/s.json 2>/tmp/s.err
+is "$?" 0 "raw-mmsg: send exits 0"
+wait $rp
+show /tmp/s.json /tmp/r.json
+cat /tmp/r.err /tmp/s.err
+is "$(f sent /tmp/s.json) $(f received /tmp/r.json)" "1000 1000" \
+	"raw-mmsg: 1000 sent, 1000 received"
+is "$(kinds /tmp/r.json)" "$CLEAN" "raw-mmsg: nothing bad, reordered, lost"
+
+# 9-10: UDP, sendmmsg() to a recv() socket.
+ip netns exec b $EP recv --api udp --dst 10.0.0.2:4321 -n 1000 --timeout 5 \
+	--json >/tmp/r.json 2>/tmp/r.err &
+rp=$!
+sleep 0.5
+ip netns exec a $EP send --api mmsg --src 10.0.0.1:1234 --dst 10.0.0.2:4321 \
+	-n 1000 -b 16 -r 10000 -p 256 -c --json >/tmp/s.json 2>/tmp/s.err
+wait $rp
+show /tmp/s.json /tmp/r.json
+cat /tmp/r.err /tmp/s.err
+is "$(f sent /tmp/s.json) $(f received /tmp/r.json)" "1000 1000" \
+	"udp: 1000 sent, 1000 received"
+is "$(kinds /tmp/r.json)" "$CLEAN" "udp: nothing bad, reordered, lost"
+
+# 11-14: client <-> server over vale1, fixed rate with bursts.
+$EP server --api vale --vale vale1:srv --timeout 5 --json >/tmp/sv.json \
+	2>/tmp/sv.err &
+sp=$!
+sleep 0.5
+$EP client --api vale --vale vale1:cli -n 400 -b 4 -r 1000 -p 100 --json \
+	>/tmp/c.json 2>/tmp/c.err
+is "$?" 0 "client exits 0"
+kill $sp
+wait $sp
+show /tmp/c.json /tmp/sv.json
+is "$(f sent /tmp/c.json) $(f received /tmp/c.json) $(f lost /tmp/c.json)" \
+	"400 400 0" "client: 400 sent, 400 echoes, none lost"
+is "$(f echoed /tmp/sv.json)" 400 "server echoed 400"
+pct="$(f min /tmp/c.json) $(f p50 /tmp/c.json) $(f p90 /tmp/c.json)"
+pct="$pct $(f p99 /tmp/c.json) $(f p999 /tmp/c.json) $(f max /tmp/c.json)"
+# shellcheck disable=SC2086
+ok "0 < min <= p50 <= p90 <= p99 <= p99.9 <= max ($pct)" \
+	awk -v s="$pct" 'BEGIN { n = split(s, v, " "); if (n != 6 || v[1] <= 0) exit 1
+		for (i = 2; i <= n; i++) if (v[i] + 0 < v[i - 1] + 0) exit 1 }'
+
+# 15-17: nobody answers: the client gives up after --timeout.
+$EP client --api vale --vale vale2:cli -n 5 -b 5 --timeout 0.5 --json \
+	>/tmp/c.json 2>/tmp/c.err
+is "$?" 4 "unanswered client exits 4"
+show /tmp/c.json
+is "$(f sent /tmp/c.json) $(f received /tmp/c.json) $(f lost /tmp/c.json)" \
+	"5 0 5" "unanswered client: 5 sent, 0 echoes, 5 lost"
+ok "its JSON says interim false" grep -q '"interim":false' /tmp/c.json
+
+# 18-21: defects, 64 frames each (groups of 8): each counted exactly.
+# inject KIND EXPECTED
+inject() {
+	$EP recv --api vale --vale vale3:rx --timeout 1 --json >/tmp/r.json \
+		2>/tmp/r.err &
+	_rp=$!
+	sleep 0.5
+	$EP send --api vale --vale vale3:tx -n 64 -b 8 --inject "$1" --json \
+		>/tmp/s.json 2>/tmp/s.err
+	wait $_rp
+	show /tmp/r.json
+	is "received $(f received /tmp/r.json) $(kinds /tmp/r.json)" "$2" \
+		"recv counts $1 frames"
+}
+inject reorder "received 64 bad 0 reord 8 dup 0 foreign 0 lost 0"
+inject dup "received 72 bad 0 reord 0 dup 8 foreign 0 lost 0"
+inject foreign "received 64 bad 0 reord 0 dup 0 foreign 8 lost 0"
+inject bad "received 64 bad 8 reord 0 dup 0 foreign 0 lost 0"
+
+# 22: a bad value is refused before anything starts, naming the option.
+$EP send --api vale --vale vale0:x -b 0 >/dev/null 2>/tmp/e.txt
+is "$? $(grep -c -- '--burst: bad value' /tmp/e.txt)" "2 1" \
+	"bad --burst: exit 2 and a message naming it"
+done_testing
