@@ -5,8 +5,8 @@
  * one JSON object per call (the final one last).
  *
  * Histogram: values 0..3 have a bucket each; from 4 on, each power of two
- * [2^e, 2^(e+1)) is split into four equal buckets, so a bucket's width is
- * at most a quarter of its lower bound.
+ * [2^e, 2^(e+1)) is split into four equal buckets (bucket (e-1)*4+sub),
+ * so a bucket's width is at most a quarter of its lower bound.
  */
 #include <errno.h>
 #include <math.h>
@@ -21,17 +21,17 @@ unsigned int ep_hist_bucket(uint64_t ns)
 
 	if (ns < 4)
 		return ns;
-	e = 63 - __builtin_clzll(ns);
-	return e * 4 + ((ns >> (e - 2)) & 3);
+	e = 63 - __builtin_clzll(ns);	/* 2..63 */
+	return (e - 1) * 4 + ((ns >> (e - 2)) & 3);
 }
 
 uint64_t ep_hist_upper(unsigned int b)
 {
-	unsigned int e = b / 4, sub = b % 4;
+	unsigned int e = b / 4 + 1, sub = b % 4;
 
 	if (b < 4)
 		return b;
-	if (e >= 63 && sub == 3)
+	if (e == 63 && sub == 3)
 		return UINT64_MAX;
 	return ((uint64_t)(5 + sub) << (e - 2)) - 1;
 }
@@ -73,7 +73,8 @@ uint64_t ep_rtt_pct(struct ep_rtt *r, double p)
 	if (!r->n)
 		return 0;
 	qsort(r->v, r->n, sizeof(*r->v), cmp_u64);
-	k = (size_t)ceil(p / 100.0 * r->n);
+	/* ceil, forgiving the rounding of p (99.9 * 2000 / 100 > 1998) */
+	k = (size_t)ceil(p / 100.0 * r->n - 1e-6);
 	if (k < 1)
 		k = 1;
 	if (k > r->n)
