@@ -14,7 +14,7 @@
 
 #include "sock.h"
 
-#define BLOCK_SIZE	(1u << 20)
+#define BLOCK_SIZE	(1u << 18)
 #define BLOCK_NR	16
 #define FRAME_SIZE	2048
 

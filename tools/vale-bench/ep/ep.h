@@ -79,6 +79,7 @@ struct ep_opts {
 	uint32_t flows[EP_MAX_FLOWS];
 	unsigned int nflows;
 	enum ep_inject inject;
+	const char *ready;	/* created once the API is open */
 };
 
 /*

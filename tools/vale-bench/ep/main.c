@@ -4,9 +4,11 @@
  * as vale-bench-ep(8): 0 ok, 1 runtime error, 2 usage, 3 API unavailable
  * here, 4 nothing arrived before --timeout.
  */
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ep.h"
 
@@ -60,6 +62,16 @@ int main(int argc, char **argv)
 	if (st) {
 		fprintf(stderr, EP_PROG ": %s: %s\n", ep_api_names[o.api], e.msg);
 		return st;
+	}
+	if (o.ready) {
+		int fd = open(o.ready, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+		if (fd < 0) {
+			perror(EP_PROG ": --ready");
+			e.api->close(&e);
+			return EP_EXIT_RUNTIME;
+		}
+		close(fd);
 	}
 	st = ep_run(&e);
 	e.api->close(&e);

@@ -44,6 +44,7 @@ void ep_usage(FILE *f)
 "  --timeout S        recv/client: stop after S seconds without traffic\n"
 "  --inject KIND      send, for tests: reorder dup foreign bad\n"
 "  --cpu N            pin to CPU N\n"
+"  --ready FILE       create FILE once the API is open (for scripts)\n"
 "  --json             JSON lines; the last is the final result\n"
 "  -h, --help         this text\n", EP_MAX_SIZE, EP_MAX_BURST);
 }
@@ -183,7 +184,7 @@ static int lookup(const char *const *names, int n, const char *s)
 enum {
 	OPT_API = 256, OPT_VALE, OPT_DEV, OPT_QUEUE, OPT_SRC, OPT_DST,
 	OPT_SMAC, OPT_DMAC, OPT_POLL, OPT_FLOW, OPT_TIMEOUT, OPT_INJECT,
-	OPT_CPU, OPT_JSON,
+	OPT_CPU, OPT_JSON, OPT_READY,
 };
 
 static const struct option lopts[] = {
@@ -208,6 +209,7 @@ static const struct option lopts[] = {
 	{ "inject", required_argument, NULL, OPT_INJECT },
 	{ "cpu", required_argument, NULL, OPT_CPU },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "ready", required_argument, NULL, OPT_READY },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -286,6 +288,11 @@ static int one_opt(struct perr *pe, int c, const char *arg, struct ep_opts *o)
 		o->cpu = cpu;
 		return 0;
 	case OPT_JSON: o->json = true; return 0;
+	case OPT_READY:
+		if (!*arg)
+			return fail(pe, "--ready: empty file name");
+		o->ready = arg;
+		return 0;
 	}
 	return fail(pe, "internal: option %d", c);
 }

@@ -77,6 +77,7 @@ static const struct bad bads[] = {
 	{ "send --api udp --bogus", "--bogus" },
 	{ "send --api udp -p", "-p" },
 	{ "send --api udp --rate", "--rate" },
+	{ "recv --api udp --ready ''", "--ready" },
 };
 
 TEST(bad_values)
