@@ -219,34 +219,6 @@ static int rx_batch(struct run *r, int ms, uint64_t *now)
 	return n;
 }
 
-static int run_send(struct run *r)
-{
-	struct ep_pacer pc;
-	uint64_t seq = 0, now = r->start;
-	unsigned int n;
-	int err;
-
-	ep_pacer_init(&pc, r->o->rate, r->o->burst, now);
-	while (!over(r, now) && (!r->o->count || seq < r->o->count)) {
-		while (now < ep_pacer_due(&pc) && !over(r, now))
-			now = ep_now();
-		if (over(r, now))
-			break;
-		n = r->o->burst;
-		if (r->o->count && r->o->count - seq < n)
-			n = r->o->count - seq;
-		err = send_burst(r, &seq, n, now);
-		if (err)
-			return err;
-		ep_pacer_next(&pc);
-		now = ep_now();
-		interim(r, now);
-	}
-	r->e->api->wait_tx(r->e, 0);
-	fill_seconds(r, ep_now());
-	return 0;
-}
-
 /* recv and server: until -d, -n, --timeout without traffic or a signal. */
 static int run_recv(struct run *r)
 {
@@ -290,29 +262,37 @@ static int await_echoes(struct run *r, uint64_t idle, uint64_t *now)
 	return 0;
 }
 
-static int run_client(struct run *r)
+/*
+ * send and client: bursts on the busy clock.  The client takes echoes
+ * while it waits for the clock (open loop), or waits for each burst's
+ * echoes at -r 0 (closed loop), and for the last ones at the end.
+ */
+static int run_tx(struct run *r)
 {
+	bool client = r->o->role == EP_CLIENT;
 	uint64_t seq = 0, now = r->start;
 	uint64_t idle = secs_ns(r->o->timeout ? r->o->timeout : 1);
 	struct ep_pacer pc;
 	unsigned int n;
-	int err;
+	int err = 0;
 
 	ep_pacer_init(&pc, r->o->rate, r->o->burst, now);
 	while (!over(r, now) && (!r->o->count || seq < r->o->count)) {
-		/* Open loop: echoes are taken while waiting for the clock. */
-		while (now < ep_pacer_due(&pc) && !over(r, now)) {
-			err = rx_batch(r, 0, &now);
-			if (err < 0)
-				return err;
+		while (now < ep_pacer_due(&pc) && !over(r, now) && err >= 0) {
+			if (client)
+				err = rx_batch(r, 0, &now);
+			else
+				now = ep_now();
 		}
+		if (err < 0)
+			return err;
 		if (over(r, now))
 			break;
 		n = r->o->burst;
 		if (r->o->count && r->o->count - seq < n)
 			n = r->o->count - seq;
 		err = send_burst(r, &seq, n, now);
-		if (!err && !r->o->rate)
+		if (!err && client && !r->o->rate)
 			err = await_echoes(r, idle, &now);
 		if (err)
 			return err;
@@ -320,8 +300,11 @@ static int run_client(struct run *r)
 		now = ep_now();
 		interim(r, now);
 	}
-	err = await_echoes(r, idle, &now);
-	fill_seconds(r, now);
+	if (client)
+		err = await_echoes(r, idle, &now);
+	else
+		err = r->e->api->wait_tx(r->e, 0);
+	fill_seconds(r, ep_now());
 	return err;
 }
 
@@ -353,10 +336,10 @@ int ep_run(struct ep *e)
 	r->end = o->duration ? r->start + secs_ns(o->duration) : 0;
 	r->next_interim = r->start + secs_ns(o->interval);
 	switch (o->role) {
-	case EP_SEND: err = run_send(r); break;
+	case EP_SEND:
+	case EP_CLIENT: err = run_tx(r); break;
 	case EP_RECV:
 	case EP_SERVER: err = run_recv(r); break;
-	case EP_CLIENT: err = run_client(r); break;
 	}
 	if (!err) {
 		ep_report(o, &r->res, false);
