@@ -20,6 +20,8 @@
 #   (without the last four the xdp checks are skipped).  Senders over the
 #   veth are pinned (--cpu 1): veth queues a frame on the sending CPU's
 #   backlog, so a sender that moves between CPUs reorders for real.
+#   Receivers give up after 20 s without a frame: they end at -n, and an
+#   xdp sender's first libxdp program load takes seconds under TCG.
 . /tests/lib.sh
 
 EP=/bin/vale-bench-ep
@@ -63,7 +65,7 @@ show() { for _f in "$@"; do diag "$_f: $(tail -n1 "$_f")"; done; }
 # 1-4: send -> recv over vale0, paced, in bursts.  A switch drops what a
 # full receive ring cannot take; 1000 frames fit the default ring even if
 # the receiver's vCPU stalls (TCG on a loaded host).
-bg /tmp/rdy $EP recv --api vale --vale vale0:rx -n 1000 --timeout 5 --json \
+bg /tmp/rdy $EP recv --api vale --vale vale0:rx -n 1000 --timeout 20 --json \
 	--ready /tmp/rdy >/tmp/r.json 2>/tmp/r.err
 rp=$_bgpid
 $EP send --api vale --vale vale0:tx -n 1000 -b 32 -r 20000 -p 128 -c --json \
@@ -97,7 +99,7 @@ sleep 0.5
 
 # 6-8: raw-mmsg over the veth.
 bg /tmp/rdy ip netns exec b $EP recv --api raw-mmsg --dev b0 -n 1000 \
-	--timeout 5 --json --ready /tmp/rdy >/tmp/r.json 2>/tmp/r.err
+	--timeout 20 --json --ready /tmp/rdy >/tmp/r.json 2>/tmp/r.err
 rp=$_bgpid
 ip netns exec a $EP send --api raw-mmsg --cpu 1 --dev a0 --src-mac "$AMAC" \
 	--dst-mac "$BMAC" -n 1000 -b 16 -r 10000 -p 256 --json \
@@ -112,7 +114,7 @@ is "$(kinds /tmp/r.json)" "$CLEAN" "raw-mmsg: nothing bad, reordered, lost"
 
 # 9-10: UDP, sendmmsg() to a recv() socket.
 bg /tmp/rdy ip netns exec b $EP recv --api udp --dst 10.0.0.2:4321 -n 1000 \
-	--timeout 5 --json --ready /tmp/rdy >/tmp/r.json 2>/tmp/r.err
+	--timeout 20 --json --ready /tmp/rdy >/tmp/r.json 2>/tmp/r.err
 rp=$_bgpid
 ip netns exec a $EP send --api mmsg --cpu 1 --src 10.0.0.1:1234 --dst 10.0.0.2:4321 \
 	-n 1000 -b 16 -r 10000 -p 256 -c --json >/tmp/s.json 2>/tmp/s.err
@@ -124,7 +126,7 @@ is "$(f sent /tmp/s.json) $(f received /tmp/r.json)" "1000 1000" \
 is "$(kinds /tmp/r.json)" "$CLEAN" "udp: nothing bad, reordered, lost"
 
 # 11-12: the TPACKET_V3 ring both ways (mmsg send, mapped ring receive).
-bg /tmp/rdy ip netns exec b $EP recv --api ring --dev b0 -n 1000 --timeout 5 \
+bg /tmp/rdy ip netns exec b $EP recv --api ring --dev b0 -n 1000 --timeout 20 \
 	-c --json --ready /tmp/rdy >/tmp/r.json 2>/tmp/r.err
 rp=$_bgpid
 ip netns exec a $EP send --api ring --cpu 1 --dev a0 --src-mac "$AMAC" \
@@ -142,7 +144,7 @@ $EP recv --api xdp --dev b0 -n 1 >/dev/null 2>/tmp/e.txt
 is "$? $(grep -c 'no AF_XDP' /tmp/e.txt)" "3 1" "static build: xdp unavailable, exit 3"
 if [ -x $EPX ] && [ -e $XDPOBJ ]; then
 	bg /tmp/rdy ip netns exec b $EPX recv --api xdp --dev b0 -n 500 \
-		--timeout 5 --json --ready /tmp/rdy >/tmp/r.json 2>/tmp/r.err
+		--timeout 20 --json --ready /tmp/rdy >/tmp/r.json 2>/tmp/r.err
 	rp=$_bgpid
 	ip netns exec a $EP send --api raw-mmsg --cpu 1 --dev a0 --src-mac "$AMAC" \
 		--dst-mac "$BMAC" -n 500 -b 8 -r 5000 -p 200 --json >/tmp/s.json
@@ -152,7 +154,7 @@ if [ -x $EPX ] && [ -e $XDPOBJ ]; then
 	is "received $(f received /tmp/r.json) $(kinds /tmp/r.json)" \
 		"received 500 $CLEAN" "xdp recv: all 500, nothing bad"
 	bg /tmp/rdy ip netns exec b $EP recv --api raw-mmsg --dev b0 -n 500 \
-		--timeout 5 --json --ready /tmp/rdy >/tmp/r.json 2>/tmp/r.err
+		--timeout 20 --json --ready /tmp/rdy >/tmp/r.json 2>/tmp/r.err
 	rp=$_bgpid
 	ip netns exec a $EPX send --api xdp --cpu 1 --dev a0 --src-mac "$AMAC" \
 		--dst-mac "$BMAC" -n 500 -b 8 -r 5000 -p 200 --json \
@@ -167,7 +169,7 @@ else
 fi
 
 # 16-19: client <-> server over vale1, fixed rate with bursts.
-bg /tmp/rdy $EP server --api vale --vale vale1:srv --timeout 5 --json \
+bg /tmp/rdy $EP server --api vale --vale vale1:srv --timeout 20 --json \
 	--ready /tmp/rdy >/tmp/sv.json 2>/tmp/sv.err
 sp=$_bgpid
 $EP client --api vale --vale vale1:cli -n 400 -b 4 -r 1000 -p 100 --json \

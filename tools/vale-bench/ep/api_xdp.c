@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -35,6 +36,7 @@ struct xdp_ep {
 	unsigned int nfree;
 	uint64_t held[EP_RX_BATCH];	/* frames of the last receive */
 	unsigned int nheld;
+	bool warned;
 };
 
 static int xdp_fail(struct ep *e, const char *what, int err)
@@ -104,14 +106,27 @@ static void reclaim(struct xdp_ep *x)
 	xsk_ring_cons__release(&x->comp, n);
 }
 
-static int kick(struct xdp_ep *x)
+/*
+ * Make the kernel transmit what the tx ring holds.  EAGAIN, EBUSY and
+ * ENOBUFS mean "later"; anything else is said once on stderr, since the
+ * frames then stay in the ring and are counted as dropped at the end.
+ */
+static void kick(struct xdp_ep *x)
 {
 	if (sendto(xsk_socket__fd(x->xsk), NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0)
-		return 0;
+		return;
 	if (errno == EAGAIN || errno == EBUSY || errno == ENOBUFS ||
-	    errno == ENETDOWN || errno == EINTR)
-		return 0;
-	return -errno;
+	    errno == EINTR)
+		return;
+	if (!x->warned)
+		fprintf(stderr, EP_PROG ": xdp: transmit kick: %m\n");
+	x->warned = true;
+}
+
+/* Transmit frames not yet completed. */
+static unsigned int in_flight(const struct xdp_ep *x)
+{
+	return NFRAMES - RX_FRAMES - x->nfree;
 }
 
 static int xdp_send(struct ep *e, struct ep_pkt *p, unsigned int n)
@@ -133,18 +148,34 @@ static int xdp_send(struct ep *e, struct ep_pkt *p, unsigned int n)
 		d->len = p[i].len;
 	}
 	xsk_ring_prod__submit(&x->tx, n);
-	return kick(x) ?: (int)n;
+	kick(x);
+	return n;
 }
 
+/*
+ * Wait up to @ms for room; 0 is the end of a run: up to a second for the
+ * kernel to complete every frame, those it did not are dropped.
+ */
 static int xdp_wait_tx(struct ep *e, int ms)
 {
 	struct xdp_ep *x = e->priv;
 	struct pollfd pfd = { .fd = xsk_socket__fd(x->xsk), .events = POLLOUT };
-	int err = kick(x);
+	uint64_t end = ep_now() + 1000000000ull;
+	int err = 0;
 
-	if (!err && ms && poll(&pfd, 1, ms) < 0 && errno != EINTR)
+	kick(x);
+	if (ms && poll(&pfd, 1, ms) < 0 && errno != EINTR)
 		err = -errno;
 	reclaim(x);
+	while (!ms && in_flight(x) && ep_now() < end) {
+		kick(x);
+		poll(&pfd, 1, 1);
+		reclaim(x);
+	}
+	if (!ms) {
+		e->dropped += in_flight(x);
+		x->nfree = NFRAMES - RX_FRAMES;	/* counted; never reused */
+	}
 	return err;
 }
 

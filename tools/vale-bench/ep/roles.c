@@ -134,6 +134,14 @@ static unsigned int inject(struct run *r, uint64_t seq, unsigned int slot,
 	return 1;
 }
 
+/* sent, dropped, bytes: from what the API took and what it lost. */
+static void tally(struct run *r)
+{
+	r->res.sent = r->taken - r->e->dropped;
+	r->res.dropped = r->res.attempted - r->res.sent;
+	r->res.bytes = r->res.sent * r->o->size;
+}
+
 /* One burst of up to @n frames from sequence number *seq. */
 static int send_burst(struct run *r, uint64_t *seq, unsigned int n,
 		      uint64_t now)
@@ -164,9 +172,7 @@ static int send_burst(struct run *r, uint64_t *seq, unsigned int n,
 	if (sent < 0)
 		return sent;
 	r->taken += sent;
-	r->res.sent = r->taken - r->e->dropped;
-	r->res.dropped = r->res.attempted - r->res.sent;
-	r->res.bytes = r->res.sent * r->o->size;
+	tally(r);
 	return 0;
 }
 
@@ -304,6 +310,7 @@ static int run_tx(struct run *r)
 		err = await_echoes(r, idle, &now);
 	else
 		err = r->e->api->wait_tx(r->e, 0);
+	tally(r);	/* wait_tx(0) may count frames the API lost */
 	fill_seconds(r, ep_now());
 	return err;
 }
