@@ -60,8 +60,11 @@ bg() {
 	done
 	[ -e "$_rf" ] || diag "receiver not ready: $*"
 }
+# t: seconds since boot, to see where a slow run spends its time.
+t() { diag "at $(cut -d" " -f1 /proc/uptime) s: $*"; }
 show() { for _f in "$@"; do diag "$_f: $(tail -n1 "$_f")"; done; }
 
+t "1-4"
 # 1-4: send -> recv over vale0, paced, in bursts.  A switch drops what a
 # full receive ring cannot take; 1000 frames fit the default ring even if
 # the receiver's vCPU stalls (TCG on a loaded host).
@@ -97,6 +100,7 @@ ip -n a neigh replace 10.0.0.2 lladdr "$BMAC" dev a0
 ip -n b neigh replace 10.0.0.1 lladdr "$AMAC" dev b0
 sleep 0.5
 
+t "6-8"
 # 6-8: raw-mmsg over the veth.
 bg /tmp/rdy ip netns exec b $EP recv --api raw-mmsg --dev b0 -n 1000 \
 	--timeout 20 --json --ready /tmp/rdy >/tmp/r.json 2>/tmp/r.err
@@ -112,6 +116,7 @@ is "$(f sent /tmp/s.json) $(f received /tmp/r.json)" "1000 1000" \
 	"raw-mmsg: 1000 sent, 1000 received"
 is "$(kinds /tmp/r.json)" "$CLEAN" "raw-mmsg: nothing bad, reordered, lost"
 
+t "9-10"
 # 9-10: UDP, sendmmsg() to a recv() socket.
 bg /tmp/rdy ip netns exec b $EP recv --api udp --dst 10.0.0.2:4321 -n 1000 \
 	--timeout 20 --json --ready /tmp/rdy >/tmp/r.json 2>/tmp/r.err
@@ -125,6 +130,7 @@ is "$(f sent /tmp/s.json) $(f received /tmp/r.json)" "1000 1000" \
 	"udp: 1000 sent, 1000 received"
 is "$(kinds /tmp/r.json)" "$CLEAN" "udp: nothing bad, reordered, lost"
 
+t "11-12"
 # 11-12: the TPACKET_V3 ring both ways (mmsg send, mapped ring receive).
 bg /tmp/rdy ip netns exec b $EP recv --api ring --dev b0 -n 1000 --timeout 20 \
 	-c --json --ready /tmp/rdy >/tmp/r.json 2>/tmp/r.err
@@ -138,6 +144,7 @@ is "$(f sent /tmp/s.json) $(f received /tmp/r.json)" "1000 1000" \
 	"ring: 1000 sent, 1000 received"
 is "$(kinds /tmp/r.json)" "$CLEAN" "ring: nothing bad, reordered, lost"
 
+t "13-15"
 # 13-15: AF_XDP: a static build says it has none; the dynamic one
 # receives from raw-mmsg and sends to it.
 $EP recv --api xdp --dev b0 -n 1 >/dev/null 2>/tmp/e.txt
@@ -168,6 +175,7 @@ else
 	skip "xdp send" "no $EPX or $XDPOBJ (vm-run --bin, --file)"
 fi
 
+t "16-19"
 # 16-19: client <-> server over vale1, fixed rate with bursts.
 bg /tmp/rdy $EP server --api vale --vale vale1:srv --timeout 20 --json \
 	--ready /tmp/rdy >/tmp/sv.json 2>/tmp/sv.err
@@ -188,6 +196,7 @@ ok "0 < min <= p50 <= p90 <= p99 <= p99.9 <= max ($pct)" \
 	awk -v s="$pct" 'BEGIN { n = split(s, v, " "); if (n != 6 || v[1] <= 0) exit 1
 		for (i = 2; i <= n; i++) if (v[i] + 0 < v[i - 1] + 0) exit 1 }'
 
+t "20-22"
 # 20-22: nobody answers: the client gives up after --timeout.
 $EP client --api vale --vale vale2:cli -n 5 -b 5 --timeout 0.5 --json \
 	>/tmp/c.json 2>/tmp/c.err
@@ -197,24 +206,26 @@ is "$(f sent /tmp/c.json) $(f received /tmp/c.json) $(f lost /tmp/c.json)" \
 	"5 0 5" "unanswered client: 5 sent, 0 echoes, 5 lost"
 ok "its JSON says interim false" grep -q '"interim":false' /tmp/c.json
 
+t "23-26"
 # 23-26: defects, 64 frames each (groups of 8): each counted exactly.
-# inject KIND EXPECTED
+# inject KIND FRAMES EXPECTED: recv ends at FRAMES received.
 inject() {
-	bg /tmp/rdy $EP recv --api vale --vale vale3:rx --timeout 1 --json \
-		--ready /tmp/rdy >/tmp/r.json 2>/tmp/r.err
+	bg /tmp/rdy $EP recv --api vale --vale vale3:rx -n "$2" --timeout 20 \
+		--json --ready /tmp/rdy >/tmp/r.json 2>/tmp/r.err
 	_rp=$_bgpid
 	$EP send --api vale --vale vale3:tx -n 64 -b 8 --inject "$1" --json \
 		>/tmp/s.json 2>/tmp/s.err
 	wait $_rp
 	show /tmp/r.json
-	is "received $(f received /tmp/r.json) $(kinds /tmp/r.json)" "$2" \
+	is "received $(f received /tmp/r.json) $(kinds /tmp/r.json)" "$3" \
 		"recv counts $1 frames"
 }
-inject reorder "received 64 bad 0 reord 8 dup 0 foreign 0 lost 0"
-inject dup "received 72 bad 0 reord 0 dup 8 foreign 0 lost 0"
-inject foreign "received 64 bad 0 reord 0 dup 0 foreign 8 lost 0"
-inject bad "received 64 bad 8 reord 0 dup 0 foreign 0 lost 0"
+inject reorder 64 "received 64 bad 0 reord 8 dup 0 foreign 0 lost 0"
+inject dup 72 "received 72 bad 0 reord 0 dup 8 foreign 0 lost 0"
+inject foreign 64 "received 64 bad 0 reord 0 dup 0 foreign 8 lost 0"
+inject bad 64 "received 64 bad 8 reord 0 dup 0 foreign 0 lost 0"
 
+t "27"
 # 27: a bad value is refused before anything starts, naming the option.
 $EP send --api vale --vale vale0:x -b 0 >/dev/null 2>/tmp/e.txt
 is "$? $(grep -c -- '--burst: bad value' /tmp/e.txt)" "2 1" \

@@ -105,9 +105,11 @@ static uint8_t *buf(struct run *r, unsigned int i)
 
 /*
  * Test-only defects (--inject), per group of 8 frames: reorder swaps the
- * first two; dup sends the last again; foreign adds a frame with a wrong
- * magic (even groups) or an unknown flow (odd); bad adds one with a
- * broken IP checksum.  Returns the frames added after frame @seq.
+ * first two; dup sends the seventh again; foreign adds a frame with a
+ * wrong magic (even groups) or an unknown flow (odd); bad adds one with a
+ * broken IP checksum.  The added frame follows the group's seventh, so
+ * that a receiver counting to -n sees them all.  Returns the frames
+ * added after frame @seq.
  */
 static unsigned int inject(struct run *r, uint64_t seq, unsigned int slot,
 			   uint64_t *stamp)
@@ -119,7 +121,7 @@ static unsigned int inject(struct run *r, uint64_t seq, unsigned int slot,
 	if (o->inject == EP_INJ_REORDER && seq % 8 < 2)
 		*stamp = seq ^ 1;
 	if (o->inject == EP_INJ_NONE || o->inject == EP_INJ_REORDER ||
-	    seq % 8 != 7)
+	    seq % 8 != 6)
 		return 0;
 	f = buf(r, slot);
 	ep_frame_build(o, f, o->flows[0]);
