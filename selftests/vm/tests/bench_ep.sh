@@ -25,7 +25,7 @@
 . /tests/lib.sh
 
 EP=/bin/vale-bench-ep
-N=27
+N=20
 # The dynamic build (AF_XDP), where vm-run --bin puts it.
 EPX=/build/user/tools/vale-bench-ep
 XDPOBJ=/usr/lib/x86_64-linux-gnu/bpf/xdp-dispatcher.o
@@ -64,24 +64,36 @@ bg() {
 t() { diag "at $(cut -d" " -f1 /proc/uptime) s: $*"; }
 show() { for _f in "$@"; do diag "$_f: $(tail -n1 "$_f")"; done; }
 
-t "1-4"
-# 1-4: send -> recv over vale0, paced, in bursts.  A switch drops what a
+# flow LABEL N RECV... -- SEND...: start the receiver (waited for with
+# --ready), send N frames; both exit 0, N sent, N received, nothing bad.
+# Arguments hold no spaces: the receiver's are split on purpose.
+flow() {
+	_l=$1 _n=$2 _r=
+	shift 2
+	while [ "$1" != -- ]; do _r="$_r $1"; shift; done
+	shift
+	# shellcheck disable=SC2086
+	bg /tmp/rdy $_r -n "$_n" --timeout 20 --json --ready /tmp/rdy \
+		>/tmp/r.json 2>/tmp/r.err
+	_rp=$_bgpid
+	"$@" -n "$_n" --json >/tmp/s.json 2>/tmp/s.err
+	_st=$?
+	wait $_rp
+	_st="$_st $?"
+	show /tmp/s.json /tmp/r.json
+	grep -hv "^libbpf: elf: skipping\|bpffs\|without dispatcher" /tmp/r.err /tmp/s.err
+	is "$_st $(f sent /tmp/s.json) $(f received /tmp/r.json) $(kinds /tmp/r.json)" \
+		"0 0 $_n $_n $CLEAN" "$_l: both exit 0, $_n sent and received, nothing bad"
+}
+
+t "1"
+# 1: send -> recv over vale0, paced, in bursts.  A switch drops what a
 # full receive ring cannot take; 1000 frames fit the default ring even if
 # the receiver's vCPU stalls (TCG on a loaded host).
-bg /tmp/rdy $EP recv --api vale --vale vale0:rx -n 1000 --timeout 20 --json \
-	--ready /tmp/rdy >/tmp/r.json 2>/tmp/r.err
-rp=$_bgpid
-$EP send --api vale --vale vale0:tx -n 1000 -b 32 -r 20000 -p 128 -c --json \
-	>/tmp/s.json 2>/tmp/s.err
-is "$?" 0 "vale: send exits 0"
-wait $rp
-is "$?" 0 "vale: recv exits 0"
-show /tmp/s.json /tmp/r.json
-is "$(f sent /tmp/s.json) $(f received /tmp/r.json)" "1000 1000" \
-	"vale: 1000 sent, 1000 received"
-is "$(kinds /tmp/r.json)" "$CLEAN" "vale: nothing bad, reordered, lost"
+flow vale 1000 $EP recv --api vale --vale vale0:rx -- \
+	$EP send --api vale --vale vale0:tx -b 32 -r 20000 -p 128 -c
 
-# A veth pair between namespaces a (a0 10.0.0.1) and b (b0 10.0.0.2).
+# 2: a veth pair between namespaces a (a0 10.0.0.1) and b (b0 10.0.0.2).
 cleanup() {
 	ip netns del a 2>/dev/null
 	ip netns del b 2>/dev/null
@@ -99,84 +111,40 @@ AMAC=$(ip netns exec a cat /sys/class/net/a0/address)
 ip -n a neigh replace 10.0.0.2 lladdr "$BMAC" dev a0
 ip -n b neigh replace 10.0.0.1 lladdr "$AMAC" dev b0
 sleep 0.5
+INA="ip netns exec a"
+INB="ip netns exec b"
+L2="--cpu 1 --dev a0 --src-mac $AMAC --dst-mac $BMAC"
+# $INA, $INB and $L2 are word lists, split on purpose below.
+# shellcheck disable=SC2086
+
+t "3-5"
+# 3: raw-mmsg; 4: UDP, sendmmsg() to a recv() socket; 5: the TPACKET_V3
+# ring (mmsg send, mapped ring receive), full-size frames, every byte.
+flow raw-mmsg 1000 $INB $EP recv --api raw-mmsg --dev b0 -- \
+	$INA $EP send --api raw-mmsg $L2 -b 16 -r 10000 -p 256
+flow udp 1000 $INB $EP recv --api udp --dst 10.0.0.2:4321 -- \
+	$INA $EP send --api mmsg --cpu 1 --src 10.0.0.1:1234 \
+	--dst 10.0.0.2:4321 -b 16 -r 10000 -p 256 -c
+flow ring 1000 $INB $EP recv --api ring --dev b0 -c -- \
+	$INA $EP send --api ring $L2 -b 16 -r 10000 -p 1514 -c
 
 t "6-8"
-# 6-8: raw-mmsg over the veth.
-bg /tmp/rdy ip netns exec b $EP recv --api raw-mmsg --dev b0 -n 1000 \
-	--timeout 20 --json --ready /tmp/rdy >/tmp/r.json 2>/tmp/r.err
-rp=$_bgpid
-ip netns exec a $EP send --api raw-mmsg --cpu 1 --dev a0 --src-mac "$AMAC" \
-	--dst-mac "$BMAC" -n 1000 -b 16 -r 10000 -p 256 --json \
-	>/tmp/s.json 2>/tmp/s.err
-is "$?" 0 "raw-mmsg: send exits 0"
-wait $rp
-show /tmp/s.json /tmp/r.json
-cat /tmp/r.err /tmp/s.err
-is "$(f sent /tmp/s.json) $(f received /tmp/r.json)" "1000 1000" \
-	"raw-mmsg: 1000 sent, 1000 received"
-is "$(kinds /tmp/r.json)" "$CLEAN" "raw-mmsg: nothing bad, reordered, lost"
-
-t "9-10"
-# 9-10: UDP, sendmmsg() to a recv() socket.
-bg /tmp/rdy ip netns exec b $EP recv --api udp --dst 10.0.0.2:4321 -n 1000 \
-	--timeout 20 --json --ready /tmp/rdy >/tmp/r.json 2>/tmp/r.err
-rp=$_bgpid
-ip netns exec a $EP send --api mmsg --cpu 1 --src 10.0.0.1:1234 --dst 10.0.0.2:4321 \
-	-n 1000 -b 16 -r 10000 -p 256 -c --json >/tmp/s.json 2>/tmp/s.err
-wait $rp
-show /tmp/s.json /tmp/r.json
-cat /tmp/r.err /tmp/s.err
-is "$(f sent /tmp/s.json) $(f received /tmp/r.json)" "1000 1000" \
-	"udp: 1000 sent, 1000 received"
-is "$(kinds /tmp/r.json)" "$CLEAN" "udp: nothing bad, reordered, lost"
-
-t "11-12"
-# 11-12: the TPACKET_V3 ring both ways (mmsg send, mapped ring receive).
-bg /tmp/rdy ip netns exec b $EP recv --api ring --dev b0 -n 1000 --timeout 20 \
-	-c --json --ready /tmp/rdy >/tmp/r.json 2>/tmp/r.err
-rp=$_bgpid
-ip netns exec a $EP send --api ring --cpu 1 --dev a0 --src-mac "$AMAC" \
-	--dst-mac "$BMAC" -n 1000 -b 16 -r 10000 -p 1514 -c --json \
-	>/tmp/s.json 2>/tmp/s.err
-wait $rp
-show /tmp/s.json /tmp/r.json
-is "$(f sent /tmp/s.json) $(f received /tmp/r.json)" "1000 1000" \
-	"ring: 1000 sent, 1000 received"
-is "$(kinds /tmp/r.json)" "$CLEAN" "ring: nothing bad, reordered, lost"
-
-t "13-15"
-# 13-15: AF_XDP: a static build says it has none; the dynamic one
-# receives from raw-mmsg and sends to it.
+# 6: a static build says it has no AF_XDP; 7-8: the dynamic one receives
+# from raw-mmsg and sends to it.
 $EP recv --api xdp --dev b0 -n 1 >/dev/null 2>/tmp/e.txt
 is "$? $(grep -c 'no AF_XDP' /tmp/e.txt)" "3 1" "static build: xdp unavailable, exit 3"
 if [ -x $EPX ] && [ -e $XDPOBJ ]; then
-	bg /tmp/rdy ip netns exec b $EPX recv --api xdp --dev b0 -n 500 \
-		--timeout 20 --json --ready /tmp/rdy >/tmp/r.json 2>/tmp/r.err
-	rp=$_bgpid
-	ip netns exec a $EP send --api raw-mmsg --cpu 1 --dev a0 --src-mac "$AMAC" \
-		--dst-mac "$BMAC" -n 500 -b 8 -r 5000 -p 200 --json >/tmp/s.json
-	wait $rp
-	show /tmp/s.json /tmp/r.json
-	grep -v "^libbpf: elf: skipping\|bpffs\|without dispatcher" /tmp/r.err
-	is "received $(f received /tmp/r.json) $(kinds /tmp/r.json)" \
-		"received 500 $CLEAN" "xdp recv: all 500, nothing bad"
-	bg /tmp/rdy ip netns exec b $EP recv --api raw-mmsg --dev b0 -n 500 \
-		--timeout 20 --json --ready /tmp/rdy >/tmp/r.json 2>/tmp/r.err
-	rp=$_bgpid
-	ip netns exec a $EPX send --api xdp --cpu 1 --dev a0 --src-mac "$AMAC" \
-		--dst-mac "$BMAC" -n 500 -b 8 -r 5000 -p 200 --json \
-		>/tmp/s.json 2>/tmp/s.err
-	wait $rp
-	show /tmp/s.json /tmp/r.json
-	is "$(f sent /tmp/s.json) $(f received /tmp/r.json) $(kinds /tmp/r.json)" \
-		"500 500 $CLEAN" "xdp send: 500 sent, 500 received"
+	flow "xdp recv" 500 $INB $EPX recv --api xdp --dev b0 -- \
+		$INA $EP send --api raw-mmsg $L2 -b 8 -r 5000 -p 200
+	flow "xdp send" 500 $INB $EP recv --api raw-mmsg --dev b0 -- \
+		$INA $EPX send --api xdp $L2 -b 8 -r 5000 -p 200
 else
 	skip "xdp recv" "no $EPX or $XDPOBJ (vm-run --bin, --file)"
 	skip "xdp send" "no $EPX or $XDPOBJ (vm-run --bin, --file)"
 fi
 
-t "16-19"
-# 16-19: client <-> server over vale1, fixed rate with bursts.
+t "9-12"
+# 9-12: client <-> server over vale1, fixed rate with bursts.
 bg /tmp/rdy $EP server --api vale --vale vale1:srv --timeout 20 --json \
 	--ready /tmp/rdy >/tmp/sv.json 2>/tmp/sv.err
 sp=$_bgpid
@@ -196,8 +164,8 @@ ok "0 < min <= p50 <= p90 <= p99 <= p99.9 <= max ($pct)" \
 	awk -v s="$pct" 'BEGIN { n = split(s, v, " "); if (n != 6 || v[1] <= 0) exit 1
 		for (i = 2; i <= n; i++) if (v[i] + 0 < v[i - 1] + 0) exit 1 }'
 
-t "20-22"
-# 20-22: nobody answers: the client gives up after --timeout.
+t "13-15"
+# 13-15: nobody answers: the client gives up after --timeout.
 $EP client --api vale --vale vale2:cli -n 5 -b 5 --timeout 0.5 --json \
 	>/tmp/c.json 2>/tmp/c.err
 is "$?" 4 "unanswered client exits 4"
@@ -206,8 +174,8 @@ is "$(f sent /tmp/c.json) $(f received /tmp/c.json) $(f lost /tmp/c.json)" \
 	"5 0 5" "unanswered client: 5 sent, 0 echoes, 5 lost"
 ok "its JSON says interim false" grep -q '"interim":false' /tmp/c.json
 
-t "23-26"
-# 23-26: defects, 64 frames each (groups of 8): each counted exactly.
+t "16-19"
+# 16-19: defects, 64 frames each (groups of 8): each counted exactly.
 # inject KIND FRAMES EXPECTED: recv ends at FRAMES received.
 inject() {
 	bg /tmp/rdy $EP recv --api vale --vale vale3:rx -n "$2" --timeout 20 \
@@ -225,8 +193,8 @@ inject dup 72 "received 72 bad 0 reord 0 dup 8 foreign 0 lost 0"
 inject foreign 64 "received 64 bad 0 reord 0 dup 0 foreign 8 lost 0"
 inject bad 64 "received 64 bad 8 reord 0 dup 0 foreign 0 lost 0"
 
-t "27"
-# 27: a bad value is refused before anything starts, naming the option.
+t "20"
+# 20: a bad value is refused before anything starts, naming the option.
 $EP send --api vale --vale vale0:x -b 0 >/dev/null 2>/tmp/e.txt
 is "$? $(grep -c -- '--burst: bad value' /tmp/e.txt)" "2 1" \
 	"bad --burst: exit 2 and a message naming it"
