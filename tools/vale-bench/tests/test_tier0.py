@@ -148,15 +148,18 @@ for layer, get, want in RUNFILE:
     case("run file %r" % (layer,))(t)
 
 
+def put(d, name, text):
+    path = os.path.join(d, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
 @case("run file: YAML and JSON files load, command line wins over the file")
 def _():
     with tempfile.TemporaryDirectory() as d:
-        y = os.path.join(d, "r.yaml")
-        with open(y, "w") as f:
-            f.write("size: 64..64..128\nburst: 1 32\nduration: 1s\n")
-        j = os.path.join(d, "r.json")
-        with open(j, "w") as f:
-            json.dump({"size": [60], "transport": ["vale"]}, f)
+        y = put(d, "r.yaml", "size: 64..64..128\nburst: 1 32\nduration: 1s\n")
+        j = put(d, "r.json", json.dumps({"size": [60], "transport": ["vale"]}))
         c = runfile.build([(y, runfile.load_file(y)), ("cl", {"burst": "256"})], order())
         eq((c.size, c.burst, c.duration), ([64, 128], [256], 1.0))
         c = runfile.build([(j, runfile.load_file(j))], order())
@@ -166,12 +169,9 @@ def _():
 @case("run file: not a mapping, and broken YAML, are refused")
 def _():
     with tempfile.TemporaryDirectory() as d:
-        y = os.path.join(d, "r.yaml")
-        with open(y, "w") as f:
-            f.write("- 64\n- 128\n")
+        y = put(d, "r.yaml", "- 64\n- 128\n")
         raises(lambda: runfile.load_file(y), y, "must be a mapping")
-        with open(y, "w") as f:
-            f.write("size: [64\n")
+        put(d, "r.yaml", "size: [64\n")
         raises(lambda: runfile.load_file(y), y, "not YAML")
 
 
@@ -376,6 +376,33 @@ def _():
         for needle in ("## Throughput", "## Round trip", "plots/size-mpps-1vs1-b32.png"):
             if needle not in s:
                 raise AssertionError("summary.md lacks %r" % needle)
+
+
+@case("ratios: vale against a peer, rounds paired, RTT inverted, spread flagged")
+def _():
+    from vale_bench import ratios
+    docs = []
+    for t, pps, rtt in (("vale", (2e6, 2.2e6, 1.8e6), (10.0, 11.0, 12.0)),
+                        ("bridge-udp", (1e6, 1e6, 1e6), (40.0, 30.0, 50.0))):
+        for size in (64, 1500):
+            d = sample_doc(pps)
+            d["params"].update(transport=t, size=size)
+            docs.append(d)
+            lt = sample_doc(rtt)
+            lt["params"].update(transport=t, size=size, mode="latency", rate=1000)
+            for r, v in zip(lt["repetitions"], rtt):
+                r["metrics"] = {"rtt_p50_us": v, "rtt_p99_us": v * (1 if t == "vale" else 0.25)}
+            docs.append(lt)
+    res = ratios.compute(docs)
+    rows = {(r["metric"], r["size"]): r for r in res["bridge-udp"]}
+    eq(sorted(rows), [("rtt_p50", 64), ("rtt_p50", 1500), ("rtt_p99", 64), ("rtt_p99", 1500),
+                      ("throughput", 64), ("throughput", 1500)])
+    eq(round(rows[("throughput", 64)]["ratio"], 6), 2.0)
+    eq(rows[("throughput", 64)]["spread_exceeds_effect"], False)
+    eq(round(rows[("rtt_p50", 64)]["ratio"], 6), round(40.0 / 11.0, 6))
+    # p99: the peer's 10, 7.5, 12.5 against vale's 10, 11, 12: ratio about 0.9,
+    # per-round 1.0, 0.68, 1.04: the spread is wider than the effect
+    eq(rows[("rtt_p99", 1500)]["spread_exceeds_effect"], True)
 
 
 def main():

@@ -5,7 +5,7 @@ import argparse
 import os
 import sys
 
-from . import deploy, plots, results, runfile, runner, summary, vm
+from . import deploy, plots, ratios, results, runfile, runner, summary, vm
 from .params import ParamError
 from .progress import Progress
 from .transports import order, registry
@@ -51,6 +51,10 @@ def _parser():
         p.add_argument("-v", "--verbose", action="store_true", help="print every command")
     p = sub.add_parser("plot", help="summary.md and plots of an existing tree")
     p.add_argument("out")
+    p = sub.add_parser("ratios", help="vale against every peer: ratio files with median and spread")
+    p.add_argument("out", help="result tree")
+    p.add_argument("-o", "--dir", default=None, help="where the JSON files go (default: the tree)")
+    p.add_argument("--base", default="vale", help="the transport compared (default vale)")
     sub.add_parser("list", help="the transports and whether they can run here")
     return ap
 
@@ -88,6 +92,10 @@ def main(argv=None):
             why = t.available()
             print("%-16s %-10s %s" % (name, t.api or "-",
                                       "available" if why is None else "skipped (%s)" % why))
+        return 0
+    if args.cmd == "ratios":
+        _, lines = ratios.write(results.walk(args.out), args.dir or args.out, args.base)
+        print("\n".join(lines))
         return 0
     if args.cmd == "plot":
         print(report(args.out, prog.log))

@@ -10,9 +10,10 @@ import signal
 import subprocess
 import time
 
-from .topology import endpoint_addr_args
+from .topology import endpoint_addr_args, flows
 
 EXIT_UNAVAILABLE = 3
+EXIT_NOTHING = 4        # nothing arrived before --timeout; JSON printed
 
 
 class Unavailable(RuntimeError):
@@ -40,7 +41,7 @@ def argv(ep, transport, app, point, cfg):
     """The full command line of one application."""
     a = [ep, app.role] + transport.ep_args(app) + endpoint_addr_args(app)
     a += ["-p", point["size"], "-b", point["burst"], "--json",
-          "--flow", app.flow, "--cpu", app.cpu]
+          "--flow", flows(app), "--cpu", app.cpu]
     if app.side == "tx":
         rate = point["rate"] if point["mode"] == "throughput" else cfg.latency_rate
         a += ["-r", rate, "-d", "%g" % cfg.duration]

@@ -8,6 +8,7 @@ from .params import topology_shape
 
 ROLES = {"throughput": ("send", "recv"), "latency": ("client", "server")}
 BROADCAST_MAC = "ff:ff:ff:ff:ff:ff"
+BROADCAST_IP = "10.77.255.255"
 BASE_PORT = 5000
 
 
@@ -72,17 +73,31 @@ def build(topology, mode, remote, cpus):
     return txs, rxs
 
 
+def _group(app):
+    """(ip, port, mac) a sender addresses: its receiver's, or for a
+    fan-out the broadcast address every receiver owns."""
+    tx = app if app.side == "tx" else app.peers[0]
+    if len(tx.peers) > 1:
+        return BROADCAST_IP, BASE_PORT, BROADCAST_MAC
+    r = tx.peers[0]
+    return r.ip, r.port, r.mac
+
+
 def endpoint_addr_args(app):
-    """Header arguments of an endpoint: its own and its peer's addresses
-    (a fan-out sender addresses the broadcast MAC)."""
+    """Header arguments of an endpoint.  Both ends of a flow are given
+    the sender's view (vale-bench-ep): --src the sender, --dst the
+    receiver, which owns --dst; a fan-in receiver gets its first
+    sender's, the frames of the others are told apart by flow."""
+    tx = app if app.side == "tx" else app.peers[0]
+    ip, port, mac = _group(app)
+    if app.side == "rx" and mac != BROADCAST_MAC:
+        ip, port, mac = app.ip, app.port, app.mac
+    return ["--src-mac", tx.mac, "--dst-mac", mac,
+            "--src", "%s:%d" % (tx.ip, tx.port), "--dst", "%s:%d" % (ip, port)]
+
+
+def flows(app):
+    """--flow: a sender's own id, the ids a receiver accepts."""
     if app.side == "tx":
-        peer = app.peers[0]
-        dmac = BROADCAST_MAC if len(app.peers) > 1 else peer.mac
-        dip = peer.ip if len(app.peers) == 1 else "10.77.255.255"
-        return ["--src-mac", app.mac, "--dst-mac", dmac,
-                "--src", "%s:%d" % (app.ip, app.port),
-                "--dst", "%s:%d" % (dip, peer.port)]
-    peer = app.peers[0]
-    return ["--src-mac", app.mac, "--dst-mac", peer.mac,
-            "--src", "%s:%d" % (app.ip, app.port),
-            "--dst", "%s:%d" % (peer.ip, peer.port)]
+        return str(app.flow)
+    return ",".join(str(p.flow) for p in app.peers)

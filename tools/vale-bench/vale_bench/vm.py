@@ -251,7 +251,7 @@ def run(args, layers, cfg, prog, report):
                       i.name.startswith("./plots") else i)
             files.append("%s/prev.tar:/vb/prev.tar" % tmp)
         n = sum(1 for _ in runner.schedule(cfg))
-        limit = args.vm_timeout or int(120 + n * (cfg.duration + 2 * cfg.timeout + 15))
+        limit = args.vm_timeout or int(180 + n * (cfg.duration + 2 * cfg.timeout + 30))
         cmd = [os.path.join(TOP, "selftests/vm/vm-run"), "--kernel", args.kernel,
                "--mem", args.mem, "--out", os.path.join(tmp, "vm"),
                "--timeout", str(limit + 300), "--test-timeout", str(limit)]
