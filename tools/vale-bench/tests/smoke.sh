@@ -19,7 +19,8 @@ here=$top/tools/vale-bench/tests
 kernel=6.1
 [[ ${1:-} == --kernel ]] && kernel=$2
 out=$(mktemp -d "${TMPDIR:-/tmp}/vale-bench-smoke.XXXXXX")
-trap 'rm -rf "$out"' EXIT
+keep=0
+trap '[[ $keep == 0 ]] && rm -rf "$out"' EXIT
 echo "1..6"
 st=0
 "$top/tools/vale-bench/vale-bench" run --kernel "$kernel" -o "$out/tree" \
@@ -30,9 +31,10 @@ if [[ $st == 0 ]]; then
 	echo "ok 1 vale-bench run in the VM: SIGINT, nothing left, resume, nothing left"
 else
 	echo "not ok 1 vale-bench run in the VM (exit $st)"
+	keep=1
 	sed 's/^/# /' "$out/run.log" | tail -n 60
 fi
-PYTHONPATH=$top/tools/vale-bench /usr/bin/python3 - "$top" "$out/tree" <<'PY'
+PYTHONPATH=$top/tools/vale-bench /usr/bin/python3 - "$top" "$out/tree" <<'PY' || keep=1
 import json, os, sys
 import jsonschema
 sys.path.insert(0, os.path.join(sys.argv[1], "tools/vale-bench/tests"))
@@ -83,4 +85,6 @@ for e in errs + ["missing " + w for w in sorted(want - have)]:
     print("# " + e)
 rows = summ.count("| 32 | 64 |") + summ.count("| 32 | 1500 |")
 print(("ok" if rows == 8 else "not ok") + " 6 summary.md has the 8 measured rows (%d)" % rows)
+sys.exit(1 if bad or poor or errs or rows != 8 or n != 12 else 0)
 PY
+[[ $keep == 1 ]] && echo "# the tree is kept in $out"

@@ -13,6 +13,8 @@ import time
 from .topology import endpoint_addr_args, flows
 
 EXIT_UNAVAILABLE = 3
+READY_TIMEOUT = 30
+RX_BACKSTOP = 60
 EXIT_NOTHING = 4        # nothing arrived before --timeout; JSON printed
 
 
@@ -48,8 +50,10 @@ def argv(ep, transport, app, point, cfg):
         if app.role == "client":
             a += ["--timeout", "%g" % cfg.timeout]
     else:
-        a += ["-d", "%g" % (cfg.duration + 2 * cfg.timeout + 1),
-              "--timeout", "%g" % cfg.timeout]
+        # Stopped by SIGTERM once the senders are done (run_once); the
+        # duration is only a backstop.  No --timeout: it would also run
+        # from the receiver's start, before a slow sender's first frame.
+        a += ["-d", "%g" % (cfg.duration + RX_BACKSTOP)]
     if cfg.poll:
         a.append("--poll")
     if cfg.touch:
@@ -85,22 +89,39 @@ def _final(p, what, deadline):
     return last
 
 
-def run_once(dep, ep, transport, txs, rxs, point, cfg):
+def run_once(dep, ep, transport, txs, rxs, point, cfg, workdir):
     """One repetition: servers/receivers first, then the senders for the
     duration; returns the measurement and the raw endpoint objects."""
     procs = []
+    ready = []
     for a in rxs:
-        procs.append((a, dep.spawn(argv(ep, transport, a, point, cfg),
+        r = os.path.join(workdir, "%s.ready" % a.name)
+        if os.path.exists(r):
+            os.unlink(r)
+        ready.append(r)
+        procs.append((a, dep.spawn(argv(ep, transport, a, point, cfg) + ["--ready", r],
                                    ns=a.ns, cpu=a.cpu)))
-    time.sleep(0.3)
-    for a, p in procs:
-        if p.poll() is not None:
-            _final(p, a.name, time.monotonic())
+    # Senders start once every receiver has its API open (--ready).
+    deadline = time.monotonic() + READY_TIMEOUT
+    while not all(os.path.exists(r) for r in ready):
+        for a, p in procs:
+            if p.poll() is not None:
+                _final(p, a.name, time.monotonic())
+                raise EndpointError("%s ended before it was ready" % a.name)
+        if time.monotonic() > deadline:
+            raise EndpointError("receivers not ready after %ds" % READY_TIMEOUT)
+        time.sleep(0.02)
     tprocs = [(a, dep.spawn(argv(ep, transport, a, point, cfg), ns=a.ns,
                             cpu=a.cpu)) for a in txs]
     deadline = time.monotonic() + cfg.duration + cfg.timeout + 10
     tx = [(a, _final(p, a.name, deadline)) for a, p in tprocs]
-    deadline = time.monotonic() + 2 * cfg.timeout + 3
+    # What is in flight or queued reaches the receivers, then they stop
+    # and print their final JSON (on SIGTERM).
+    time.sleep(cfg.timeout)
+    for a, p in procs:
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 10
     rx = [(a, _final(p, a.name, deadline)) for a, p in procs]
     if point["mode"] == "throughput":
         m = throughput(tx, rx, point)

@@ -23,7 +23,7 @@ FIELDS = {
     "latency-rate": ("1k", "client rate in latency mode, requests/s"),
     "duration": ("2s", "seconds per repetition (s, ms)"),
     "repetitions": ("3", "repetitions of every point"),
-    "timeout": ("2s", "receiver/client gives up after this long without traffic"),
+    "timeout": ("2s", "receivers drain this long after the senders end; clients wait this long for echoes"),
     "remote": ("no", "sender and receiver on two hosts joined by vxlan"),
     "poll": ("no", "endpoints busy-poll instead of blocking"),
     "touch": ("no", "endpoints read/write every payload byte"),

@@ -122,7 +122,7 @@ def _measure(cfg, t, ep, point, doc, rep, workdir, log):
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     try:
         t.setup(dep, txs, rxs, point["remote"], workdir)
-        m, raw = endpoint.run_once(dep, ep, t, txs, rxs, point, cfg)
+        m, raw = endpoint.run_once(dep, ep, t, txs, rxs, point, cfg, workdir)
         doc["repetitions"].append({"index": rep, "started": started,
                                    "metrics": m, "endpoints": raw})
     except endpoint.Unavailable as e:

@@ -48,8 +48,10 @@ mount -t bpf bpf /sys/fs/bpf 2>/dev/null
 mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null
 [ -f /vb/prev.tar ] && tar -xf /vb/prev.tar -C /tmp/vb-out
 export PYTHONPATH=/vb/pkg PATH=/usr/sbin:/usr/bin:/sbin:/bin
+IP=ip
+[ -x /usr/bin/ip ] && IP=/usr/bin/ip
 snapshot() {
-	{ ip netns list; ip -o link show | sed 's/^[0-9]*: //; s/[:@].*//'
+	{ $IP netns list; $IP -o link show | sed 's/^[0-9]*: //; s/[:@].*//'
 	  ps -o comm | grep -E '^(vale-bench-ep|xdp-bench|ovs-vswitchd|ovsdb-server|python3)'
 	  ls /sys/fs/cgroup 2>/dev/null | grep vale-bench; ls -R /sys/fs/bpf 2>/dev/null
 	  vale-ctl switch show 2>/dev/null | grep -o 'valeb[0-9a-z]*'; } | sort
@@ -65,7 +67,9 @@ run() { python3 -m vale_bench run --here --no-plots -f /vb/run.json -o /tmp/vb-o
 	--ep /bin/vale-bench-ep $VERBOSE "$@"; }
 n=1
 if [ "$INTERRUPT" != 0 ]; then
-	run >/tmp/vb-int.log 2>&1 &
+	# exec: $! is python itself, which gets the SIGINT
+	(exec python3 -m vale_bench run --here --no-plots -f /vb/run.json -o /tmp/vb-out \
+		--ep /bin/vale-bench-ep $VERBOSE) >/tmp/vb-int.log 2>&1 &
 	pid=$!
 	i=0
 	while [ $i -lt 600 ] && ! grep -q "\[$INTERRUPT/" /tmp/vb-int.log; do sleep 0.2; i=$((i + 1)); done
