@@ -61,6 +61,7 @@ class Deployment:
         self.pinning = "affinity"
         if _cgroup_ok():
             path = os.path.join(CGROOT, "vale-bench.%d" % os.getpid())
+            self.defer(lambda: _rmdir_tree(path))
             try:
                 os.mkdir(path)
                 with open(os.path.join(path, "cgroup.subtree_control"), "w",
@@ -68,7 +69,6 @@ class Deployment:
                     f.write("+cpuset")
                 self._cg = path
                 self.pinning = "cgroup"
-                self.defer(lambda: _rmdir_tree(path))
             except OSError:
                 self._cg = None
 
@@ -83,8 +83,11 @@ class Deployment:
 
     def netns(self, short):
         ns = self.name(short)
+        # The undo is registered first: a SIGINT between the two must not
+        # leave the namespace behind (undoing what was never made is
+        # harmless).
+        self.defer(lambda: sh("ip", "netns", "del", ns, check=False, quiet=True))
         sh("ip", "netns", "add", ns)
-        self.defer(lambda: sh("ip", "netns", "del", ns, check=False))
         sh("ip", "link", "set", "lo", "up", ns=ns)
         return ns
 
@@ -95,8 +98,9 @@ class Deployment:
         o = self.name(outer)
         i = self.name(inner)
         cmd = ["ip", "link", "add", o, "type", "veth", "peer", "name", i]
+        self.defer(lambda: sh("ip", "link", "del", o, check=False, ns=ns_outer,
+                              quiet=True))
         sh(*cmd, ns=ns_outer)
-        self.defer(lambda: sh("ip", "link", "del", o, check=False, ns=ns_outer))
         sh("ip", "link", "set", i, "netns", ns_inner, ns=ns_outer)
         sh("ip", "link", "set", i, "name", inner_name, ns=ns_inner)
         if mac:
@@ -177,6 +181,8 @@ class Deployment:
 
 
 def _rmdir_tree(path):
+    if not os.path.isdir(path):
+        return
     for d in sorted((os.path.join(path, e) for e in os.listdir(path)), reverse=True):
         if os.path.isdir(d):
             for _ in range(20):

@@ -144,6 +144,19 @@ def unship(tagged, out):
     return True
 
 
+def _without_tree(text):
+    """vm-run's output without the base64 lines of the shipped tree."""
+    out, inside = [], False
+    for line in text.splitlines(True):
+        if BEGIN in line:
+            inside = True
+        elif END in line:
+            inside = False
+        elif not inside:
+            out.append(line)
+    return "".join(out)
+
+
 def python_bundle():
     """A tar of the interpreter, its shared libraries and the modules
     loaded now (this package's imports, yaml), cached by content."""
@@ -270,7 +283,7 @@ def run(args, layers, cfg, prog, report):
         tagged = os.path.join(tmp, "vm", "side.tagged")
         got = os.path.exists(tagged) and unship(tagged, cfg.out)
         if args.verbose or p.returncode != 0 or not got:
-            sys.stderr.write(p.stdout[-6000:])
+            sys.stderr.write(_without_tree(p.stdout)[-6000:])
             side = os.path.join(tmp, "vm", "side.txt")
             if os.path.exists(side):
                 shutil.copy(side, os.path.join(cfg.out, "vm-side.txt"))

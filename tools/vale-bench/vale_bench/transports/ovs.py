@@ -41,19 +41,19 @@ class Ovs(Bridge):
         db = "unix:%s/db.sock" % d
         env = ("env", "OVS_RUNDIR=" + d, "OVS_LOGDIR=" + d, "OVS_DBDIR=" + d)
         sh("ovsdb-tool", "create", d + "/conf.db", SCHEMA)
+        dep.defer(lambda: _stop(d, "ovsdb"))
         sh(*env, "ovsdb-server", d + "/conf.db", "--remote=punix:%s/db.sock" % d,
            "--pidfile=%s/ovsdb.pid" % d, "--unixctl=%s/ovsdb.ctl" % d,
            "--log-file=%s/ovsdb.log" % d, "--detach", ns=host)
-        dep.defer(lambda: _stop(d, "ovsdb"))
         sh("ovs-vsctl", "--db=" + db, "--no-wait", "init")
+        dep.defer(lambda: _stop(d, "vswitchd"))
         sh(*env, "ovs-vswitchd", db, "--pidfile=%s/vswitchd.pid" % d,
            "--unixctl=%s/vswitchd.ctl" % d, "--log-file=%s/vswitchd.log" % d,
            "--detach", ns=host)
-        dep.defer(lambda: _stop(d, "vswitchd"))
         br = "ovsbr%d" % k
-        sh("ovs-vsctl", "--db=" + db, "--timeout=20", "add-br", br)
         dep.defer(lambda: sh("ovs-vsctl", "--db=" + db, "--timeout=5",
                              "--if-exists", "del-br", br, check=False))
+        sh("ovs-vsctl", "--db=" + db, "--timeout=20", "add-br", br)
         sh("ip", "link", "set", br, "up", ns=host)
         self._db = getattr(self, "_db", {})
         self._db[br] = db

@@ -24,14 +24,14 @@ class _ValeSwitch(Transport):
 
     def make_switch(self, dep, host, k):
         sw = "valeb%s%d" % (dep.prefix[2:], k)
-        sh(VALE_CTL, "switch", "add", sw)
         dep.defer(lambda: sh(VALE_CTL, "switch", "del", sw, check=False))
+        sh(VALE_CTL, "switch", "add", sw)
         return sw
 
     def attach(self, dep, host, switch, dev):
-        sh(VALE_CTL, "port", "attach", "dev", dev, "switch", switch, ns=host)
         dep.defer(lambda: sh(VALE_CTL, "port", "detach", "dev", dev,
                              check=False, ns=host))
+        sh(VALE_CTL, "port", "attach", "dev", dev, "switch", switch, ns=host)
 
 
 class Vale(_ValeSwitch):
