@@ -53,10 +53,8 @@ if [[ " $only " == *" framework "* ]]; then
 	# shellcheck disable=SC2086
 	tools/vale-bench/vale-bench run --kernel "$kernel" \
 		-f "${BENCH_RUN:-bench/standard.yaml}" -o "$out/tree" \
-		${BENCH_ARGS:-} >&2 || {
-		echo "bench: the framework's sweep failed (see $out/tree/summary.md)" >&2
-		exit 1
-	}
+		${BENCH_ARGS:-} >&2 ||
+		echo "bench: points of the framework's sweep failed (see $out/tree/summary.md)" >&2
 	tools/vale-bench/vale-bench ratios "$out/tree" -o "$out" >"$raw/framework.md"
 fi
 
