@@ -401,7 +401,7 @@ def _():
     eq(rows[("throughput", 64)]["spread_exceeds_effect"], False)
     eq(round(rows[("rtt_p50", 64)]["ratio"], 6), round(40.0 / 11.0, 6))
     # p99: the peer's 10, 7.5, 12.5 against vale's 10, 11, 12: ratio about 0.9,
-    # per-round 1.0, 0.68, 1.04: the spread is wider than the effect
+    # per-round 1.0, 0.68, 1.04: on both sides of 1, the spread exceeds the effect
     eq(rows[("rtt_p99", 1500)]["spread_exceeds_effect"], True)
 
 

@@ -72,7 +72,9 @@ def _final(p, what, deadline):
             p.kill()
             out, err = p.communicate()
     if p.returncode == EXIT_UNAVAILABLE:
-        raise Unavailable((err or "").strip() or "%s: API unavailable" % what)
+        # libbpf and libxdp chatter first; the endpoint's own message is last
+        lines = [l for l in (err or "").splitlines() if l.strip()]
+        raise Unavailable(lines[-1].strip() if lines else "%s: API unavailable" % what)
     last = None
     for line in (out or "").splitlines():
         line = line.strip()

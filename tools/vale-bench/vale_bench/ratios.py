@@ -4,8 +4,9 @@ smallest and the largest frame size (throughput: received packets/s;
 round trip: p50 and p99), from the result tree.  The repetitions of a
 point were run as alternated rounds (runner.schedule), so round k of vale
 is paired with round k of the peer: the file holds the ratio of the
-medians, the range of per-round ratios, and whether that spread is wider
-than the effect (|ratio - 1|), in which case the ratio says little."""
+medians, the range of per-round ratios, and whether the spread exceeds
+the effect (the per-round ratios fall on both sides of 1), in which case
+the ratio says little."""
 
 import json
 import os

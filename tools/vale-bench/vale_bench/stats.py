@@ -52,8 +52,9 @@ def summarize(xs):
 
 def ratio(ours, theirs):
     """Median ratio of two alternated series with its spread: the ratio
-    of the medians, the range of per-round ratios, and whether that range
-    is wider than the effect (|ratio - 1|)."""
+    of the medians, the range of per-round ratios, and whether the spread
+    exceeds the effect: the per-round ratios fall on both sides of 1 (some
+    rounds say the opposite of the median)."""
     rs = [a / b for a, b in zip(ours, theirs) if b]
     if not rs:
         return None
@@ -63,4 +64,4 @@ def ratio(ours, theirs):
     spread = hi - lo
     return {"ratio": r, "rounds": len(rs), "min": lo, "max": hi,
             "spread": spread,
-            "spread_exceeds_effect": r is None or spread > abs(r - 1.0)}
+            "spread_exceeds_effect": r is None or lo <= 1.0 <= hi}

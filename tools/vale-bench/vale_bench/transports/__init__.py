@@ -32,6 +32,7 @@ class Transport:
     api = ""
     needs = ()            # (program, Debian package)
     remote_ok = True
+    mtu = MTU             # of the containers' veths
     colour = "#000000"
     description = ""
 
@@ -84,8 +85,8 @@ class Transport:
         """The app's veth: eth0 in its container, the other end in host."""
         outer = dep.veth("o" + app.name, "i" + app.name, app.ns,
                          ns_outer=host, mac=app.mac, addr=app.ip + "/16")
-        sh("ip", "link", "set", outer, "mtu", MTU, ns=host)
-        sh("ip", "link", "set", "eth0", "mtu", MTU, ns=app.ns)
+        sh("ip", "link", "set", outer, "mtu", self.mtu, ns=host)
+        sh("ip", "link", "set", "eth0", "mtu", self.mtu, ns=app.ns)
         app.dev = "eth0"
         app.outer = outer
         return outer

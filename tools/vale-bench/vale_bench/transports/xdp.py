@@ -15,6 +15,8 @@ class Xdp(Transport):
     description = "AF_XDP sockets, veths joined by xdp-bench redirect"
     needs = (("xdp-bench", "xdp-tools"), ("ip", "iproute2"))
     remote_ok = False
+    # veth refuses XDP when its peer's MTU exceeds a page's worth of frame
+    mtu = 1500
 
     def supports(self, topology, mode, remote):
         s, r = topology_shape(topology)
