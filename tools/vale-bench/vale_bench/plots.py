@@ -30,9 +30,10 @@ def _ok(docs, mode):
             and d["params"]["mode"] == mode and d.get("repetitions")]
 
 
-def _tsort(names):
+def _rank(name):
+    """A transport's place in the registry (legends follow it)."""
     o = order()
-    return sorted(names, key=lambda n: o.index(n) if n in o else 99)
+    return o.index(name) if name in o else len(o)
 
 
 class _Plot:
@@ -188,7 +189,7 @@ def build(docs, plotdir):
             plots.append(pl)
     out = []
     for pl in plots:
-        pl.series.sort(key=lambda s: (_tsort([s[0]]), s[2]))
+        pl.series.sort(key=lambda s: (_rank(s[0]), s[2]))
         r = pl.render(datadir)
         if r:
             out.append(r)

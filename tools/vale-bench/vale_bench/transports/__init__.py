@@ -42,6 +42,11 @@ class Transport:
     def supports(self, topology, mode, remote):
         if remote and not self.remote_ok:
             return "%s has no remote mode" % self.name
+        s, r = topology_shape(topology)
+        if s == 1 and r > 1 and self.api in ("udp", "mmsg"):
+            # the broadcast address needs SO_BROADCAST, which
+            # vale-bench-ep's UDP sockets do not set (connect: EACCES)
+            return "fan-out over UDP sockets (vale-bench-ep sets no SO_BROADCAST)"
         return None
 
     # -- set up ---------------------------------------------------------
