@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 
-from .params import topology_shape
 from .transports import colour, order
 
 GNUPLOT = os.environ.get("GNUPLOT", "gnuplot")

@@ -8,7 +8,6 @@ available() is None when the transport can run here, else the reason
 ("install PACKAGE"); supports() is None or why a topology cannot be
 measured with it."""
 
-import os
 import shutil
 
 from ..deploy import sh
