@@ -16,6 +16,19 @@ def _fmt(s, scale=1.0, prec=3):
     return ("%.*f ± %.*f" % (prec, m, prec, c / scale)) if c is not None else "%.*f" % (prec, m)
 
 
+# mode, section, what the numbers are, columns (header, metric, scale, digits)
+TABLES = [
+    ("throughput", "Throughput", "Mean ± 95 % confidence interval over the repetitions (n).",
+     [("received Mpps", "received_pps", 1e6, 3), ("Gbit/s", "gbps", 1.0, 3),
+      ("per receiver Mpps", "per_receiver_pps", 1e6, 3), ("loss", "loss", 1.0, 3)]),
+    ("latency", "Round trip",
+     "Microseconds, mean ± 95 % CI of each repetition's percentile; rate in requests/s.",
+     [("p50", "rtt_p50_us", 1.0, 1), ("p99", "rtt_p99_us", 1.0, 1),
+      ("p99.9", "rtt_p999_us", 1.0, 1), ("max", "rtt_max_us", 1.0, 1),
+      ("lost", "lost", 1.0, 0)]),
+]
+
+
 def _key(d):
     p = d["params"]
     o = order()
@@ -40,35 +53,21 @@ def write(out, docs, plots, machine=None):
             for r in sorted(skipped[t]):
                 lines.append("- %s: skipped (%s)" % (t, r))
         lines.append("")
-    tp = [d for d in docs if d["params"]["mode"] == "throughput" and d.get("repetitions")]
-    if tp:
-        lines += ["## Throughput", "",
-                  "Mean ± 95 % confidence interval over the repetitions (n).", "",
-                  "| topology | burst | size | offered | transport | n | received Mpps | Gbit/s | per receiver Mpps | loss |",
-                  "|---|---|---|---|---|---|---|---|---|---|"]
-        for d in tp:
-            p, s = d["params"], d["stats"]
-            lines.append("| %s%s | %d | %d | %s | %s | %d | %s | %s | %s | %s |" % (
-                p["topology"], " remote" if p["remote"] else "", p["burst"], p["size"],
-                "max" if p["rate"] == 0 else p["rate"], p["transport"],
-                len(d["repetitions"]), _fmt(s.get("received_pps"), 1e6),
-                _fmt(s.get("gbps")), _fmt(s.get("per_receiver_pps"), 1e6),
-                _fmt(s.get("loss"))))
-        lines.append("")
-    lat = [d for d in docs if d["params"]["mode"] == "latency" and d.get("repetitions")]
-    if lat:
-        lines += ["## Round trip", "",
-                  "Microseconds, mean ± 95 % CI of each repetition's percentile.", "",
-                  "| topology | burst | size | rate | transport | n | p50 | p99 | p99.9 | max | lost |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|"]
-        for d in lat:
-            p, s = d["params"], d["stats"]
-            lines.append("| %s%s | %d | %d | %s | %s | %d | %s | %s | %s | %s | %s |" % (
-                p["topology"], " remote" if p["remote"] else "", p["burst"], p["size"],
-                p["rate"], p["transport"], len(d["repetitions"]),
-                _fmt(s.get("rtt_p50_us"), prec=1), _fmt(s.get("rtt_p99_us"), prec=1),
-                _fmt(s.get("rtt_p999_us"), prec=1), _fmt(s.get("rtt_max_us"), prec=1),
-                _fmt(s.get("lost"), prec=0)))
+    for mode, title, intro, cols in TABLES:
+        ds = [d for d in docs if d["params"]["mode"] == mode and d.get("repetitions")]
+        if not ds:
+            continue
+        lines += ["## " + title, "", intro, "",
+                  "| topology | burst | size | rate | transport | n | %s |" % " | ".join(c[0] for c in cols),
+                  "|---" * (6 + len(cols)) + "|"]
+        for d in ds:
+            p, st = d["params"], d["stats"]
+            cells = ["%s%s" % (p["topology"], " remote" if p["remote"] else ""),
+                     str(p["burst"]), str(p["size"]),
+                     "max" if p["rate"] == 0 else str(p["rate"]), p["transport"],
+                     str(len(d["repetitions"]))]
+            cells += [_fmt(st.get(k), scale, prec) for _, k, scale, prec in cols]
+            lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     bad = [d for d in docs if d.get("status") in ("failed", "partial")]
     if bad:

@@ -119,14 +119,12 @@ class Unimplemented(Transport):
 
 
 def registry():
-    from .linux import (BridgeUdp, BridgeMmsg, BridgeRaw, BridgeRawMmsg,
-                        BridgeRing)
+    from .linux import bridges
     from .vale import Vale, ValeVeth
     from .ovs import Ovs
     from .xdp import Xdp
     from .later import Memif, Vhost, Vmpi
-    ts = [Vale(), ValeVeth(), BridgeUdp(), BridgeMmsg(), BridgeRaw(),
-          BridgeRawMmsg(), BridgeRing(), Ovs(), Xdp(), Memif(), Vhost(), Vmpi()]
+    ts = [Vale(), ValeVeth()] + bridges() + [Ovs(), Xdp(), Memif(), Vhost(), Vmpi()]
     return {t.name: t for t in ts}
 
 

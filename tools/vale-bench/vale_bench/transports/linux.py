@@ -2,7 +2,7 @@
 """The Linux bridge with veth ports, one transport per socket API."""
 
 from ..deploy import sh
-from . import MTU, Transport, need
+from . import MTU, Transport
 
 
 class Bridge(Transport):
@@ -19,30 +19,21 @@ class Bridge(Transport):
         sh("ip", "link", "set", dev, "master", switch, ns=host)
 
 
-class BridgeUdp(Bridge):
-    name, api, colour = "bridge-udp", "udp", "#1f77b4"
-    description = "Linux bridge, UDP send()/recv()"
+# name, endpoint API, plot colour, description
+_APIS = [
+    ("bridge-udp", "udp", "#1f77b4", "Linux bridge, UDP send()/recv()"),
+    ("bridge-mmsg", "mmsg", "#17becf", "Linux bridge, UDP sendmmsg()/recvmmsg()"),
+    ("bridge-raw", "raw", "#2ca02c", "Linux bridge, AF_PACKET one frame per call"),
+    ("bridge-raw-mmsg", "raw-mmsg", "#bcbd22", "Linux bridge, AF_PACKET sendmmsg/recvmmsg"),
+    ("bridge-ring", "ring", "#8c564b", "Linux bridge, AF_PACKET TPACKET_V3 ring"),
+]
 
 
-class BridgeMmsg(Bridge):
-    name, api, colour = "bridge-mmsg", "mmsg", "#17becf"
-    description = "Linux bridge, UDP sendmmsg()/recvmmsg()"
-
-
-class BridgeRaw(Bridge):
-    name, api, colour = "bridge-raw", "raw", "#2ca02c"
-    description = "Linux bridge, AF_PACKET one frame per call"
-
-
-class BridgeRawMmsg(Bridge):
-    name, api, colour = "bridge-raw-mmsg", "raw-mmsg", "#bcbd22"
-    description = "Linux bridge, AF_PACKET sendmmsg/recvmmsg"
-
-
-class BridgeRing(Bridge):
-    name, api, colour = "bridge-ring", "ring", "#8c564b"
-    description = "Linux bridge, AF_PACKET TPACKET_V3 ring"
-
-
-__all__ = ["BridgeUdp", "BridgeMmsg", "BridgeRaw", "BridgeRawMmsg",
-           "BridgeRing", "need"]
+def bridges():
+    """One Bridge transport per socket API, in the registry's order."""
+    out = []
+    for name, api, colour, desc in _APIS:
+        t = Bridge()
+        t.name, t.api, t.colour, t.description = name, api, colour, desc
+        out.append(t)
+    return out
