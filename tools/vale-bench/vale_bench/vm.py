@@ -43,7 +43,7 @@ if [ "$INTERRUPT" = 0 ]; then echo 1..2; else echo 1..5; fi
 tar -xf /vb/py.tar -C / && mkdir -p /vb/pkg && tar -xf /vb/pkg.tar -C /vb/pkg || {
 	echo "Bail out! could not unpack Python"; exit 1; }
 mkdir -p /sys/fs/bpf /var/run /tmp/vb-out
-for m in veth bridge vxlan openvswitch; do modprobe $m 2>/dev/null; done
+for m in veth bridge vxlan openvswitch; do modprobe $m 2>&1 | sed "s/^/# modprobe $m: /"; done
 mount -t bpf bpf /sys/fs/bpf 2>/dev/null
 mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null
 [ -f /vb/prev.tar ] && tar -xf /vb/prev.tar -C /tmp/vb-out
