@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# make bench, guest side: the switch against a Linux bridge in one VM.
+# make bench, guest side: vale-pktgen's own figures in one VM (the batch
+# sweep, vale-vhost's port into the switch, fan-out); every comparison
+# with another mechanism is the framework's (tools/vale-bench).
 # Prints one line "BENCH <case> <json>" per measurement; scripts/bench.sh
 # turns them into bench/results/.  Run by vm-run with vale.ko loaded.
 . /tests/lib.sh
@@ -113,60 +115,8 @@ for n in $FANOUT; do
 	echo "BENCH fanout-tx n=$n $(cat /tmp/tx.json)"
 done
 
-# Linux bridge with two veth pairs into two network namespaces
-# ("containers"), the same two endpoints.
-modprobe veth
-modprobe bridge
-ip link add br0 type bridge
-ip link set br0 up
-for c in a b; do
-	ip netns add $c
-	ip link add ${c}1 type veth peer name ${c}0 netns $c
-	ip link set ${c}1 master br0
-	ip link set ${c}1 up
-	ip -n $c link set ${c}0 up
-	ip -n $c link set lo up
-done
-ip -n a addr add 10.0.0.1/24 dev a0
-ip -n b addr add 10.0.0.2/24 dev b0
-ip netns exec a ping -c 1 -W 2 10.0.0.2 >/dev/null || diag "bridge ping failed"
-for len in $LENS; do
-	# raw AF_PACKET: sendmmsg + qdisc bypass, TPACKET_V3 ring.
-	ip netns exec b taskset -c 0 vale-bench rx -t packet -i b0 -d $((D + 1)) -j >/tmp/rx.json &
-	sleep 0.3
-	ip netns exec a taskset -c 1 vale-bench tx -t packet -i a0 -l $len -b 512 -d $D -j >/tmp/tx.json
-	wait
-	echo "BENCH bridge-packet len=$len $(cat /tmp/rx.json)"
-	echo "BENCH bridge-packet-tx len=$len $(cat /tmp/tx.json)"
-	# UDP sockets: sendmmsg/recvmmsg through the stacks and the bridge.
-	ip netns exec b taskset -c 0 vale-bench rx -t udp -B 10.0.0.2:4321 -d $((D + 1)) -j >/tmp/rx.json &
-	sleep 0.3
-	ip netns exec a taskset -c 1 vale-bench tx -t udp -a 10.0.0.2:4321 -l $len -b 512 -d $D -j >/tmp/tx.json
-	wait
-	echo "BENCH bridge-udp len=$len $(cat /tmp/rx.json)"
-	echo "BENCH bridge-udp-tx len=$len $(cat /tmp/tx.json)"
-done
-# vale port -> switch -> attached veth -> UDP socket in a namespace (a
-# "container"), against the same kind of receiver behind the Linux bridge
-# above (bridge-udp).  vale-pktgen's frames go to 10.1.0.1:4321.
-ip netns add c
-ip link add c1 type veth peer name c0 netns c
-ip -n c addr add 10.1.0.1/24 dev c0
-ip -n c link set c0 up
-ip -n c link set lo up
-ip link set c1 up
-vale-ctl switch add valen
-vale-ctl attach valen c1
-mac=$(ip -n c -o link show c0 | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
-for len in $LENS; do
-	ip netns exec c taskset -c 0 vale-bench rx -t udp -B 10.1.0.1:4321 -d $((D + 1)) -j >/tmp/rx.json &
-	sleep 0.3
-	taskset -c 1 vale-pktgen tx -i valen:gen -l $len -b 512 -d $D -D "$mac" -j >/tmp/tx.json
-	wait
-	echo "BENCH vale-netdev-udp len=$len $(cat /tmp/rx.json)"
-	echo "BENCH vale-netdev-udp-tx len=$len $(cat /tmp/tx.json)"
-done
-vale-ctl detach c1
-vale-ctl switch del valen
+# The Linux bridge, the attached veth and every other mechanism are
+# compared by the framework (tools/vale-bench, bench/standard.yaml), which
+# scripts/bench.sh runs as its part "framework".
 echo "1..1"
 echo "ok 1 - benchmarks ran"

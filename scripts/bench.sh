@@ -3,13 +3,20 @@
 #
 # make bench: every comparison side by side in one run, as ratios.
 #
-#   switch    (VM) vale port -> vale port against a Linux bridge with veth
-#             pairs driven by raw AF_PACKET and by UDP sockets, 60 and
-#             1514 bytes, batch sweep; fan-out to 1, 2, 4, 8 receivers;
-#             vale port -> attached veth -> UDP socket in a namespace
-#             against the Linux bridge path to the same kind of socket;
-#             DPDK testpmd txonly (net_virtio_user) -> vale-vhost -> switch
-#             -> vale-pktgen rx against vale port -> vale port
+#   framework (VM) tools/vale-bench with bench/standard.yaml: every
+#             transport side by side (vale, vale-veth, the Linux bridge
+#             with each socket API, Open vSwitch, AF_XDP), sizes 64..1500,
+#             bursts 1/32/256, 1vs1 and 2vs2, throughput and round trips,
+#             repetitions alternated; the tree, summary.md and plots in
+#             bench/results/tree/, and bench/results/vale-vs-PEER.json
+#             (vale against each peer at 64 and 1500 bytes: throughput,
+#             p50 and p99 round trip; median, per-round range, and whether
+#             the spread exceeds the effect)
+#   switch    (VM) vale-pktgen's own figures: vale port -> vale port, 60
+#             and 1514 bytes, batch sweep; fan-out to 1, 2, 4, 8
+#             receivers; DPDK testpmd txonly (net_virtio_user) ->
+#             vale-vhost -> switch -> vale-pktgen rx against vale port ->
+#             vale port (bench/vm-switch.sh)
 #   instr     (host) instructions per packet of the forwarding stages,
 #             callgrind on the Tier-0 build
 #   vhost     (host) vale-vhost direct mode against testpmd's net_vhost
@@ -21,7 +28,9 @@
 #
 # Results: one JSON file per comparison in bench/results/, plus
 # bench/results/summary.md.  Environment: BENCH_KERNEL (default 6.1),
-# BENCH_SECONDS, BENCH_LENS, BENCH_BATCHES, BENCH_FANOUT, BENCH_ONLY.
+# BENCH_SECONDS, BENCH_LENS, BENCH_BATCHES, BENCH_FANOUT, BENCH_ONLY,
+# BENCH_RUN (the framework's run file, default bench/standard.yaml),
+# BENCH_ARGS (more vale-bench options, e.g. "-n 5 -d 3s").
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -31,11 +40,23 @@ raw=$out/raw
 rm -rf "$raw"
 mkdir -p "$raw"
 kernel=${BENCH_KERNEL:-6.1}
-only=${BENCH_ONLY:-switch instr vhost vmpi}
+only=${BENCH_ONLY:-framework switch instr vhost vmpi}
 
 # vhost alone needs only the user-space build (bench/host-vhost.sh makes it)
-[[ " $only " == *" switch "* || " $only " == *" instr "* ]] &&
+[[ " $only " == *" switch "* || " $only " == *" instr "* ||
+   " $only " == *" framework "* ]] &&
 	make -s all KERNEL="$kernel" >&2
+
+if [[ " $only " == *" framework "* ]]; then
+	# The tree is kept between runs: points already measured with the
+	# same duration are skipped (remove bench/results/tree to start over).
+	# shellcheck disable=SC2086
+	tools/vale-bench/vale-bench run --kernel "$kernel" \
+		-f "${BENCH_RUN:-bench/standard.yaml}" -o "$out/tree" \
+		${BENCH_ARGS:-} >&2 ||
+		echo "bench: points of the framework's sweep failed (see $out/tree/summary.md)" >&2
+	tools/vale-bench/vale-bench ratios "$out/tree" -o "$out" >"$raw/framework.md"
+fi
 
 if [[ " $only " == *" switch "* ]]; then
 	# The guest script, with the sweep settings of this run in front.
@@ -58,7 +79,6 @@ if [[ " $only " == *" switch "* ]]; then
 	selftests/vm/vm-run -v --kernel "$kernel" --timeout 1800 \
 		--test-timeout 1500 --out "$raw/vm" \
 		--file build/user/tools/vale-pktgen:/bin/vale-pktgen \
-		--file build/user/tools/vale-bench-static:/bin/vale-bench \
 		--file build/user/tools/vale-ctl:/bin/vale-ctl \
 		--file build/user/qemu-backend/vale-vhost:/bin/vale-vhost \
 		"${tpfiles[@]}" \
@@ -89,4 +109,12 @@ if [[ " $only " == *" vmpi "* ]]; then
 fi
 
 python3 bench/report.py "$raw" "$out"
+if [[ -s $raw/framework.md ]]; then
+	{
+		echo
+		echo "## The framework: vale against each peer (bench/results/tree/summary.md)"
+		echo
+		cat "$raw/framework.md"
+	} >>"$out/summary.md"
+fi
 cat "$out/summary.md"
