@@ -68,7 +68,7 @@ install: $(INSTALL_TARGETS)
 # What `make install` ships, without the test programs (debian/rules
 # builds this; it needs none of the test dependencies).
 progs: $(LIBVALE_A) $(LIBVALE_SO) $(LIBVALE_PC) $(TOOLS_BINS) $(VALE_CTL) \
-	$(VALE_BENCH) $(VALE_NET) $(VALE_VHOST) $(VALE_VMPI) $(LIBVALE_VMPI_A) $(VMPI_PERF)
+	$(VALE_BENCH_EP) $(VALE_NET) $(VALE_VHOST) $(VALE_VMPI) $(LIBVALE_VMPI_A) $(VMPI_PERF)
 
 # DKMS source trees: /usr/src/vale-VERSION (vale.ko, package vale-dkms)
 # and /usr/src/vmpi-VERSION (vmpi.ko, package vmpi-dkms), each with its

@@ -211,6 +211,11 @@ if has_tier tier0; then
 			;;
 		esac
 	done
+	# vale-bench (Python): sweep syntax, run files, result tree, CI math,
+	# plots (tools/vale-bench/tests/run.sh).
+	st=0
+	timeout 300 tools/vale-bench/tests/run.sh >"$logs/tier0-vale-bench.log" 2>&1 || st=$?
+	tap_results "tier0: vale-bench" "$logs/tier0-vale-bench.log" "$st"
 fi
 
 # --- harness self-test ---------------------------------------------------
@@ -275,13 +280,22 @@ if has_tier vm; then
 	tests=()
 	# Static tools the tests run inside the guest.
 	files=()
-	for f in tools/vale-pktgen:vale-pktgen tools/vale-bench-static:vale-bench \
+	for f in tools/vale-pktgen:vale-pktgen tools/vale-bench-ep-static:vale-bench-ep \
 		 tools/vale-ctl:vale-ctl qemu-backend/vale-vhost:vale-vhost \
 		 tools/vale-net:vale-net tools/vnet-frames:vnet-frames \
 		 vhost/hostile:hostile; do
 		src=build/user/${f%%:*}
 		[[ -x $src ]] && files+=(--file "$src:/bin/${f#*:}")
 	done
+	# bench_ep.sh's AF_XDP checks: the dynamic vale-bench-ep (guest path
+	# /build/user/tools/vale-bench-ep) and the BPF objects libxdp loads.
+	if [[ -x build/user/tools/vale-bench-ep ]]; then
+		files+=(--bin build/user/tools/vale-bench-ep)
+		for o in xdp-dispatcher.o xsk_def_xdp_prog.o xsk_def_xdp_prog_5.3.o; do
+			o=/usr/lib/x86_64-linux-gnu/bpf/$o
+			[[ -e $o ]] && files+=(--file "$o:$o")
+		done
+	fi
 	# vale-vhost's vale-port mode needs vale.ko: it runs in the VM suite.
 	[[ -z ${VM_TESTS:-} || " $VM_TESTS " == *" vale-port.sh "* ]] &&
 		tests+=(selftests/vhost/vale-port.sh)
@@ -382,6 +396,14 @@ if has_tier tier2; then
 		timeout 1800 "$r" >"$logs/tier2-$name.log" 2>&1 || st=$?
 		tap_results "tier2: $name" "$logs/tier2-$name.log" "$st"
 	done
+	# vale-bench's smoke sweep: the framework boots the VM itself.
+	if [[ -z ${VM_TESTS:-} || " $VM_TESTS " == *" vale-bench-smoke "* ]]; then
+		section "Tier 2: vale-bench smoke"
+		at tier2 6.1
+		st=0
+		timeout 900 tools/vale-bench/tests/smoke.sh >"$logs/tier2-vale-bench.log" 2>&1 || st=$?
+		tap_results "tier2: vale-bench" "$logs/tier2-vale-bench.log" "$st"
+	fi
 	# The VMPI guest side also runs on the debug kernel: its probe is
 	# swept with fault injection there (testing-debug.md).
 	if [[ " $KERNELS " == *" debug "* && -x selftests/vmpi/run.sh ]]; then

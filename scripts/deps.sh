@@ -18,11 +18,12 @@ set -euo pipefail
 BASE_PKGS=(
 	build-essential linux-headers-amd64 kmod cpio xz-utils zstd
 	qemu-system-x86 busybox-static linux-source-6.1
-	libmnl-dev libyaml-dev pkg-config iproute2
+	libmnl-dev libyaml-dev pkg-config iproute2 libxdp-dev libbpf-dev
 	clang llvm libclang-rt-14-dev
 	bc bison flex libelf-dev libssl-dev dwarves rsync python3 python3-yaml
 	valgrind
 	dpdk-dev librte-net-virtio23 librte-net-vhost23
+	gnuplot-nox openvswitch-switch xdp-tools python3-jsonschema
 )
 
 # scripts/package-check.sh: build, lint and install the Debian packages,

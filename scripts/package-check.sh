@@ -195,6 +195,7 @@ libvale-dev	/usr/include/linux/vale.h
 vale-tools	/usr/bin/vale-ctl
 vale-tools	/usr/bin/vale-pktgen
 vale-tools	/usr/bin/vale-bench
+vale-tools	/usr/bin/vale-bench-ep
 vale-tools	/usr/share/man/man8/vale-ctl.8.gz
 vale-tools	/usr/share/bash-completion/completions/vale-ctl
 vale-vhost	/usr/bin/vale-vhost
