@@ -255,6 +255,13 @@ fi
 # CONFIG_FAULT_INJECTION, which only our debug kernel has (they skip on
 # every stock kernel): they are scheduled on debug only, unless VM_TESTS
 # names them.
+first_stock() {	# the first kernel of KERNELS that is not debug
+	local k
+	for k in $KERNELS; do
+		[[ $k != debug ]] && { echo "$k"; return; }
+	done
+}
+
 vm_tests() {	# kernel
 	local t name
 	for t in selftests/vm/tests/*.c selftests/vm/tests/*.sh; do
@@ -269,6 +276,12 @@ vm_tests() {	# kernel
 		fi
 		# ynl_cli.sh runs in a boot of its own (below).
 		[[ $name == ynl_cli.sh ]] && continue
+		# Tests of user-space tools (vale-bench-ep, vale-net) that add
+		# no kernel path of their own: once, on the first stock kernel.
+		if [[ ($name == bench_ep.sh || $name == vnet_*) &&
+		      $1 != "$(first_stock)" && -z ${VM_TESTS:-} ]]; then
+			continue
+		fi
 		case $t in
 		*.c) echo "build/user/vm-tests/${name%.c}" ;;
 		*) echo "$t" ;;
