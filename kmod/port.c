@@ -9,6 +9,9 @@
 #include <linux/uaccess.h>
 #include <linux/poll.h>
 #include <linux/nospec.h>
+#include <linux/moduleparam.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
 
 #include "port.h"
 #include "param.h"
@@ -148,6 +151,35 @@ void vale_port_release(struct vale_port *port)
 	vale_port_free(port);
 }
 
+#ifdef VALE_SELFTEST_KNOBS
+/*
+ * Selftest knob (built only where Kbuild defines VALE_SELFTEST_KNOBS: a
+ * kernel with CONFIG_FAULT_INJECTION, our debug kernel).  While
+ * selftest_txsync_hold is non-zero, a VALE_IOC_TXSYNC holds the tx ring's
+ * sync_lock, sleeping, until it is set back to 0 (at most 60 s):
+ * selftests/vm/tests/stats_nolock.c uses it to keep the lock busy.
+ */
+static unsigned int vale_selftest_txsync_hold;
+module_param_named(selftest_txsync_hold, vale_selftest_txsync_hold, uint,
+		   0600);
+MODULE_PARM_DESC(selftest_txsync_hold,
+		 "selftests only: tx syncs hold their ring's lock while set");
+
+static void vale_selftest_hold(struct vale_kring *kr)
+{
+	unsigned long end = jiffies + 60 * HZ;
+
+	if (!READ_ONCE(vale_selftest_txsync_hold))
+		return;
+	mutex_lock(&kr->sync_lock);
+	while (READ_ONCE(vale_selftest_txsync_hold) && time_before(jiffies, end))
+		msleep(10);
+	mutex_unlock(&kr->sync_lock);
+}
+#else
+static inline void vale_selftest_hold(struct vale_kring *kr) { }
+#endif
+
 int vale_port_txsync(struct vale_port *port, u32 ring)
 {
 	bool ready;
@@ -158,6 +190,7 @@ int vale_port_txsync(struct vale_port *port, u32 ring)
 		if (ring >= port->num_tx)
 			return -EINVAL;
 		ring = array_index_nospec(ring, port->num_tx);
+		vale_selftest_hold(&port->tx[ring]);
 		return vale_kring_txsync(port, &port->tx[ring], &ready);
 	}
 	for (i = 0; i < port->num_tx; i++)
