@@ -617,9 +617,5 @@ void vale_fwd_txsync(struct vale_port *port, struct vale_kring *kr, u32 head)
 		if (cur != head)
 			cond_resched();
 	}
-	kr->stats.packets += packets;
-	kr->stats.bytes += bytes;
-	kr->stats.drop_bad_slot += bad_slot;
-	kr->stats.drop_bad_frag += bad_frag;
-	kr->stats.drop_no_dest += no_dest;
+	vale_kring_tx_add(kr, packets, bytes, bad_slot, bad_frag, no_dest);
 }

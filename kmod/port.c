@@ -61,6 +61,7 @@ static struct vale_port *vale_port_create(const struct vale_layout *lay,
 		kr->ring = vale_mem_tx_ring(&port->mem, i);
 		mutex_init(&kr->sync_lock);
 		spin_lock_init(&kr->lock);
+		u64_stats_init(&kr->syncp);
 		vale_ring_init_tx(&kr->st, lay->num_slots);
 		kr->scratch = vale_fwd_scratch_alloc();
 		if (!kr->scratch)
@@ -256,15 +257,25 @@ void vale_port_get_stats(struct vale_port *port, struct vale_port_stats *st)
 
 	memset(st, 0, sizeof(*st));
 	for (i = 0; i < port->num_tx; i++) {
-		struct vale_kring *kr = &port->tx[i];
+		const struct vale_kring *kr = &port->tx[i];
+		const struct vale_kring_stats *c = &kr->stats;
+		u64 v[5];
+		unsigned int start;
 
-		mutex_lock(&kr->sync_lock);
-		st->tx_packets += kr->stats.packets;
-		st->tx_bytes += kr->stats.bytes;
-		st->drop_bad_slot += kr->stats.drop_bad_slot;
-		st->drop_bad_frag += kr->stats.drop_bad_frag;
-		st->drop_no_dest += kr->stats.drop_no_dest;
-		mutex_unlock(&kr->sync_lock);
+		/* not under sync_lock: a user may hold it (port.h) */
+		do {
+			start = u64_stats_fetch_begin(&kr->syncp);
+			v[0] = READ_ONCE(c->packets);
+			v[1] = READ_ONCE(c->bytes);
+			v[2] = READ_ONCE(c->drop_bad_slot);
+			v[3] = READ_ONCE(c->drop_bad_frag);
+			v[4] = READ_ONCE(c->drop_no_dest);
+		} while (u64_stats_fetch_retry(&kr->syncp, start));
+		st->tx_packets += v[0];
+		st->tx_bytes += v[1];
+		st->drop_bad_slot += v[2];
+		st->drop_bad_frag += v[3];
+		st->drop_no_dest += v[4];
 	}
 	for (i = 0; i < port->num_rx; i++) {
 		struct vale_kring *kr = &port->rx[i];

@@ -11,6 +11,7 @@
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/poll.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/vale.h>
 
 #include "mem.h"
@@ -40,7 +41,11 @@ struct vale_kring_stats {
 /*
  * Kernel side of one ring.
  * tx: sync_lock (a mutex: the owner's syncs sleep-wait for each other)
- *     protects st, stats and scratch; lock is unused.
+ *     protects st and scratch, and serializes the writers of stats; lock
+ *     is unused.  stats are read without sync_lock (a user may keep it
+ *     busy): written with WRITE_ONCE inside syncp's update section,
+ *     read with READ_ONCE in a fetch/retry loop (vale_kring_tx_add(),
+ *     vale_port_get_stats()).
  * rx: lock (spinlock, taken with _bh: forwarders may later run in softirq)
  *     protects st, stats and the ring's tail field against the owner's
  *     rxsync and concurrent forwarders; sync_lock is unused.
@@ -50,6 +55,7 @@ struct vale_kring {
 	struct vale_ring *ring;
 	struct vale_ring_state st;
 	struct vale_kring_stats stats;
+	struct u64_stats_sync syncp;	/* tx: stats, for lockless readers */
 	struct mutex sync_lock;		/* tx: the owner's syncs */
 	spinlock_t lock;		/* rx: owner's rxsync vs forwarders */
 	struct vale_fwd_scratch *scratch;
@@ -85,6 +91,22 @@ struct vale_file {
 	struct mutex lock;		/* serializes VALE_IOC_REGISTER */
 	struct vale_port *port;
 };
+
+/* Add one tx sync's counts to @kr's; the caller holds kr->sync_lock. */
+static inline void vale_kring_tx_add(struct vale_kring *kr, u64 packets,
+				     u64 bytes, u64 bad_slot, u64 bad_frag,
+				     u64 no_dest)
+{
+	struct vale_kring_stats *c = &kr->stats;
+
+	u64_stats_update_begin(&kr->syncp);
+	WRITE_ONCE(c->packets, c->packets + packets);
+	WRITE_ONCE(c->bytes, c->bytes + bytes);
+	WRITE_ONCE(c->drop_bad_slot, c->drop_bad_slot + bad_slot);
+	WRITE_ONCE(c->drop_bad_frag, c->drop_bad_frag + bad_frag);
+	WRITE_ONCE(c->drop_no_dest, c->drop_no_dest + no_dest);
+	u64_stats_update_end(&kr->syncp);
+}
 
 int vale_port_register(struct vale_file *vf, struct vale_register __user *u);
 void vale_port_release(struct vale_port *port);
