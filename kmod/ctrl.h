@@ -48,10 +48,7 @@ void vale_switch_set_lookup(struct vale_switch *sw, u8 mode);
 int vale_switch_attach_admin(struct vale_port *port, struct vale_switch *sw,
 			     const char *pname);
 
-/* netlink.c: events; called under vale_mutex. */
-void vale_nl_notify_switch(struct vale_switch *sw, u8 cmd);
-void vale_nl_notify_port(struct vale_port *port, u8 cmd);
-void vale_nl_notify_resv(struct vale_switch *sw, struct vale_resv *r, u8 cmd);
+/* netlink.c */
 int vale_nl_init(void);
 void vale_nl_exit(void);
 void vale_nl_free_switches(void);

@@ -442,7 +442,7 @@ int vale_netdev_attach(const char *swname, struct net_device *dev,
 			vale_nd_free(port);
 			return -ENOMEM;
 		}
-		vale_nl_notify_switch(sw, VALE_CMD_SWITCH_ADD_NTF);
+		vale_notify_switch(sw, VALE_CMD_SWITCH_ADD_NTF);
 	}
 	err = vale_switch_attach_admin(port, sw, dev->name);
 	if (err) {
@@ -510,7 +510,7 @@ static int vale_nd_event(struct notifier_block *nb, unsigned long event,
 	case NETDEV_CHANGEMTU:
 	case NETDEV_CHANGENAME:
 		mutex_lock(&vale_mutex);
-		vale_nl_notify_port(port, VALE_CMD_PORT_CHANGE_NTF);
+		vale_notify_port(port, VALE_CMD_PORT_CHANGE_NTF);
 		mutex_unlock(&vale_mutex);
 		break;
 	}

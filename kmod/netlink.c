@@ -32,6 +32,7 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
+#include <linux/notifier.h>
 
 #include "port.h"
 #include "switch.h"
@@ -39,7 +40,6 @@
 #include "ctrl.h"
 
 static struct genl_family vale_genl_family;
-static bool vale_nl_ready;	/* under vale_mutex: events may be sent */
 static unsigned int vale_nl_gen;	/* under vale_mutex: dump consistency */
 
 enum vale_mcgrp_ids {
@@ -274,63 +274,42 @@ err:
 	return -EMSGSIZE;
 }
 
-/* ---- events (called under vale_mutex) ---- */
+/* ---- events (a listener on the core's chain, switch.h) ---- */
 
-/* Count a change (dumps see it); an event message to fill, or NULL. */
-static struct sk_buff *vale_nl_event_new(void)
+static int vale_nl_event(struct notifier_block *nb, unsigned long cmd,
+			 void *data)
 {
+	const struct vale_event *ev = data;
+	struct sk_buff *msg;
+	int err;
+
 	lockdep_assert_held(&vale_mutex);
-	vale_nl_gen++;
-	if (!vale_nl_ready)
-		return NULL;
-	return genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-}
-
-/* Send event @msg, or drop it when filling it failed (@err). */
-static void vale_nl_event_send(struct sk_buff *msg, int err)
-{
+	vale_nl_gen++;		/* dumps see the change */
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return NOTIFY_DONE;
+	if (cmd == VALE_CMD_SWITCH_ADD_NTF || cmd == VALE_CMD_SWITCH_DEL_NTF ||
+	    cmd == VALE_CMD_SWITCH_CHANGE_NTF)
+		err = vale_nl_fill_switch(msg, ev->sw, 0, 0, 0, cmd);
+	else
+		err = vale_nl_fill_port(msg, ev->sw, ev->port, ev->resv,
+					&init_user_ns, false, 0, 0, 0, cmd);
 	if (err) {
 		nlmsg_free(msg);
-		return;
+		return NOTIFY_DONE;
 	}
 	genlmsg_multicast_allns(&vale_genl_family, msg, 0, VALE_MCGRP_EVENTS);
+	return NOTIFY_DONE;
 }
 
-void vale_nl_notify_switch(struct vale_switch *sw, u8 cmd)
-{
-	struct sk_buff *msg = vale_nl_event_new();
-
-	if (!msg)
-		return;
-	vale_nl_event_send(msg, vale_nl_fill_switch(msg, sw, 0, 0, 0, cmd));
-}
-
-static void vale_nl_notify(struct vale_switch *sw, struct vale_port *port,
-			   struct vale_resv *r, u8 cmd)
-{
-	struct sk_buff *msg = vale_nl_event_new();
-
-	if (!msg)
-		return;
-	vale_nl_event_send(msg, vale_nl_fill_port(msg, sw, port, r,
-						  &init_user_ns, false, 0, 0,
-						  0, cmd));
-}
-
-void vale_nl_notify_port(struct vale_port *port, u8 cmd)
-{
-	vale_nl_notify(port->sw, port, NULL, cmd);
-}
-
-void vale_nl_notify_resv(struct vale_switch *sw, struct vale_resv *r, u8 cmd)
-{
-	vale_nl_notify(sw, r->port, r, cmd);
-}
+static struct notifier_block vale_nl_notifier = {
+	.notifier_call = vale_nl_event,
+};
 
 /* Delete admin-created port @r, which nobody has open, and say so. */
 static void vale_nl_resv_del(struct vale_switch *sw, struct vale_resv *r)
 {
-	vale_nl_notify_resv(sw, r, VALE_CMD_PORT_DEL_NTF);
+	vale_notify_resv(sw, r, VALE_CMD_PORT_DEL_NTF);
 	list_del(&r->node);
 	kfree(r);
 }
@@ -372,7 +351,7 @@ static int vale_nl_switch_new(struct sk_buff *skb, struct genl_info *info)
 	}
 	sw->persistent = true;
 	vale_nl_switch_apply(sw, info);
-	vale_nl_notify_switch(sw, VALE_CMD_SWITCH_ADD_NTF);
+	vale_notify_switch(sw, VALE_CMD_SWITCH_ADD_NTF);
 out:
 	mutex_unlock(&vale_mutex);
 	return err;
@@ -400,7 +379,7 @@ static int vale_nl_switch_set(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	vale_nl_switch_apply(sw, info);
-	vale_nl_notify_switch(sw, VALE_CMD_SWITCH_CHANGE_NTF);
+	vale_notify_switch(sw, VALE_CMD_SWITCH_CHANGE_NTF);
 out:
 	mutex_unlock(&vale_mutex);
 	return err;
@@ -569,7 +548,7 @@ static int vale_nl_port_new(struct sk_buff *skb, struct genl_info *info)
 		goto err_unlock;
 	}
 	list_add_tail(&r->node, &sw->resv_list);
-	vale_nl_notify_resv(sw, r, VALE_CMD_PORT_ADD_NTF);
+	vale_notify_resv(sw, r, VALE_CMD_PORT_ADD_NTF);
 	mutex_unlock(&vale_mutex);
 	return 0;
 
@@ -892,18 +871,16 @@ int vale_nl_init(void)
 	err = genl_register_family(&vale_genl_family);
 	if (err)
 		return err;
-	mutex_lock(&vale_mutex);
-	vale_nl_ready = true;
-	mutex_unlock(&vale_mutex);
-	return 0;
+	err = vale_event_register(&vale_nl_notifier);
+	if (err)
+		genl_unregister_family(&vale_genl_family);
+	return err;
 }
 
 /* Stop events, unregister, then free what is left of the switches. */
 void vale_nl_exit(void)
 {
-	mutex_lock(&vale_mutex);
-	vale_nl_ready = false;
-	mutex_unlock(&vale_mutex);
+	vale_event_unregister(&vale_nl_notifier);
 	genl_unregister_family(&vale_genl_family);
 }
 

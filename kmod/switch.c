@@ -12,6 +12,7 @@
 #include <linux/string.h>
 #include <linux/cred.h>
 #include <linux/capability.h>
+#include <linux/notifier.h>
 
 #include "switch.h"
 #include "port.h"
@@ -20,6 +21,50 @@
 /* See the locking comment in switch.h. */
 DEFINE_MUTEX(vale_mutex);
 LIST_HEAD(vale_switches);
+
+/* Listeners of switch and port events (switch.h), under vale_mutex. */
+static RAW_NOTIFIER_HEAD(vale_event_chain);
+
+int vale_event_register(struct notifier_block *nb)
+{
+	int err;
+
+	mutex_lock(&vale_mutex);
+	err = raw_notifier_chain_register(&vale_event_chain, nb);
+	mutex_unlock(&vale_mutex);
+	return err;
+}
+
+void vale_event_unregister(struct notifier_block *nb)
+{
+	mutex_lock(&vale_mutex);
+	raw_notifier_chain_unregister(&vale_event_chain, nb);
+	mutex_unlock(&vale_mutex);
+}
+
+static void vale_event(struct vale_switch *sw, struct vale_port *port,
+		       struct vale_resv *r, u8 cmd)
+{
+	struct vale_event ev = { .sw = sw, .port = port, .resv = r };
+
+	lockdep_assert_held(&vale_mutex);
+	raw_notifier_call_chain(&vale_event_chain, cmd, &ev);
+}
+
+void vale_notify_switch(struct vale_switch *sw, u8 cmd)
+{
+	vale_event(sw, NULL, NULL, cmd);
+}
+
+void vale_notify_port(struct vale_port *port, u8 cmd)
+{
+	vale_event(port->sw, port, NULL, cmd);
+}
+
+void vale_notify_resv(struct vale_switch *sw, struct vale_resv *r, u8 cmd)
+{
+	vale_event(sw, r->port, r, cmd);
+}
 
 /*
  * Forwarding batch of switches created from now on.  A stopgap until the
@@ -160,7 +205,7 @@ void vale_switch_put(struct vale_switch *sw)
 	lockdep_assert_held(&vale_mutex);
 	if (sw->nports || sw->persistent || !list_empty(&sw->resv_list))
 		return;
-	vale_nl_notify_switch(sw, VALE_CMD_SWITCH_DEL_NTF);
+	vale_notify_switch(sw, VALE_CMD_SWITCH_DEL_NTF);
 	list_del(&sw->node);
 	kvfree(sw);
 }
@@ -184,7 +229,7 @@ int vale_switch_attach_admin(struct vale_port *port, struct vale_switch *sw,
 		return -EBUSY;
 	err = vale_switch_add_port(sw, port, pname);
 	if (!err)
-		vale_nl_notify_port(port, VALE_CMD_PORT_ADD_NTF);
+		vale_notify_port(port, VALE_CMD_PORT_ADD_NTF);
 	return err;
 }
 
@@ -203,7 +248,7 @@ int vale_switch_attach(struct vale_port *port, const char *swname,
 			err = -ENOMEM;
 			goto out;
 		}
-		vale_nl_notify_switch(sw, VALE_CMD_SWITCH_ADD_NTF);
+		vale_notify_switch(sw, VALE_CMD_SWITCH_ADD_NTF);
 	}
 	/* restricted switches: admin-created ports only, owners only */
 	r = vale_resv_find(sw, pname);
@@ -224,7 +269,7 @@ int vale_switch_attach(struct vale_port *port, const char *swname,
 		r->port = port;
 		port->resv = r;
 	}
-	vale_nl_notify_port(port, r ? VALE_CMD_PORT_CHANGE_NTF :
+	vale_notify_port(port, r ? VALE_CMD_PORT_CHANGE_NTF :
 			    VALE_CMD_PORT_ADD_NTF);
 out:
 	mutex_unlock(&vale_mutex);
@@ -244,9 +289,9 @@ void vale_switch_detach(struct vale_port *port)
 		/* an admin-created port stays, closed */
 		r->port = NULL;
 		port->resv = NULL;
-		vale_nl_notify_resv(sw, r, VALE_CMD_PORT_CHANGE_NTF);
+		vale_notify_resv(sw, r, VALE_CMD_PORT_CHANGE_NTF);
 	} else {
-		vale_nl_notify_port(port, VALE_CMD_PORT_DEL_NTF);
+		vale_notify_port(port, VALE_CMD_PORT_DEL_NTF);
 	}
 	mutex_unlock(&vale_mutex);
 

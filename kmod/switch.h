@@ -76,6 +76,30 @@ int vale_switch_attach(struct vale_port *port, const char *swname,
  */
 void vale_switch_detach(struct vale_port *port);
 
+/*
+ * Events.  Every change of a switch or port is announced, under
+ * vale_mutex, on a raw notifier chain: the action is the event command
+ * (VALE_CMD_*_NTF), the data a struct vale_event.  The netlink layer
+ * listens (netlink.c); the core does not know who does.  Registration
+ * takes vale_mutex; a listener runs under it and must not sleep on
+ * anything that waits for vale_mutex.
+ */
+struct notifier_block;
+struct vale_resv;
+
+struct vale_event {
+	struct vale_switch *sw;
+	struct vale_port *port;		/* the live port, or NULL */
+	struct vale_resv *resv;		/* the admin-created port, or NULL */
+};
+
+int vale_event_register(struct notifier_block *nb);
+void vale_event_unregister(struct notifier_block *nb);
+/* Announce a change of @sw, of live @port, of admin-created port @r. */
+void vale_notify_switch(struct vale_switch *sw, u8 cmd);
+void vale_notify_port(struct vale_port *port, u8 cmd);
+void vale_notify_resv(struct vale_switch *sw, struct vale_resv *r, u8 cmd);
+
 /* The registry, for the control plane (netlink.c, netdev.c). */
 extern struct mutex vale_mutex;
 extern struct list_head vale_switches;
