@@ -62,9 +62,5 @@ int vale_netdev_attach(const char *swname, struct net_device *dev,
 /* The port @dev is attached as, or NULL. */
 struct vale_port *vale_netdev_port(const struct net_device *dev);
 void vale_netdev_detach(struct vale_port *port);
-int vale_netdev_ifindex(const struct vale_port *port);
-void vale_netdev_get_stats(const struct vale_port *port,
-			   struct vale_port_stats *st, u64 *down, u64 *xmit,
-			   u64 *rx_err, u64 *recursion);
 
 #endif /* _VALE_CTRL_H */

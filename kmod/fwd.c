@@ -197,22 +197,16 @@ static u32 vale_fwd_copy(const struct vale_mem *smem,
 	return j;
 }
 
-/*
- * Stage 3 for a netdev port: one skb per packet, queued on src->xmitq and
- * sent by the caller once it holds no lock (netdev.c).
- */
-static void vale_fwd_to_netdev(const struct vale_fwd_src *src,
-			       struct vale_port *dst, struct vale_fwd_lists l)
+const struct vale_frag *vale_fwd_iter_next(struct vale_fwd_iter *it, u32 *len)
 {
-	const struct vale_fwd_scratch *s = src->s;
-	u16 u = l.uc, b = l.bc, i;
+	const struct vale_pkt *p;
+	u16 i = vale_fwd_next(it->s, &it->u, &it->b);
 
-	while ((i = vale_fwd_next(s, &u, &b)) != VALE_NIL) {
-		const struct vale_pkt *p = &s->pkts[i];
-
-		vale_netdev_send(dst, src->xmitq, src->mem,
-				 &s->frags[p->frag], p->len);
-	}
+	if (i == VALE_NIL)
+		return NULL;
+	p = &it->s->pkts[i];
+	*len = p->len;
+	return &it->s->frags[p->frag];
 }
 
 /*
@@ -286,8 +280,11 @@ static __always_inline void vale_fwd_deliver(const struct vale_fwd_src *src,
 	u64 bytes = 0;
 	bool moved;
 
-	if (unlikely(dst->nd)) {
-		vale_fwd_to_netdev(src, dst, l);
+	if (unlikely(dst->deliver)) {
+		/* not rx rings: the port's kind delivers (port.h) */
+		struct vale_fwd_iter it = { .s = s, .u = l.uc, .b = l.bc };
+
+		dst->deliver(src, dst, &it);
 		return;
 	}
 	/* ring_id % num_rx, without a division in the usual case */

@@ -202,14 +202,11 @@ static int vale_nl_fill_switch(struct sk_buff *msg, struct vale_switch *sw,
 
 static int vale_nl_put_stats(struct sk_buff *msg, struct vale_port *port)
 {
-	u64 down = 0, xmit = 0, rx_err = 0, rec = 0;
+	struct vale_port_xstats x;
 	struct vale_port_stats st;
 	struct nlattr *nest;
 
-	if (port->nd)
-		vale_netdev_get_stats(port, &st, &down, &xmit, &rx_err, &rec);
-	else
-		vale_port_get_stats(port, &st);
+	port->ops->get_stats(port, &st, &x);
 	nest = nla_nest_start(msg, VALE_A_PORT_STATS);
 	if (!nest)
 		return -EMSGSIZE;
@@ -221,8 +218,9 @@ static int vale_nl_put_stats(struct sk_buff *msg, struct vale_port *port)
 	    PUT(DROP_RING_FULL, st.drop_ring_full) ||
 	    PUT(DROP_NO_DEST, st.drop_no_dest) ||
 	    PUT(DROP_TOO_LONG, st.drop_too_long) ||
-	    PUT(DROP_LINK_DOWN, down) || PUT(DROP_XMIT, xmit) ||
-	    PUT(DROP_RX_ERROR, rx_err) || PUT(DROP_RECURSION, rec)) {
+	    PUT(DROP_LINK_DOWN, x.link_down) || PUT(DROP_XMIT, x.xmit) ||
+	    PUT(DROP_RX_ERROR, x.rx_error) ||
+	    PUT(DROP_RECURSION, x.recursion)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}
@@ -249,9 +247,9 @@ static int vale_nl_fill_port(struct sk_buff *msg, struct vale_switch *sw,
 		return -EMSGSIZE;
 	if (nla_put_string(msg, VALE_A_PORT_SWITCH, sw->name) ||
 	    nla_put_string(msg, VALE_A_PORT_NAME, port ? port->name : r->name) ||
-	    nla_put_u32(msg, VALE_A_PORT_KIND, port && port->nd ?
-			VALE_PORT_KIND_NETDEV : VALE_PORT_KIND_RING) ||
-	    nla_put_u8(msg, VALE_A_PORT_ADMIN, port ? port->nd || r : 1) ||
+	    nla_put_u32(msg, VALE_A_PORT_KIND, port ? port->ops->kind :
+			VALE_PORT_KIND_RING) ||
+	    nla_put_u8(msg, VALE_A_PORT_ADMIN, port ? port->ops->admin || r : 1) ||
 	    nla_put_u8(msg, VALE_A_PORT_OPEN, !!port))
 		goto err;
 	if (port && nla_put_u32(msg, VALE_A_PORT_INDEX, port->idx))
@@ -262,8 +260,7 @@ static int vale_nl_fill_port(struct sk_buff *msg, struct vale_switch *sw,
 	if (r && gid_valid(r->gid) &&
 	    nla_put_u32(msg, VALE_A_PORT_GID, from_kgid_munged(ns, r->gid)))
 		goto err;
-	if (port && port->nd &&
-	    nla_put_u32(msg, VALE_A_PORT_IFINDEX, vale_netdev_ifindex(port)))
+	if (port && port->ops->fill && port->ops->fill(msg, port))
 		goto err;
 	if (port && stats && vale_nl_put_stats(msg, port))
 		goto err;
@@ -404,7 +401,7 @@ static int vale_nl_switch_del(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	list_for_each_entry(p, &sw->port_list, node) {
-		if (!p->nd) {
+		if (!p->ops->detach) {
 			NL_SET_ERR_MSG_ATTR(info->extack, na,
 					    "switch has ports open through /dev/vale");
 			err = -EBUSY;
@@ -424,10 +421,10 @@ static int vale_nl_switch_del(struct sk_buff *skb, struct genl_info *info)
 		if (sw)
 			p = list_first_entry_or_null(&sw->port_list,
 						     struct vale_port, node);
-		if (!p || !p->nd)
+		if (!p || !p->ops->detach)
 			break;
 		mutex_unlock(&vale_mutex);
-		vale_netdev_detach(p);
+		p->ops->detach(p);
 		mutex_lock(&vale_mutex);
 	}
 out:
@@ -582,9 +579,9 @@ static int vale_nl_port_del(struct sk_buff *skb, struct genl_info *info)
 	if (r && !r->port) {
 		vale_nl_resv_del(sw, r);
 		vale_switch_put(sw);
-	} else if (p && p->nd) {
+	} else if (p && p->ops->detach) {
 		mutex_unlock(&vale_mutex);
-		vale_netdev_detach(p);
+		p->ops->detach(p);
 		rtnl_unlock();
 		return 0;
 	} else if (p) {

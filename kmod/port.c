@@ -18,7 +18,21 @@
 #include "switch.h"
 #include "fwd.h"
 
-static void vale_port_free(struct vale_port *port)
+struct vale_port *vale_port_alloc(const struct vale_port_ops *ops, gfp_t gfp)
+{
+	struct vale_port *port;
+
+	port = kzalloc(sizeof(*port), gfp);
+	if (!port)
+		return NULL;
+	port->ops = ops;
+	port->deliver = ops->deliver;
+	init_waitqueue_head(&port->wq);
+	INIT_LIST_HEAD(&port->node);
+	return port;
+}
+
+void vale_port_free(struct vale_port *port)
 {
 	u32 i;
 
@@ -40,11 +54,9 @@ static struct vale_port *vale_port_create(const struct vale_layout *lay,
 	struct vale_port *port;
 	u32 i;
 
-	port = kzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
+	port = vale_port_alloc(&vale_ring_port_ops, GFP_KERNEL_ACCOUNT);
 	if (!port)
 		return NULL;
-	init_waitqueue_head(&port->wq);
-	INIT_LIST_HEAD(&port->node);
 	port->num_tx = lay->num_tx_rings;
 	port->num_rx = lay->num_rx_rings;
 	port->tx = kcalloc(port->num_tx, sizeof(*port->tx), GFP_KERNEL_ACCOUNT);
@@ -174,7 +186,7 @@ static void vale_selftest_hold(struct vale_kring *kr)
 		return;
 	mutex_lock(&kr->sync_lock);
 	while (READ_ONCE(vale_selftest_txsync_hold) && time_before(jiffies, end))
-		msleep(10);
+		msleep(20);
 	mutex_unlock(&kr->sync_lock);
 }
 #else
@@ -289,3 +301,17 @@ void vale_port_get_stats(struct vale_port *port, struct vale_port_stats *st)
 		spin_unlock_bh(&kr->lock);
 	}
 }
+
+static void vale_ring_port_stats(struct vale_port *port,
+				 struct vale_port_stats *st,
+				 struct vale_port_xstats *x)
+{
+	vale_port_get_stats(port, st);
+	memset(x, 0, sizeof(*x));
+}
+
+/* Ring ports: forwarding fills their rx rings itself (fwd.c). */
+const struct vale_port_ops vale_ring_port_ops = {
+	.kind		= VALE_PORT_KIND_RING,
+	.get_stats	= vale_ring_port_stats,
+};

@@ -19,8 +19,48 @@
 
 struct vale_switch;
 struct vale_fwd_scratch;
+struct vale_fwd_src;
+struct vale_fwd_iter;
 struct vale_netdev;
 struct vale_resv;
+struct vale_port;
+struct sk_buff;
+
+/* Drops only some port kinds count (netlink reports them; ring: 0). */
+struct vale_port_xstats {
+	u64 link_down;
+	u64 xmit;
+	u64 rx_error;
+	u64 recursion;
+};
+
+/*
+ * What differs between port kinds: ring ports (port.c, one per bound
+ * /dev/vale file) and netdev ports (netdev.c).  Constant, one per kind.
+ */
+struct vale_port_ops {
+	u32 kind;			/* enum vale_port_kind */
+	bool admin;			/* only the administrator creates them */
+	/*
+	 * Stage 3 of forwarding for one destination and one batch, called
+	 * under rcu_read_lock() with no spinlock held (fwd.c).  NULL: the
+	 * port's own rx rings, which fwd.c fills itself (the fast path).
+	 */
+	void (*deliver)(const struct vale_fwd_src *src, struct vale_port *dst,
+			struct vale_fwd_iter *it);
+	/* Counters, without sleeping on a lock a user can hold. */
+	void (*get_stats)(struct vale_port *port, struct vale_port_stats *st,
+			  struct vale_port_xstats *x);
+	/* The kind's own attributes of a port message (netlink), or NULL. */
+	int (*fill)(struct sk_buff *msg, const struct vale_port *port);
+	/*
+	 * Remove the port at the administrator's request, RTNL held, not
+	 * vale_mutex.  NULL: the port goes only when its file is closed.
+	 */
+	void (*detach)(struct vale_port *port);
+};
+
+extern const struct vale_port_ops vale_ring_port_ops;
 
 /*
  * Counters of one ring, summed into struct vale_port_stats.
@@ -64,13 +104,18 @@ struct vale_kring {
 
 /*
  * A port.  Everything but node is constant between vale_port_register()
- * and release; node is protected by vale_mutex (switch.c).  A port is
+ * (vale_netdev_attach()) and release; node is protected by vale_mutex
+ * (switch.c).  deliver is a copy of ops->deliver, so that forwarding
+ * tests it with one load per destination.  A port is
  * reachable by forwarders of other ports through its switch's RCU port
  * table only, and freed after a grace period (vale_switch_detach()).
  */
 struct vale_port {
 	struct vale_switch *sw;
 	u16 idx;
+	const struct vale_port_ops *ops;
+	void (*deliver)(const struct vale_fwd_src *src, struct vale_port *dst,
+			struct vale_fwd_iter *it);
 	char name[VALE_NAME_MAX];	/* the port part of the name */
 	struct vale_mem mem;
 	u32 num_tx;
@@ -79,7 +124,7 @@ struct vale_port {
 	struct vale_kring *rx;
 	wait_queue_head_t wq;		/* pollers of this port */
 	struct list_head node;		/* in sw->port_list */
-	struct vale_netdev *nd;		/* netdev port (netdev.c), or NULL */
+	struct vale_netdev *nd;		/* netdev.c's, for a netdev port */
 	struct vale_resv *resv;		/* admin-created port it opened */
 };
 
@@ -107,6 +152,13 @@ static inline void vale_kring_tx_add(struct vale_kring *kr, u64 packets,
 	WRITE_ONCE(c->drop_no_dest, c->drop_no_dest + no_dest);
 	u64_stats_update_end(&kr->syncp);
 }
+
+/*
+ * The one constructor of every kind: an empty port of kind @ops (no
+ * rings, no region) allocated with @gfp, or NULL.  vale_port_free() frees what it has.
+ */
+struct vale_port *vale_port_alloc(const struct vale_port_ops *ops, gfp_t gfp);
+void vale_port_free(struct vale_port *port);
 
 int vale_port_register(struct vale_file *vf, struct vale_register __user *u);
 void vale_port_release(struct vale_port *port);

@@ -27,4 +27,6 @@ typedef int64_t s64;
 #define __rcu
 #define __force
 
+typedef unsigned int gfp_t;
+
 #endif
