@@ -20,7 +20,9 @@
 #include <linux/vale.h>
 
 #include "port.h"
-#include "ctrl.h"
+#include "switch.h"
+#include "netdev.h"
+#include "netlink.h"
 
 #ifndef VALE_VERSION
 #define VALE_VERSION "unknown"
@@ -154,7 +156,7 @@ err_nl:
 	vale_nl_exit();
 err_netdev:
 	vale_netdev_exit();
-	vale_nl_free_switches();
+	vale_switch_free_all();
 	return err;
 }
 
@@ -163,7 +165,7 @@ static void __exit vale_exit(void)
 	misc_deregister(&vale_miscdev);
 	vale_nl_exit();
 	vale_netdev_exit();
-	vale_nl_free_switches();
+	vale_switch_free_all();
 	pr_info("unloaded\n");
 }
 

@@ -48,7 +48,7 @@
 #include "port.h"
 #include "switch.h"
 #include "fwd.h"
-#include "ctrl.h"
+#include "netdev.h"
 
 /* Nesting of netdev input on one CPU (see the comment at the top). */
 #define VALE_ND_MAX_DEPTH	4

@@ -37,7 +37,8 @@
 #include "port.h"
 #include "switch.h"
 #include "param.h"
-#include "ctrl.h"
+#include "netdev.h"
+#include "netlink.h"
 
 static struct genl_family vale_genl_family;
 static unsigned int vale_nl_gen;	/* under vale_mutex: dump consistency */
@@ -303,14 +304,6 @@ static struct notifier_block vale_nl_notifier = {
 	.notifier_call = vale_nl_event,
 };
 
-/* Delete admin-created port @r, which nobody has open, and say so. */
-static void vale_nl_resv_del(struct vale_switch *sw, struct vale_resv *r)
-{
-	vale_notify_resv(sw, r, VALE_CMD_PORT_DEL_NTF);
-	list_del(&r->node);
-	kfree(r);
-}
-
 /* ---- switch operations ---- */
 
 static int vale_nl_switch_apply(struct vale_switch *sw, struct genl_info *info)
@@ -385,9 +378,7 @@ out:
 static int vale_nl_switch_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *na = info->attrs[VALE_A_SWITCH_NAME];
-	struct vale_resv *r, *tmp;
 	struct vale_switch *sw;
-	struct vale_port *p;
 	int err;
 
 	err = vale_nl_require(info, VALE_A_SWITCH_NAME, "missing switch name");
@@ -400,33 +391,10 @@ static int vale_nl_switch_del(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOENT;
 		goto out;
 	}
-	list_for_each_entry(p, &sw->port_list, node) {
-		if (!p->ops->detach) {
-			NL_SET_ERR_MSG_ATTR(info->extack, na,
-					    "switch has ports open through /dev/vale");
-			err = -EBUSY;
-			goto out;
-		}
-	}
-	/* no ring port is open, so no reservation is bound */
-	list_for_each_entry_safe(r, tmp, &sw->resv_list, node)
-		vale_nl_resv_del(sw, r);
-	/* nobody joins while its netdev ports go; the last one frees it */
-	sw->persistent = false;
-	sw->restricted = true;
-	vale_switch_put(sw);
-	for (;;) {
-		p = NULL;
-		sw = vale_switch_lookup(nla_data(na));
-		if (sw)
-			p = list_first_entry_or_null(&sw->port_list,
-						     struct vale_port, node);
-		if (!p || !p->ops->detach)
-			break;
-		mutex_unlock(&vale_mutex);
-		p->ops->detach(p);
-		mutex_lock(&vale_mutex);
-	}
+	err = vale_switch_delete(sw);
+	if (err == -EBUSY)
+		NL_SET_ERR_MSG_ATTR(info->extack, na,
+				    "switch has ports open through /dev/vale");
 out:
 	mutex_unlock(&vale_mutex);
 	rtnl_unlock();
@@ -544,8 +512,7 @@ static int vale_nl_port_new(struct sk_buff *skb, struct genl_info *info)
 		err = -EEXIST;
 		goto err_unlock;
 	}
-	list_add_tail(&r->node, &sw->resv_list);
-	vale_notify_resv(sw, r, VALE_CMD_PORT_ADD_NTF);
+	vale_resv_add(sw, r);
 	mutex_unlock(&vale_mutex);
 	return 0;
 
@@ -577,7 +544,7 @@ static int vale_nl_port_del(struct sk_buff *skb, struct genl_info *info)
 	r = vale_resv_find(sw, nla_data(a[VALE_A_PORT_NAME]));
 	p = vale_switch_port_find(sw, nla_data(a[VALE_A_PORT_NAME]));
 	if (r && !r->port) {
-		vale_nl_resv_del(sw, r);
+		vale_resv_del(sw, r);
 		vale_switch_put(sw);
 	} else if (p && p->ops->detach) {
 		mutex_unlock(&vale_mutex);
@@ -879,26 +846,4 @@ void vale_nl_exit(void)
 {
 	vale_event_unregister(&vale_nl_notifier);
 	genl_unregister_family(&vale_genl_family);
-}
-
-/*
- * Module exit, after vale_netdev_exit(): what is left are switches kept by
- * the control plane (persistent ones, admin-created ports); /dev/vale
- * files hold the module, so no ring port is open.
- */
-void vale_nl_free_switches(void)
-{
-	struct vale_switch *sw, *tsw;
-	struct vale_resv *r, *tr;
-
-	mutex_lock(&vale_mutex);
-	list_for_each_entry_safe(sw, tsw, &vale_switches, node) {
-		list_for_each_entry_safe(r, tr, &sw->resv_list, node) {
-			list_del(&r->node);
-			kfree(r);
-		}
-		sw->persistent = false;
-		vale_switch_put(sw);
-	}
-	mutex_unlock(&vale_mutex);
 }

@@ -13,12 +13,29 @@
 #include <linux/cred.h>
 #include <linux/capability.h>
 #include <linux/notifier.h>
+#include <linux/rtnetlink.h>
 
 #include "switch.h"
 #include "port.h"
-#include "ctrl.h"
 
-/* See the locking comment in switch.h. */
+/*
+ * vale_mutex: the registry and the control-plane state of every switch
+ * (see the locking comment in switch.h).  Lock order:
+ *
+ *   RTNL -> vale_mutex		netlink operations on netdev ports, the
+ *				netdevice notifier (netdev.c)
+ *   vale_file.lock -> vale_mutex	VALE_IOC_REGISTER (port.c)
+ *   vale_mutex -> rx vale_kring.lock	counters (vale_port_get_stats())
+ *   tx vale_kring.sync_lock -> rx vale_kring.lock (of other ports)
+ *				forwarding (fwd.c), also through
+ *				dev_queue_xmit() into another switch
+ *
+ * vale_mutex and a tx ring's sync_lock never nest: nothing under
+ * vale_mutex waits for a sync a user can keep busy (port get/dump read
+ * the tx counters without it), and a sync never takes vale_mutex.
+ * RTNL is never taken under vale_mutex.  Nothing sleeps for an RCU grace
+ * period under vale_mutex (vale_switch_detach() drops it).
+ */
 DEFINE_MUTEX(vale_mutex);
 LIST_HEAD(vale_switches);
 
@@ -208,6 +225,72 @@ void vale_switch_put(struct vale_switch *sw)
 	vale_notify_switch(sw, VALE_CMD_SWITCH_DEL_NTF);
 	list_del(&sw->node);
 	kvfree(sw);
+}
+
+void vale_resv_add(struct vale_switch *sw, struct vale_resv *r)
+{
+	lockdep_assert_held(&vale_mutex);
+	list_add_tail(&r->node, &sw->resv_list);
+	vale_notify_resv(sw, r, VALE_CMD_PORT_ADD_NTF);
+}
+
+void vale_resv_del(struct vale_switch *sw, struct vale_resv *r)
+{
+	lockdep_assert_held(&vale_mutex);
+	vale_notify_resv(sw, r, VALE_CMD_PORT_DEL_NTF);
+	list_del(&r->node);
+	kfree(r);
+}
+
+int vale_switch_delete(struct vale_switch *sw)
+{
+	char name[VALE_NAME_MAX];
+	struct vale_resv *r, *tmp;
+	struct vale_port *p;
+
+	ASSERT_RTNL();
+	lockdep_assert_held(&vale_mutex);
+	list_for_each_entry(p, &sw->port_list, node)
+		if (!p->ops->detach)
+			return -EBUSY;
+	/* no ring port is open, so no reservation is bound */
+	list_for_each_entry_safe(r, tmp, &sw->resv_list, node)
+		vale_resv_del(sw, r);
+	/* nobody joins while its other ports go; the last one frees it */
+	sw->persistent = false;
+	sw->restricted = true;
+	strscpy(name, sw->name, sizeof(name));
+	vale_switch_put(sw);
+	for (;;) {
+		p = NULL;
+		sw = vale_switch_find(name);
+		if (sw)
+			p = list_first_entry_or_null(&sw->port_list,
+						     struct vale_port, node);
+		if (!p || !p->ops->detach)
+			break;
+		mutex_unlock(&vale_mutex);
+		p->ops->detach(p);
+		mutex_lock(&vale_mutex);
+	}
+	return 0;
+}
+
+void vale_switch_free_all(void)
+{
+	struct vale_switch *sw, *tsw;
+	struct vale_resv *r, *tr;
+
+	mutex_lock(&vale_mutex);
+	list_for_each_entry_safe(sw, tsw, &vale_switches, node) {
+		list_for_each_entry_safe(r, tr, &sw->resv_list, node) {
+			list_del(&r->node);
+			kfree(r);
+		}
+		sw->persistent = false;
+		vale_switch_put(sw);
+	}
+	mutex_unlock(&vale_mutex);
 }
 
 void vale_switch_set_lookup(struct vale_switch *sw, u8 mode)
