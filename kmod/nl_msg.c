@@ -30,9 +30,8 @@ int vale_nl_require_port(struct genl_info *info)
 }
 
 /* A switch name is "vale" plus letters, digits, '_', '.', '-'. */
-int vale_nl_check_names(const struct nlattr *swa,
-			       const struct nlattr *pa,
-			       struct netlink_ext_ack *extack)
+int vale_nl_check_names(const struct nlattr *swa, const struct nlattr *pa,
+			struct netlink_ext_ack *extack)
 {
 	char full[VALE_NAME_MAX], sw[VALE_NAME_MAX], port[VALE_NAME_MAX];
 	int n;
@@ -68,7 +67,7 @@ int vale_nl_require_switch(struct genl_info *info, int type)
 }
 
 struct vale_switch *vale_nl_switch(const struct nlattr *a,
-					  struct netlink_ext_ack *extack)
+				   struct netlink_ext_ack *extack)
 {
 	struct vale_switch *sw = vale_switch_lookup(nla_data(a));
 
@@ -106,7 +105,7 @@ struct nlattr **vale_nl_dump_attrs(struct netlink_callback *cb)
 /* ---- messages ---- */
 
 int vale_nl_fill_switch(struct sk_buff *msg, struct vale_switch *sw,
-			       u32 portid, u32 seq, int flags, u8 cmd)
+			u32 portid, u32 seq, int flags, u8 cmd)
 {
 	void *hdr;
 
@@ -160,9 +159,9 @@ static int vale_nl_put_stats(struct sk_buff *msg, struct vale_port *port)
  * through port->resv) or an admin-created one nobody has open (@r).
  */
 int vale_nl_fill_port(struct sk_buff *msg, struct vale_switch *sw,
-			     struct vale_port *port, struct vale_resv *r,
-			     struct user_namespace *ns, bool stats,
-			     u32 portid, u32 seq, int flags, u8 cmd)
+		      struct vale_port *port, struct vale_resv *r,
+		      struct user_namespace *ns, bool stats,
+		      u32 portid, u32 seq, int flags, u8 cmd)
 {
 	void *hdr;
 
