@@ -209,6 +209,16 @@ const struct vale_frag *vale_fwd_iter_next(struct vale_fwd_iter *it, u32 *len)
 	return &it->s->frags[p->frag];
 }
 
+/* Stage 3 by the port's kind (ops->deliver), off the fast path. */
+static noinline void vale_fwd_to_kind(const struct vale_fwd_src *src,
+				      struct vale_port *dst,
+				      struct vale_fwd_lists l)
+{
+	struct vale_fwd_iter it = { .s = src->s, .u = l.uc, .b = l.bc };
+
+	dst->deliver(src, dst, &it);
+}
+
 /*
  * The fast path's copy: the first @n packets of list @u (of the merge of
  * @u and @b when @merge), each one fragment into one rx slot from @j on.
@@ -282,9 +292,7 @@ static __always_inline void vale_fwd_deliver(const struct vale_fwd_src *src,
 
 	if (unlikely(dst->deliver)) {
 		/* not rx rings: the port's kind delivers (port.h) */
-		struct vale_fwd_iter it = { .s = s, .u = l.uc, .b = l.bc };
-
-		dst->deliver(src, dst, &it);
+		vale_fwd_to_kind(src, dst, l);
 		return;
 	}
 	/* ring_id % num_rx, without a division in the usual case */
