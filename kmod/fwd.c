@@ -197,22 +197,26 @@ static u32 vale_fwd_copy(const struct vale_mem *smem,
 	return j;
 }
 
-/*
- * Stage 3 for a netdev port: one skb per packet, queued on src->xmitq and
- * sent by the caller once it holds no lock (netdev.c).
- */
-static void vale_fwd_to_netdev(const struct vale_fwd_src *src,
-			       struct vale_port *dst, struct vale_fwd_lists l)
+const struct vale_frag *vale_fwd_iter_next(struct vale_fwd_iter *it, u32 *len)
 {
-	const struct vale_fwd_scratch *s = src->s;
-	u16 u = l.uc, b = l.bc, i;
+	const struct vale_pkt *p;
+	u16 i = vale_fwd_next(it->s, &it->u, &it->b);
 
-	while ((i = vale_fwd_next(s, &u, &b)) != VALE_NIL) {
-		const struct vale_pkt *p = &s->pkts[i];
+	if (i == VALE_NIL)
+		return NULL;
+	p = &it->s->pkts[i];
+	*len = p->len;
+	return &it->s->frags[p->frag];
+}
 
-		vale_netdev_send(dst, src->xmitq, src->mem,
-				 &s->frags[p->frag], p->len);
-	}
+/* Stage 3 by the port's kind (ops->deliver), off the fast path. */
+static noinline void vale_fwd_to_kind(const struct vale_fwd_src *src,
+				      struct vale_port *dst,
+				      struct vale_fwd_lists l)
+{
+	struct vale_fwd_iter it = { .s = src->s, .u = l.uc, .b = l.bc };
+
+	dst->deliver(src, dst, &it);
 }
 
 /*
@@ -286,8 +290,9 @@ static __always_inline void vale_fwd_deliver(const struct vale_fwd_src *src,
 	u64 bytes = 0;
 	bool moved;
 
-	if (unlikely(dst->nd)) {
-		vale_fwd_to_netdev(src, dst, l);
+	if (unlikely(dst->deliver)) {
+		/* not rx rings: the port's kind delivers (port.h) */
+		vale_fwd_to_kind(src, dst, l);
 		return;
 	}
 	/* ring_id % num_rx, without a division in the usual case */
@@ -617,9 +622,5 @@ void vale_fwd_txsync(struct vale_port *port, struct vale_kring *kr, u32 head)
 		if (cur != head)
 			cond_resched();
 	}
-	kr->stats.packets += packets;
-	kr->stats.bytes += bytes;
-	kr->stats.drop_bad_slot += bad_slot;
-	kr->stats.drop_bad_frag += bad_frag;
-	kr->stats.drop_no_dest += no_dest;
+	vale_kring_tx_add(kr, packets, bytes, bad_slot, bad_frag, no_dest);
 }

@@ -46,14 +46,24 @@ struct vale_fwd_src {
  */
 u32 vale_fwd_frame(const struct vale_fwd_src *fs, u32 len);
 
+/*
+ * The packets of one batch for one destination, in ring order, for a
+ * port kind's ops->deliver (port.h): vale_fwd_iter_next() returns the
+ * next one's first fragment (its fragments follow) and sets *len, or
+ * returns NULL at the end.
+ */
+struct vale_fwd_iter {
+	const struct vale_fwd_scratch *s;
+	u16 u, b;
+};
+
+const struct vale_frag *vale_fwd_iter_next(struct vale_fwd_iter *it, u32 *len);
+
 /* Netdev ports (netdev.c); no-ops where fwd.c is built in user space. */
 #ifdef __KERNEL__
 #include <linux/skbuff.h>
 
 void vale_netdev_queue_init(struct sk_buff_head *q);
-void vale_netdev_send(struct vale_port *dst, struct sk_buff_head *q,
-		      const struct vale_mem *smem, const struct vale_frag *f,
-		      u32 len);
 void vale_netdev_xmit(struct sk_buff_head *q);
 #else
 struct sk_buff_head {
@@ -61,10 +71,6 @@ struct sk_buff_head {
 };
 
 static inline void vale_netdev_queue_init(struct sk_buff_head *q) { }
-static inline void vale_netdev_send(struct vale_port *dst,
-				    struct sk_buff_head *q,
-				    const struct vale_mem *smem,
-				    const struct vale_frag *f, u32 len) { }
 static inline void vale_netdev_xmit(struct sk_buff_head *q) { }
 #endif
 

@@ -48,7 +48,7 @@
 #include "port.h"
 #include "switch.h"
 #include "fwd.h"
-#include "ctrl.h"
+#include "netdev.h"
 
 /* Nesting of netdev input on one CPU (see the comment at the top). */
 #define VALE_ND_MAX_DEPTH	4
@@ -107,6 +107,7 @@ static void vale_nd_add(struct vale_netdev *nd, enum vale_nd_counter i, u64 n)
 }
 
 static rx_handler_result_t vale_nd_rx(struct sk_buff **pskb);
+static const struct vale_port_ops vale_nd_ops;
 
 struct vale_port *vale_netdev_port(const struct net_device *dev)
 {
@@ -119,20 +120,20 @@ struct vale_port *vale_netdev_port(const struct net_device *dev)
 	return nd ? nd->port : NULL;
 }
 
-int vale_netdev_ifindex(const struct vale_port *port)
+static int vale_nd_fill(struct sk_buff *msg, const struct vale_port *port)
 {
-	return port->nd->dev->ifindex;
+	return nla_put_u32(msg, VALE_A_PORT_IFINDEX, port->nd->dev->ifindex);
 }
 
-void vale_netdev_get_stats(const struct vale_port *port,
-			   struct vale_port_stats *st, u64 *down, u64 *xmit,
-			   u64 *rx_err, u64 *recursion)
+static void vale_nd_get_stats(struct vale_port *port,
+			      struct vale_port_stats *st,
+			      struct vale_port_xstats *x)
 {
 	struct vale_netdev *nd = port->nd;
 	int cpu;
 
 	memset(st, 0, sizeof(*st));
-	*down = *xmit = *rx_err = *recursion = 0;
+	memset(x, 0, sizeof(*x));
 	for_each_possible_cpu(cpu) {
 		const struct vale_nd_stats *s = per_cpu_ptr(nd->stats, cpu);
 		u64 v[VALE_ND_NCOUNTERS];
@@ -149,10 +150,10 @@ void vale_netdev_get_stats(const struct vale_port *port,
 		st->rx_bytes += v[VALE_ND_RX_BYTES];
 		st->drop_no_dest += v[VALE_ND_DROP_NO_DEST];
 		st->drop_too_long += v[VALE_ND_DROP_TOO_LONG];
-		*down += v[VALE_ND_DROP_LINK_DOWN];
-		*xmit += v[VALE_ND_DROP_XMIT];
-		*rx_err += v[VALE_ND_DROP_RX_ERROR];
-		*recursion += v[VALE_ND_DROP_RECURSION];
+		x->link_down += v[VALE_ND_DROP_LINK_DOWN];
+		x->xmit += v[VALE_ND_DROP_XMIT];
+		x->rx_error += v[VALE_ND_DROP_RX_ERROR];
+		x->recursion += v[VALE_ND_DROP_RECURSION];
 	}
 }
 
@@ -163,16 +164,11 @@ void vale_netdev_queue_init(struct sk_buff_head *q)
 	__skb_queue_head_init(q);
 }
 
-/*
- * Called by the forwarder (fwd.c) under rcu_read_lock(), with no spinlock
- * held, in process context (a ring port's txsync) or softirq (another
- * netdev port's input).
- */
-void vale_netdev_send(struct vale_port *dst, struct sk_buff_head *q,
-		      const struct vale_mem *smem, const struct vale_frag *f,
-		      u32 len)
+/* One packet of @len bytes from fragments @f of @smem, as an skb on @q. */
+static void vale_nd_send(struct vale_netdev *nd, struct sk_buff_head *q,
+			 const struct vale_mem *smem, const struct vale_frag *f,
+			 u32 len)
 {
-	struct vale_netdev *nd = dst->nd;
 	struct net_device *dev = nd->dev;
 	const struct ethhdr *eh;
 	struct sk_buff *skb;
@@ -216,6 +212,22 @@ void vale_netdev_send(struct vale_port *dst, struct sk_buff_head *q,
 	__skb_queue_tail(q, skb);
 out:
 	local_bh_enable();
+}
+
+/*
+ * ops->deliver: one skb per packet, queued on src->xmitq and transmitted
+ * by the forwarder once it holds no lock (vale_netdev_xmit()).  Called
+ * under rcu_read_lock(), with no spinlock held, in process context (a
+ * ring port's txsync) or softirq (another netdev port's input).
+ */
+static void vale_nd_deliver(const struct vale_fwd_src *src,
+			    struct vale_port *dst, struct vale_fwd_iter *it)
+{
+	const struct vale_frag *f;
+	u32 len;
+
+	while ((f = vale_fwd_iter_next(it, &len)))
+		vale_nd_send(dst->nd, src->xmitq, src->mem, f, len);
 }
 
 /*
@@ -385,7 +397,7 @@ static void vale_nd_free(struct vale_port *port)
 		free_percpu(port->nd->stats);
 		kfree(port->nd);
 	}
-	kfree(port);
+	vale_port_free(port);
 }
 
 int vale_netdev_attach(const char *swname, struct net_device *dev,
@@ -415,16 +427,15 @@ int vale_netdev_attach(const char *swname, struct net_device *dev,
 	if (err)
 		return err;
 
-	port = kzalloc(sizeof(*port), GFP_KERNEL);
+	port = vale_port_alloc(&vale_nd_ops, GFP_KERNEL);
 	nd = kzalloc(sizeof(*nd), GFP_KERNEL);
 	if (!port || !nd) {
-		kfree(port);
+		if (port)
+			vale_port_free(port);
 		kfree(nd);
 		return -ENOMEM;
 	}
 	port->nd = nd;
-	init_waitqueue_head(&port->wq);
-	INIT_LIST_HEAD(&port->node);
 	nd->port = port;
 	nd->dev = dev;
 	nd->stats = netdev_alloc_pcpu_stats(struct vale_nd_stats);
@@ -442,7 +453,7 @@ int vale_netdev_attach(const char *swname, struct net_device *dev,
 			vale_nd_free(port);
 			return -ENOMEM;
 		}
-		vale_nl_notify_switch(sw, VALE_CMD_SWITCH_ADD_NTF);
+		vale_notify_switch(sw, VALE_CMD_SWITCH_ADD_NTF);
 	}
 	err = vale_switch_attach_admin(port, sw, dev->name);
 	if (err) {
@@ -490,6 +501,15 @@ void vale_netdev_detach(struct vale_port *port)
 	vale_nd_free(port);
 }
 
+static const struct vale_port_ops vale_nd_ops = {
+	.kind		= VALE_PORT_KIND_NETDEV,
+	.admin		= true,
+	.deliver	= vale_nd_deliver,
+	.get_stats	= vale_nd_get_stats,
+	.fill		= vale_nd_fill,
+	.detach		= vale_netdev_detach,
+};
+
 static int vale_nd_event(struct notifier_block *nb, unsigned long event,
 			 void *ptr)
 {
@@ -510,7 +530,7 @@ static int vale_nd_event(struct notifier_block *nb, unsigned long event,
 	case NETDEV_CHANGEMTU:
 	case NETDEV_CHANGENAME:
 		mutex_lock(&vale_mutex);
-		vale_nl_notify_port(port, VALE_CMD_PORT_CHANGE_NTF);
+		vale_notify_port(port, VALE_CMD_PORT_CHANGE_NTF);
 		mutex_unlock(&vale_mutex);
 		break;
 	}
@@ -543,7 +563,7 @@ static struct vale_port *vale_nd_any(void)
 	lockdep_assert_held(&vale_mutex);
 	list_for_each_entry(sw, &vale_switches, node)
 		list_for_each_entry(p, &sw->port_list, node)
-			if (p->nd)
+			if (p->ops == &vale_nd_ops)
 				return p;
 	return NULL;
 }

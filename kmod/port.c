@@ -9,13 +9,30 @@
 #include <linux/uaccess.h>
 #include <linux/poll.h>
 #include <linux/nospec.h>
+#include <linux/moduleparam.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
 
 #include "port.h"
 #include "param.h"
 #include "switch.h"
 #include "fwd.h"
 
-static void vale_port_free(struct vale_port *port)
+struct vale_port *vale_port_alloc(const struct vale_port_ops *ops, gfp_t gfp)
+{
+	struct vale_port *port;
+
+	port = kzalloc(sizeof(*port), gfp);
+	if (!port)
+		return NULL;
+	port->ops = ops;
+	port->deliver = ops->deliver;
+	init_waitqueue_head(&port->wq);
+	INIT_LIST_HEAD(&port->node);
+	return port;
+}
+
+void vale_port_free(struct vale_port *port)
 {
 	u32 i;
 
@@ -37,11 +54,9 @@ static struct vale_port *vale_port_create(const struct vale_layout *lay,
 	struct vale_port *port;
 	u32 i;
 
-	port = kzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
+	port = vale_port_alloc(&vale_ring_port_ops, GFP_KERNEL_ACCOUNT);
 	if (!port)
 		return NULL;
-	init_waitqueue_head(&port->wq);
-	INIT_LIST_HEAD(&port->node);
 	port->num_tx = lay->num_tx_rings;
 	port->num_rx = lay->num_rx_rings;
 	port->tx = kcalloc(port->num_tx, sizeof(*port->tx), GFP_KERNEL_ACCOUNT);
@@ -58,6 +73,7 @@ static struct vale_port *vale_port_create(const struct vale_layout *lay,
 		kr->ring = vale_mem_tx_ring(&port->mem, i);
 		mutex_init(&kr->sync_lock);
 		spin_lock_init(&kr->lock);
+		u64_stats_init(&kr->syncp);
 		vale_ring_init_tx(&kr->st, lay->num_slots);
 		kr->scratch = vale_fwd_scratch_alloc();
 		if (!kr->scratch)
@@ -148,6 +164,35 @@ void vale_port_release(struct vale_port *port)
 	vale_port_free(port);
 }
 
+#ifdef VALE_SELFTEST_KNOBS
+/*
+ * Selftest knob (built only where Kbuild defines VALE_SELFTEST_KNOBS: a
+ * kernel with CONFIG_FAULT_INJECTION, our debug kernel).  While
+ * selftest_txsync_hold is non-zero, a VALE_IOC_TXSYNC holds the tx ring's
+ * sync_lock, sleeping, until it is set back to 0 (at most 60 s):
+ * selftests/vm/tests/stats_nolock.c uses it to keep the lock busy.
+ */
+static unsigned int vale_selftest_txsync_hold;
+module_param_named(selftest_txsync_hold, vale_selftest_txsync_hold, uint,
+		   0600);
+MODULE_PARM_DESC(selftest_txsync_hold,
+		 "selftests only: tx syncs hold their ring's lock while set");
+
+static void vale_selftest_hold(struct vale_kring *kr)
+{
+	unsigned long end = jiffies + 60 * HZ;
+
+	if (!READ_ONCE(vale_selftest_txsync_hold))
+		return;
+	mutex_lock(&kr->sync_lock);
+	while (READ_ONCE(vale_selftest_txsync_hold) && time_before(jiffies, end))
+		msleep(20);
+	mutex_unlock(&kr->sync_lock);
+}
+#else
+static inline void vale_selftest_hold(struct vale_kring *kr) { }
+#endif
+
 int vale_port_txsync(struct vale_port *port, u32 ring)
 {
 	bool ready;
@@ -158,6 +203,7 @@ int vale_port_txsync(struct vale_port *port, u32 ring)
 		if (ring >= port->num_tx)
 			return -EINVAL;
 		ring = array_index_nospec(ring, port->num_tx);
+		vale_selftest_hold(&port->tx[ring]);
 		return vale_kring_txsync(port, &port->tx[ring], &ready);
 	}
 	for (i = 0; i < port->num_tx; i++)
@@ -223,15 +269,25 @@ void vale_port_get_stats(struct vale_port *port, struct vale_port_stats *st)
 
 	memset(st, 0, sizeof(*st));
 	for (i = 0; i < port->num_tx; i++) {
-		struct vale_kring *kr = &port->tx[i];
+		const struct vale_kring *kr = &port->tx[i];
+		const struct vale_kring_stats *c = &kr->stats;
+		u64 v[5];
+		unsigned int start;
 
-		mutex_lock(&kr->sync_lock);
-		st->tx_packets += kr->stats.packets;
-		st->tx_bytes += kr->stats.bytes;
-		st->drop_bad_slot += kr->stats.drop_bad_slot;
-		st->drop_bad_frag += kr->stats.drop_bad_frag;
-		st->drop_no_dest += kr->stats.drop_no_dest;
-		mutex_unlock(&kr->sync_lock);
+		/* not under sync_lock: a user may hold it (port.h) */
+		do {
+			start = u64_stats_fetch_begin(&kr->syncp);
+			v[0] = READ_ONCE(c->packets);
+			v[1] = READ_ONCE(c->bytes);
+			v[2] = READ_ONCE(c->drop_bad_slot);
+			v[3] = READ_ONCE(c->drop_bad_frag);
+			v[4] = READ_ONCE(c->drop_no_dest);
+		} while (u64_stats_fetch_retry(&kr->syncp, start));
+		st->tx_packets += v[0];
+		st->tx_bytes += v[1];
+		st->drop_bad_slot += v[2];
+		st->drop_bad_frag += v[3];
+		st->drop_no_dest += v[4];
 	}
 	for (i = 0; i < port->num_rx; i++) {
 		struct vale_kring *kr = &port->rx[i];
@@ -245,3 +301,17 @@ void vale_port_get_stats(struct vale_port *port, struct vale_port_stats *st)
 		spin_unlock_bh(&kr->lock);
 	}
 }
+
+static void vale_ring_port_stats(struct vale_port *port,
+				 struct vale_port_stats *st,
+				 struct vale_port_xstats *x)
+{
+	vale_port_get_stats(port, st);
+	memset(x, 0, sizeof(*x));
+}
+
+/* Ring ports: forwarding fills their rx rings itself (fwd.c). */
+const struct vale_port_ops vale_ring_port_ops = {
+	.kind		= VALE_PORT_KIND_RING,
+	.get_stats	= vale_ring_port_stats,
+};

@@ -11,6 +11,7 @@
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/poll.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/vale.h>
 
 #include "mem.h"
@@ -18,8 +19,48 @@
 
 struct vale_switch;
 struct vale_fwd_scratch;
+struct vale_fwd_src;
+struct vale_fwd_iter;
 struct vale_netdev;
 struct vale_resv;
+struct vale_port;
+struct sk_buff;
+
+/* Drops only some port kinds count (netlink reports them; ring: 0). */
+struct vale_port_xstats {
+	u64 link_down;
+	u64 xmit;
+	u64 rx_error;
+	u64 recursion;
+};
+
+/*
+ * What differs between port kinds: ring ports (port.c, one per bound
+ * /dev/vale file) and netdev ports (netdev.c).  Constant, one per kind.
+ */
+struct vale_port_ops {
+	u32 kind;			/* enum vale_port_kind */
+	bool admin;			/* only the administrator creates them */
+	/*
+	 * Stage 3 of forwarding for one destination and one batch, called
+	 * under rcu_read_lock() with no spinlock held (fwd.c).  NULL: the
+	 * port's own rx rings, which fwd.c fills itself (the fast path).
+	 */
+	void (*deliver)(const struct vale_fwd_src *src, struct vale_port *dst,
+			struct vale_fwd_iter *it);
+	/* Counters, without sleeping on a lock a user can hold. */
+	void (*get_stats)(struct vale_port *port, struct vale_port_stats *st,
+			  struct vale_port_xstats *x);
+	/* The kind's own attributes of a port message (netlink), or NULL. */
+	int (*fill)(struct sk_buff *msg, const struct vale_port *port);
+	/*
+	 * Remove the port at the administrator's request, RTNL held, not
+	 * vale_mutex.  NULL: the port goes only when its file is closed.
+	 */
+	void (*detach)(struct vale_port *port);
+};
+
+extern const struct vale_port_ops vale_ring_port_ops;
 
 /*
  * Counters of one ring, summed into struct vale_port_stats.
@@ -40,7 +81,11 @@ struct vale_kring_stats {
 /*
  * Kernel side of one ring.
  * tx: sync_lock (a mutex: the owner's syncs sleep-wait for each other)
- *     protects st, stats and scratch; lock is unused.
+ *     protects st and scratch, and serializes the writers of stats; lock
+ *     is unused.  stats are read without sync_lock (a user may keep it
+ *     busy): written with WRITE_ONCE inside syncp's update section,
+ *     read with READ_ONCE in a fetch/retry loop (vale_kring_tx_add(),
+ *     vale_port_get_stats()).
  * rx: lock (spinlock, taken with _bh: forwarders may later run in softirq)
  *     protects st, stats and the ring's tail field against the owner's
  *     rxsync and concurrent forwarders; sync_lock is unused.
@@ -50,6 +95,7 @@ struct vale_kring {
 	struct vale_ring *ring;
 	struct vale_ring_state st;
 	struct vale_kring_stats stats;
+	struct u64_stats_sync syncp;	/* tx: stats, for lockless readers */
 	struct mutex sync_lock;		/* tx: the owner's syncs */
 	spinlock_t lock;		/* rx: owner's rxsync vs forwarders */
 	struct vale_fwd_scratch *scratch;
@@ -58,13 +104,18 @@ struct vale_kring {
 
 /*
  * A port.  Everything but node is constant between vale_port_register()
- * and release; node is protected by vale_mutex (switch.c).  A port is
+ * (vale_netdev_attach()) and release; node is protected by vale_mutex
+ * (switch.c).  deliver is a copy of ops->deliver, so that forwarding
+ * tests it with one load per destination.  A port is
  * reachable by forwarders of other ports through its switch's RCU port
  * table only, and freed after a grace period (vale_switch_detach()).
  */
 struct vale_port {
 	struct vale_switch *sw;
 	u16 idx;
+	const struct vale_port_ops *ops;
+	void (*deliver)(const struct vale_fwd_src *src, struct vale_port *dst,
+			struct vale_fwd_iter *it);
 	char name[VALE_NAME_MAX];	/* the port part of the name */
 	struct vale_mem mem;
 	u32 num_tx;
@@ -73,7 +124,7 @@ struct vale_port {
 	struct vale_kring *rx;
 	wait_queue_head_t wq;		/* pollers of this port */
 	struct list_head node;		/* in sw->port_list */
-	struct vale_netdev *nd;		/* netdev port (netdev.c), or NULL */
+	struct vale_netdev *nd;		/* netdev.c's, for a netdev port */
 	struct vale_resv *resv;		/* admin-created port it opened */
 };
 
@@ -85,6 +136,29 @@ struct vale_file {
 	struct mutex lock;		/* serializes VALE_IOC_REGISTER */
 	struct vale_port *port;
 };
+
+/* Add one tx sync's counts to @kr's; the caller holds kr->sync_lock. */
+static inline void vale_kring_tx_add(struct vale_kring *kr, u64 packets,
+				     u64 bytes, u64 bad_slot, u64 bad_frag,
+				     u64 no_dest)
+{
+	struct vale_kring_stats *c = &kr->stats;
+
+	u64_stats_update_begin(&kr->syncp);
+	WRITE_ONCE(c->packets, c->packets + packets);
+	WRITE_ONCE(c->bytes, c->bytes + bytes);
+	WRITE_ONCE(c->drop_bad_slot, c->drop_bad_slot + bad_slot);
+	WRITE_ONCE(c->drop_bad_frag, c->drop_bad_frag + bad_frag);
+	WRITE_ONCE(c->drop_no_dest, c->drop_no_dest + no_dest);
+	u64_stats_update_end(&kr->syncp);
+}
+
+/*
+ * The one constructor of every kind: an empty port of kind @ops (no
+ * rings, no region) allocated with @gfp, or NULL.  vale_port_free() frees what it has.
+ */
+struct vale_port *vale_port_alloc(const struct vale_port_ops *ops, gfp_t gfp);
+void vale_port_free(struct vale_port *port);
 
 int vale_port_register(struct vale_file *vf, struct vale_register __user *u);
 void vale_port_release(struct vale_port *port);

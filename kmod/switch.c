@@ -12,14 +12,76 @@
 #include <linux/string.h>
 #include <linux/cred.h>
 #include <linux/capability.h>
+#include <linux/notifier.h>
+#include <linux/rtnetlink.h>
 
 #include "switch.h"
 #include "port.h"
-#include "ctrl.h"
 
-/* See the locking comment in switch.h. */
+/*
+ * vale_mutex: the registry and the control-plane state of every switch
+ * (see the locking comment in switch.h).  Lock order:
+ *
+ *   RTNL -> vale_mutex		netlink operations on netdev ports, the
+ *				netdevice notifier (netdev.c)
+ *   vale_file.lock -> vale_mutex	VALE_IOC_REGISTER (port.c)
+ *   vale_mutex -> rx vale_kring.lock	counters (vale_port_get_stats())
+ *   tx vale_kring.sync_lock -> rx vale_kring.lock (of other ports)
+ *				forwarding (fwd.c), also through
+ *				dev_queue_xmit() into another switch
+ *
+ * vale_mutex and a tx ring's sync_lock never nest: nothing under
+ * vale_mutex waits for a sync a user can keep busy (port get/dump read
+ * the tx counters without it), and a sync never takes vale_mutex.
+ * RTNL is never taken under vale_mutex.  Nothing sleeps for an RCU grace
+ * period under vale_mutex (vale_switch_detach() drops it).
+ */
 DEFINE_MUTEX(vale_mutex);
 LIST_HEAD(vale_switches);
+
+/* Listeners of switch and port events (switch.h), under vale_mutex. */
+static RAW_NOTIFIER_HEAD(vale_event_chain);
+
+int vale_event_register(struct notifier_block *nb)
+{
+	int err;
+
+	mutex_lock(&vale_mutex);
+	err = raw_notifier_chain_register(&vale_event_chain, nb);
+	mutex_unlock(&vale_mutex);
+	return err;
+}
+
+void vale_event_unregister(struct notifier_block *nb)
+{
+	mutex_lock(&vale_mutex);
+	raw_notifier_chain_unregister(&vale_event_chain, nb);
+	mutex_unlock(&vale_mutex);
+}
+
+static void vale_event(struct vale_switch *sw, struct vale_port *port,
+		       struct vale_resv *r, u8 cmd)
+{
+	struct vale_event ev = { .sw = sw, .port = port, .resv = r };
+
+	lockdep_assert_held(&vale_mutex);
+	raw_notifier_call_chain(&vale_event_chain, cmd, &ev);
+}
+
+void vale_notify_switch(struct vale_switch *sw, u8 cmd)
+{
+	vale_event(sw, NULL, NULL, cmd);
+}
+
+void vale_notify_port(struct vale_port *port, u8 cmd)
+{
+	vale_event(port->sw, port, NULL, cmd);
+}
+
+void vale_notify_resv(struct vale_switch *sw, struct vale_resv *r, u8 cmd)
+{
+	vale_event(sw, r->port, r, cmd);
+}
 
 /*
  * Forwarding batch of switches created from now on.  A stopgap until the
@@ -160,9 +222,75 @@ void vale_switch_put(struct vale_switch *sw)
 	lockdep_assert_held(&vale_mutex);
 	if (sw->nports || sw->persistent || !list_empty(&sw->resv_list))
 		return;
-	vale_nl_notify_switch(sw, VALE_CMD_SWITCH_DEL_NTF);
+	vale_notify_switch(sw, VALE_CMD_SWITCH_DEL_NTF);
 	list_del(&sw->node);
 	kvfree(sw);
+}
+
+void vale_resv_add(struct vale_switch *sw, struct vale_resv *r)
+{
+	lockdep_assert_held(&vale_mutex);
+	list_add_tail(&r->node, &sw->resv_list);
+	vale_notify_resv(sw, r, VALE_CMD_PORT_ADD_NTF);
+}
+
+void vale_resv_del(struct vale_switch *sw, struct vale_resv *r)
+{
+	lockdep_assert_held(&vale_mutex);
+	vale_notify_resv(sw, r, VALE_CMD_PORT_DEL_NTF);
+	list_del(&r->node);
+	kfree(r);
+}
+
+int vale_switch_delete(struct vale_switch *sw)
+{
+	char name[VALE_NAME_MAX];
+	struct vale_resv *r, *tmp;
+	struct vale_port *p;
+
+	ASSERT_RTNL();
+	lockdep_assert_held(&vale_mutex);
+	list_for_each_entry(p, &sw->port_list, node)
+		if (!p->ops->detach)
+			return -EBUSY;
+	/* no ring port is open, so no reservation is bound */
+	list_for_each_entry_safe(r, tmp, &sw->resv_list, node)
+		vale_resv_del(sw, r);
+	/* nobody joins while its other ports go; the last one frees it */
+	sw->persistent = false;
+	sw->restricted = true;
+	strscpy(name, sw->name, sizeof(name));
+	vale_switch_put(sw);
+	for (;;) {
+		p = NULL;
+		sw = vale_switch_find(name);
+		if (sw)
+			p = list_first_entry_or_null(&sw->port_list,
+						     struct vale_port, node);
+		if (!p || !p->ops->detach)
+			break;
+		mutex_unlock(&vale_mutex);
+		p->ops->detach(p);
+		mutex_lock(&vale_mutex);
+	}
+	return 0;
+}
+
+void vale_switch_free_all(void)
+{
+	struct vale_switch *sw, *tsw;
+	struct vale_resv *r, *tr;
+
+	mutex_lock(&vale_mutex);
+	list_for_each_entry_safe(sw, tsw, &vale_switches, node) {
+		list_for_each_entry_safe(r, tr, &sw->resv_list, node) {
+			list_del(&r->node);
+			kfree(r);
+		}
+		sw->persistent = false;
+		vale_switch_put(sw);
+	}
+	mutex_unlock(&vale_mutex);
 }
 
 void vale_switch_set_lookup(struct vale_switch *sw, u8 mode)
@@ -184,7 +312,7 @@ int vale_switch_attach_admin(struct vale_port *port, struct vale_switch *sw,
 		return -EBUSY;
 	err = vale_switch_add_port(sw, port, pname);
 	if (!err)
-		vale_nl_notify_port(port, VALE_CMD_PORT_ADD_NTF);
+		vale_notify_port(port, VALE_CMD_PORT_ADD_NTF);
 	return err;
 }
 
@@ -203,7 +331,7 @@ int vale_switch_attach(struct vale_port *port, const char *swname,
 			err = -ENOMEM;
 			goto out;
 		}
-		vale_nl_notify_switch(sw, VALE_CMD_SWITCH_ADD_NTF);
+		vale_notify_switch(sw, VALE_CMD_SWITCH_ADD_NTF);
 	}
 	/* restricted switches: admin-created ports only, owners only */
 	r = vale_resv_find(sw, pname);
@@ -224,7 +352,7 @@ int vale_switch_attach(struct vale_port *port, const char *swname,
 		r->port = port;
 		port->resv = r;
 	}
-	vale_nl_notify_port(port, r ? VALE_CMD_PORT_CHANGE_NTF :
+	vale_notify_port(port, r ? VALE_CMD_PORT_CHANGE_NTF :
 			    VALE_CMD_PORT_ADD_NTF);
 out:
 	mutex_unlock(&vale_mutex);
@@ -244,9 +372,9 @@ void vale_switch_detach(struct vale_port *port)
 		/* an admin-created port stays, closed */
 		r->port = NULL;
 		port->resv = NULL;
-		vale_nl_notify_resv(sw, r, VALE_CMD_PORT_CHANGE_NTF);
+		vale_notify_resv(sw, r, VALE_CMD_PORT_CHANGE_NTF);
 	} else {
-		vale_nl_notify_port(port, VALE_CMD_PORT_DEL_NTF);
+		vale_notify_port(port, VALE_CMD_PORT_DEL_NTF);
 	}
 	mutex_unlock(&vale_mutex);
 

@@ -11,6 +11,7 @@
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/bitops.h>
+#include <linux/uidgid.h>
 #include <linux/vale.h>
 
 #include "lookup.h"
@@ -54,7 +55,7 @@ struct vale_switch {
 	void *lookup_priv;
 	struct vale_port __rcu *ports[VALE_SW_MAX_PORTS];
 	struct vale_mac_table mac;
-	/* control plane (ctrl.h), under vale_mutex */
+	/* control plane, under vale_mutex */
 	struct list_head resv_list;	/* admin-created ports, vale_resv */
 	bool persistent;		/* created over netlink */
 	bool restricted;		/* only admin-created ports may open */
@@ -75,6 +76,71 @@ int vale_switch_attach(struct vale_port *port, const char *swname,
  * Sleeps.
  */
 void vale_switch_detach(struct vale_port *port);
+
+/*
+ * An admin-created ring port: a name reserved on a switch, optionally owned
+ * by a uid and/or a gid, opened through /dev/vale like any port.  Lives on
+ * sw->resv_list until deleted over netlink; port is the open port or NULL.
+ * Everything under vale_mutex.
+ */
+struct vale_resv {
+	struct list_head node;
+	char name[VALE_NAME_MAX];
+	kuid_t uid;			/* INVALID_UID: no owner */
+	kgid_t gid;			/* INVALID_GID: no group */
+	struct vale_port *port;
+};
+
+/* The life cycle, for the control plane; all under vale_mutex. */
+struct vale_switch *vale_switch_lookup(const char *name);
+struct vale_switch *vale_switch_new(const char *name);
+/* Free @sw if it has no port, no reservation and is not persistent. */
+void vale_switch_put(struct vale_switch *sw);
+/*
+ * Delete @sw at the administrator's request, RTNL held too: -EBUSY (and
+ * nothing changes) when a port of it is open through /dev/vale; else its
+ * admin-created ports go, nobody may join, and its ports that can be
+ * detached (ops->detach) go, the last one freeing @sw.  Drops and retakes
+ * vale_mutex while ports go.
+ */
+int vale_switch_delete(struct vale_switch *sw);
+/* Module exit: free what the control plane kept (no port is left). */
+void vale_switch_free_all(void);
+/* Set the lookup mode (the switch may be forwarding). */
+void vale_switch_set_lookup(struct vale_switch *sw, u8 mode);
+/* The admin-created port (live port) of @sw named @name, or NULL. */
+struct vale_resv *vale_resv_find(struct vale_switch *sw, const char *name);
+struct vale_port *vale_switch_port_find(struct vale_switch *sw,
+					const char *name);
+/* Add admin-created port @r to @sw; delete @r (nobody has it open). */
+void vale_resv_add(struct vale_switch *sw, struct vale_resv *r);
+void vale_resv_del(struct vale_switch *sw, struct vale_resv *r);
+/* Join @sw as @pname without the /dev/vale permission checks. */
+int vale_switch_attach_admin(struct vale_port *port, struct vale_switch *sw,
+			     const char *pname);
+
+/*
+ * Events.  Every change of a switch or port is announced, under
+ * vale_mutex, on a raw notifier chain: the action is the event command
+ * (VALE_CMD_*_NTF), the data a struct vale_event.  The netlink layer
+ * listens (netlink.c); the core does not know who does.  Registration
+ * takes vale_mutex; a listener runs under it and must not sleep on
+ * anything that waits for vale_mutex.
+ */
+struct notifier_block;
+
+struct vale_event {
+	struct vale_switch *sw;
+	struct vale_port *port;		/* the live port, or NULL */
+	struct vale_resv *resv;		/* the admin-created port, or NULL */
+};
+
+int vale_event_register(struct notifier_block *nb);
+void vale_event_unregister(struct notifier_block *nb);
+/* Announce a change of @sw, of live @port, of admin-created port @r. */
+void vale_notify_switch(struct vale_switch *sw, u8 cmd);
+void vale_notify_port(struct vale_port *port, u8 cmd);
+void vale_notify_resv(struct vale_switch *sw, struct vale_resv *r, u8 cmd);
 
 /* The registry, for the control plane (netlink.c, netdev.c). */
 extern struct mutex vale_mutex;

@@ -17,4 +17,8 @@
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
 
+#ifndef noinline
+#define noinline	__attribute__((__noinline__))
+#endif
+
 #endif

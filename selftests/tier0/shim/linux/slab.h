@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <linux/types.h>
 
-typedef unsigned int gfp_t;
 #define GFP_KERNEL	0u
 #define GFP_KERNEL_ACCOUNT	0u
 

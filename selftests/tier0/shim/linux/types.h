@@ -28,4 +28,6 @@ typedef int64_t s64;
 #define __force
 #define __percpu
 
+typedef unsigned int gfp_t;
+
 #endif
