@@ -13,6 +13,7 @@
 #include "switch.h"
 #include "netdev.h"
 #include "netlink.h"
+#include "steer.h"
 
 #ifndef VALE_VERSION
 #define VALE_VERSION "unknown"
@@ -22,9 +23,12 @@ static int __init vale_init(void)
 {
 	int err;
 
-	err = vale_netdev_init();
+	err = vale_steer_register();
 	if (err)
 		return err;
+	err = vale_netdev_init();
+	if (err)
+		goto err_steer;
 	err = vale_nl_init();
 	if (err) {
 		pr_err("cannot register the netlink family: %d\n", err);
@@ -43,6 +47,8 @@ err_nl:
 err_netdev:
 	vale_netdev_exit();
 	vale_switch_free_all();
+err_steer:
+	vale_steer_unregister();
 	return err;
 }
 
@@ -52,6 +58,7 @@ static void __exit vale_exit(void)
 	vale_nl_exit();
 	vale_netdev_exit();
 	vale_switch_free_all();
+	vale_steer_unregister();
 	pr_info("unloaded\n");
 }
 

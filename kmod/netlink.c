@@ -19,9 +19,11 @@
  * device from inside its namespace (names and ifindexes are resolved in
  * the requester's namespace).
  *
- * Files: this one has the family, the policies, the operation table and
- * the event listener; nl_msg.c the request checks and the messages;
- * nl_switch.c and nl_port.c the operations (nl_priv.h between them).
+ * Files: this one has the family, the policies (nl_rule.c keeps those of
+ * the rule operations), the operation table and the event listener;
+ * nl_msg.c the request checks and the messages;
+ * nl_switch.c, nl_port.c and nl_rule.c the operations (nl_priv.h between
+ * them).
  *
  * Locking: RTNL (when netdevs are involved) before vale_mutex (the order
  * is written at vale_mutex, switch.c).
@@ -55,13 +57,12 @@ static const struct genl_multicast_group vale_mcgrps[] = {
 
 /* ---- policies, one per operation ---- */
 
-#define VALE_NLA_NAME	{ .type = NLA_NUL_STRING, .len = VALE_NAME_MAX - 1 }
 #define VALE_NLA_IFNAME	{ .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 }
 
 static const struct nla_policy vale_switch_new_policy[VALE_A_SWITCH_MAX + 1] = {
 	[VALE_A_SWITCH_NAME] = VALE_NLA_NAME,
 	[VALE_A_SWITCH_RESTRICTED] = NLA_POLICY_MAX(NLA_U8, 1),
-	[VALE_A_SWITCH_LOOKUP] = NLA_POLICY_MAX(NLA_U32, VALE_LOOKUP_P2P),
+	[VALE_A_SWITCH_LOOKUP] = NLA_POLICY_MAX(NLA_U32, VALE_LOOKUP_RULES),
 	[VALE_A_SWITCH_BATCH] = NLA_POLICY_RANGE(NLA_U32, 1, VALE_MAX_BATCH),
 };
 
@@ -107,6 +108,8 @@ static int vale_nl_event(struct notifier_block *nb, unsigned long cmd,
 	if (cmd == VALE_CMD_SWITCH_ADD_NTF || cmd == VALE_CMD_SWITCH_DEL_NTF ||
 	    cmd == VALE_CMD_SWITCH_CHANGE_NTF)
 		err = vale_nl_fill_switch(msg, ev->sw, 0, 0, 0, cmd);
+	else if (cmd == VALE_CMD_P2P_UP_NTF || cmd == VALE_CMD_P2P_DOWN_NTF)
+		err = vale_nl_fill_pair(msg, ev->sw, ev->pair, cmd);
 	else
 		err = vale_nl_fill_port(msg, ev->sw, ev->port, ev->resv,
 					&init_user_ns, false, 0, 0, 0, cmd);
@@ -186,6 +189,41 @@ static const struct genl_ops vale_genl_ops[] = {
 		.doit = vale_nl_detach,
 		.policy = vale_netdev_policy,
 		.maxattr = VALE_A_PORT_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VALE_CMD_RULE_NEW,
+		.doit = vale_nl_rule_new,
+		.policy = vale_rule_new_policy,
+		.maxattr = VALE_A_RULE_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VALE_CMD_RULE_DEL,
+		.doit = vale_nl_rule_del,
+		.policy = vale_rule_id_policy,
+		.maxattr = VALE_A_RULE_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VALE_CMD_RULE_SET,
+		.doit = vale_nl_rule_set,
+		.policy = vale_rule_new_policy,
+		.maxattr = VALE_A_RULE_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VALE_CMD_RULE_GET,
+		.doit = vale_nl_rule_get,
+		.dumpit = vale_nl_rule_dump,
+		.policy = vale_rule_id_policy,
+		.maxattr = VALE_A_RULE_MAX,
+	},
+	{
+		.cmd = VALE_CMD_RULE_FLUSH,
+		.doit = vale_nl_rule_flush,
+		.policy = vale_rule_switch_policy,
+		.maxattr = VALE_A_RULE_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},
 };

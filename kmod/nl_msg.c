@@ -117,7 +117,8 @@ int vale_nl_fill_switch(struct sk_buff *msg, struct vale_switch *sw,
 	    nla_put_u32(msg, VALE_A_SWITCH_LOOKUP, sw->lookup_mode) ||
 	    nla_put_u32(msg, VALE_A_SWITCH_BATCH, READ_ONCE(sw->batch)) ||
 	    nla_put_u8(msg, VALE_A_SWITCH_PERSISTENT, sw->persistent) ||
-	    nla_put_u32(msg, VALE_A_SWITCH_NPORTS, sw->nports)) {
+	    nla_put_u32(msg, VALE_A_SWITCH_NPORTS, sw->nports) ||
+	    vale_nl_put_steer(msg, sw)) {
 		genlmsg_cancel(msg, hdr);
 		return -EMSGSIZE;
 	}

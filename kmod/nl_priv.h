@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * vale netlink: what netlink.c (the family, policies, events),
- * nl_msg.c (request checks, messages), nl_switch.c and nl_port.c (the
- * operations) share.  Not for the core: it hears of nothing here.
+ * nl_msg.c (request checks, messages), nl_switch.c, nl_port.c and
+ * nl_rule.c (the operations) share.  Not for the core: it hears of nothing here.
  */
 #ifndef _VALE_NL_PRIV_H
 #define _VALE_NL_PRIV_H
@@ -12,7 +12,11 @@
 struct vale_switch;
 struct vale_port;
 struct vale_resv;
+struct vale_pair;
 struct user_namespace;
+
+/* A "switch" or "port" name attribute, as every policy takes it. */
+#define VALE_NLA_NAME	{ .type = NLA_NUL_STRING, .len = VALE_NAME_MAX - 1 }
 
 extern struct genl_family vale_genl_family;
 /* Changes counted for dump consistency (cb->seq), under vale_mutex. */
@@ -74,5 +78,19 @@ int vale_nl_port_get(struct sk_buff *skb, struct genl_info *info);
 int vale_nl_port_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int vale_nl_attach(struct sk_buff *skb, struct genl_info *info);
 int vale_nl_detach(struct sk_buff *skb, struct genl_info *info);
+
+/* Steering rules and pairs (nl_rule.c). */
+int vale_nl_put_steer(struct sk_buff *msg, struct vale_switch *sw);
+int vale_nl_fill_pair(struct sk_buff *msg, struct vale_switch *sw,
+		      const struct vale_pair *p, u8 cmd);
+int vale_nl_rule_new(struct sk_buff *skb, struct genl_info *info);
+int vale_nl_rule_set(struct sk_buff *skb, struct genl_info *info);
+int vale_nl_rule_del(struct sk_buff *skb, struct genl_info *info);
+int vale_nl_rule_get(struct sk_buff *skb, struct genl_info *info);
+int vale_nl_rule_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int vale_nl_rule_flush(struct sk_buff *skb, struct genl_info *info);
+extern const struct nla_policy vale_rule_new_policy[];
+extern const struct nla_policy vale_rule_id_policy[];
+extern const struct nla_policy vale_rule_switch_policy[];
 
 #endif /* _VALE_NL_PRIV_H */

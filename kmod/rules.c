@@ -24,9 +24,9 @@ int vale_rule_check(const struct vale_rule *r, u16 max_ports)
 	if ((r->match & VALE_RULE_M_VID) && r->vid > 0x0fff &&
 	    r->vid != VALE_RULE_VID_UNTAGGED)
 		return -EINVAL;
-	if (r->action >= VALE_RULE_NACTIONS)
+	if (r->action > VALE_RULE_ACT_MAX)
 		return -EINVAL;
-	if (r->action == VALE_RULE_OUTPUT && r->out_port >= max_ports)
+	if (r->action == VALE_RULE_ACT_OUTPUT && r->out_port >= max_ports)
 		return -EINVAL;
 	return 0;
 }
@@ -124,7 +124,7 @@ void vale_ruleset_resolve(struct vale_ruleset *rs,
 		r = &rs->rule[i];
 		if (r->match & VALE_RULE_M_IN_PORT)
 			r->in_port = index(arg, r->in_name);
-		if (r->action == VALE_RULE_OUTPUT)
+		if (r->action == VALE_RULE_ACT_OUTPUT)
 			r->out_port = index(arg, r->out_name);
 	}
 }
@@ -151,14 +151,14 @@ static void p2p_rule(struct vale_p2p_work *w, const unsigned long *live,
 		     u16 nports, const struct vale_rule *r, u16 src)
 {
 	switch (r->action) {
-	case VALE_RULE_OUTPUT:
+	case VALE_RULE_ACT_OUTPUT:
 		/* To itself or to no port: dropped, reaches nobody. */
 		if (r->out_port != src && r->out_port < nports &&
 		    test_bit(r->out_port, live))
 			p2p_reach(w, src, r->out_port);
 		break;
-	case VALE_RULE_FLOOD:
-	case VALE_RULE_LEARN:
+	case VALE_RULE_ACT_FLOOD:
+	case VALE_RULE_ACT_LEARN:
 		p2p_reach(w, src, VALE_DST_BCAST);
 		break;
 	default:

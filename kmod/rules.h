@@ -17,6 +17,7 @@
 #include <linux/bits.h>
 #include <linux/compiler.h>
 #include <linux/if_ether.h>
+#include <linux/rcupdate.h>
 #include <linux/vale.h>
 
 #include "lookup.h"
@@ -32,14 +33,6 @@
 #define VALE_RULE_VID_UNTAGGED	0xffff
 /* vid a frame gets when its tag is cut short: it matches no vid rule. */
 #define VALE_RULE_VID_BAD	0xfffe
-
-enum vale_rule_action {
-	VALE_RULE_OUTPUT,	/* to out_port (dropped if that is the source) */
-	VALE_RULE_FLOOD,	/* to every port but the source */
-	VALE_RULE_DROP,
-	VALE_RULE_LEARN,	/* to the learning bridge */
-	VALE_RULE_NACTIONS
-};
 
 #define VALE_RULES_MAX		1024
 
@@ -58,7 +51,7 @@ struct vale_rule {
 	u16 in_port;		/* index; VALE_DST_DROP: no such port now */
 	u16 vid;		/* 0..4095 or VALE_RULE_VID_UNTAGGED */
 	u16 ethertype;		/* host byte order; the one after a VLAN tag */
-	u8 action;		/* enum vale_rule_action */
+	u8 action;		/* enum vale_rule_act (uapi) */
 	u16 out_port;		/* index; VALE_DST_DROP: no such port now */
 	struct vale_rule_ctr __percpu *ctr;
 	/*
@@ -72,6 +65,7 @@ struct vale_rule {
 };
 
 struct vale_ruleset {
+	struct rcu_head rcu;	/* freeing after the readers (steer.c) */
 	u32 n;
 	struct vale_rule rule[];
 };
@@ -157,15 +151,34 @@ static inline u16 vale_rules_lookup(const struct vale_ruleset *rs,
 		return VALE_DST_DROP;
 	r = &rs->rule[i];
 	switch (r->action) {
-	case VALE_RULE_OUTPUT:
+	case VALE_RULE_ACT_OUTPUT:
 		return r->out_port == src ? VALE_DST_DROP : r->out_port;
-	case VALE_RULE_FLOOD:
+	case VALE_RULE_ACT_FLOOD:
 		return VALE_DST_BCAST;
-	case VALE_RULE_LEARN:
+	case VALE_RULE_ACT_LEARN:
 		return vale_learn_keys(t, k.dkey, k.skey, src);
 	default:
 		return VALE_DST_DROP;
 	}
+}
+
+/* The key of destination MAC @mac (6 bytes), and back. */
+static inline u64 vale_rule_dkey(const u8 *mac)
+{
+	u8 f[ETH_HLEN] = { 0 };
+	u64 d, s;
+
+	memcpy(f, mac, ETH_ALEN);
+	vale_mac_keys(f, &d, &s);
+	return d;
+}
+
+static inline void vale_rule_dmac(u64 dkey, u8 *mac)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	dkey <<= 16;
+#endif
+	memcpy(mac, &dkey, ETH_ALEN);
 }
 
 /*

@@ -83,6 +83,15 @@ void vale_notify_resv(struct vale_switch *sw, struct vale_resv *r, u8 cmd)
 	vale_event(sw, r->port, r, cmd);
 }
 
+void vale_notify_pair(struct vale_switch *sw, const struct vale_pair *p,
+		      u8 cmd)
+{
+	struct vale_event ev = { .sw = sw, .pair = p };
+
+	lockdep_assert_held(&vale_mutex);
+	raw_notifier_call_chain(&vale_event_chain, cmd, &ev);
+}
+
 /*
  * Forwarding batch of switches created from now on.  A stopgap until the
  * netlink interface sets it per switch.  Written through sysfs (under the
@@ -143,6 +152,7 @@ static struct vale_switch *vale_switch_create(const char *name)
 	sw->lookup_priv = &sw->mac;
 	INIT_LIST_HEAD(&sw->resv_list);
 	sw->lookup_mode = VALE_LOOKUP_LEARNING;
+	vale_steer_init(&sw->steer);
 	list_add_tail(&sw->node, &vale_switches);
 	return sw;
 }
@@ -224,6 +234,7 @@ void vale_switch_put(struct vale_switch *sw)
 		return;
 	vale_notify_switch(sw, VALE_CMD_SWITCH_DEL_NTF);
 	list_del(&sw->node);
+	vale_steer_destroy(&sw->steer);
 	kvfree(sw);
 }
 
@@ -296,10 +307,22 @@ void vale_switch_free_all(void)
 void vale_switch_set_lookup(struct vale_switch *sw, u8 mode)
 {
 	lockdep_assert_held(&vale_mutex);
-	/* lookup_priv is the MAC table in both modes: only lookup changes */
+	/*
+	 * lookup_priv is the MAC table in every mode (the rules lookup
+	 * finds the switch from it): only lookup changes.
+	 */
 	sw->lookup_mode = mode;
-	WRITE_ONCE(sw->lookup, mode == VALE_LOOKUP_P2P ? vale_lookup_p2p :
-		   vale_lookup_learn);
+	switch (mode) {
+	case VALE_LOOKUP_P2P:
+		WRITE_ONCE(sw->lookup, vale_lookup_p2p);
+		break;
+	case VALE_LOOKUP_RULES:
+		WRITE_ONCE(sw->lookup, vale_lookup_rules);
+		break;
+	default:
+		WRITE_ONCE(sw->lookup, vale_lookup_learn);
+		break;
+	}
 }
 
 int vale_switch_attach_admin(struct vale_port *port, struct vale_switch *sw,

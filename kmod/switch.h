@@ -15,6 +15,7 @@
 #include <linux/vale.h>
 
 #include "lookup.h"
+#include "steer.h"
 
 /*
  * Ports per switch.  VALE has 254; we allow more at the cost of an
@@ -60,6 +61,7 @@ struct vale_switch {
 	bool persistent;		/* created over netlink */
 	bool restricted;		/* only admin-created ports may open */
 	u8 lookup_mode;			/* enum vale_lookup_mode */
+	struct vale_steer steer;	/* rules and pairs (steer.h) */
 };
 
 /*
@@ -133,6 +135,7 @@ struct vale_event {
 	struct vale_switch *sw;
 	struct vale_port *port;		/* the live port, or NULL */
 	struct vale_resv *resv;		/* the admin-created port, or NULL */
+	const struct vale_pair *pair;	/* VALE_CMD_P2P_*_NTF: the pair */
 };
 
 int vale_event_register(struct notifier_block *nb);
@@ -141,6 +144,9 @@ void vale_event_unregister(struct notifier_block *nb);
 void vale_notify_switch(struct vale_switch *sw, u8 cmd);
 void vale_notify_port(struct vale_port *port, u8 cmd);
 void vale_notify_resv(struct vale_switch *sw, struct vale_resv *r, u8 cmd);
+/* Announce that pair @p of @sw came up or went down (steer.c). */
+void vale_notify_pair(struct vale_switch *sw, const struct vale_pair *p,
+		      u8 cmd);
 
 /* The registry, for the control plane (netlink.c, netdev.c). */
 extern struct mutex vale_mutex;

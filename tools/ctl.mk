@@ -12,10 +12,13 @@ VALE_CTL := $(O)/tools/vale-ctl
 USER_TARGETS += $(VALE_CTL)
 INSTALL_TARGETS += install-ctl
 
-$(VALE_CTL): tools/vale-ctl.c $(TOOLS_COMMON_HDRS) uapi/linux/vale.h $(VNL_O) $(OUT_O)
+VALE_CTL_SRCS := $(wildcard tools/vale-ctl/*.c)
+
+$(VALE_CTL): $(VALE_CTL_SRCS) tools/vale-ctl/ctl.h $(TOOLS_COMMON_HDRS) \
+		uapi/linux/vale.h $(VNL_O) $(OUT_O)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -Itools/common -o $@ $< $(VNL_O) $(OUT_O) \
-		$(USER_LDFLAGS) -lmnl
+	$(CC) $(USER_CFLAGS) -Itools/common -Itools/vale-ctl -o $@ \
+		$(VALE_CTL_SRCS) $(VNL_O) $(OUT_O) $(USER_LDFLAGS) -lmnl
 
 .PHONY: install-ctl
 install-ctl: $(VALE_CTL)

@@ -12,6 +12,7 @@ spec's checks (max-len, min, max), admin-perm flag and do/dump handlers.
 Prints TAP; exits 1 on any mismatch.  Needs python3-yaml.
 """
 import argparse
+import glob
 import re
 import sys
 
@@ -61,7 +62,10 @@ def main():
     a = ap.parse_args()
     spec = yaml.safe_load(open(a.top + "/Documentation/netlink/vale.yaml"))
     hdr = open(a.top + "/uapi/linux/vale.h").read()
-    nlc = open(a.top + "/kmod/netlink.c").read()
+    # the netlink layer: kmod/netlink.c, kmod/nl_*.[ch]
+    nlc = "".join(open(f).read() for f in
+                  [a.top + "/kmod/netlink.c"] +
+                  sorted(glob.glob(a.top + "/kmod/nl_*.[ch]")))
     enums = parse_enums(hdr)
     fam = spec["name"]
 
@@ -117,14 +121,16 @@ def main():
     for m in re.finditer(r"\{\s*\.cmd\s*=\s*(\w+),(.*?)\n\t\}", nlc, re.S):
         table[m.group(1)] = m.group(2)
     policies = {}
-    for m in re.finditer(r"static const struct nla_policy (\w+)\[\w+ \+ 1\] = \{(.*?)\n\};",
+    for m in re.finditer(r"(?:static )?const struct nla_policy (\w+)\[\w+ \+ 1\] = \{(.*?)\n\};",
                          nlc, re.S):
         policies[m.group(1)] = dict(re.findall(r"\[(\w+)\]\s*=\s*([^\n]*?),?\n", m.group(2) + "\n"))
     for alias, target in re.findall(r"#define (\w+_policy) (\w+_policy)", nlc):
         policies[alias] = policies.get(target)
     macros = dict(re.findall(r"#define (VALE_NLA_\w+)\s+(\{.*\})", nlc))
     consts = {"VALE_NAME_MAX - 1": 63, "IFNAMSIZ - 1": 15,
-              "VALE_MAX_BATCH": 1024, "VALE_LOOKUP_P2P": 1}
+              "VALE_MAX_BATCH": 1024, "VALE_LOOKUP_P2P": 1,
+              "VALE_LOOKUP_RULES": 2, "VALE_RULE_ACT_MAX": 3,
+              "0xffff": 65535}
     seen = set()
     for i, op in enumerate(ops["list"], start=1):
         cn = pfx + c_name(op["name"])
@@ -166,10 +172,16 @@ def main():
             p = pol.get(acn, "")
             p = macros.get(p, p)
             t = at["type"]
-            ktype = {"string": "NLA_NUL_STRING", "u8": "NLA_U8", "u32": "NLA_U32",
-                     "u64": "NLA_U64", "nest": "NLA_NESTED"}[t]
+            ktype = {"string": "NLA_NUL_STRING", "u8": "NLA_U8", "u16": "NLA_U16",
+                     "u32": "NLA_U32",
+                     "u64": "NLA_U64", "nest": "NLA_NESTED", "flag": "NLA_FLAG",
+                     "binary": "NLA_POLICY_EXACT_LEN"}[t]
             check(ktype in p, "%s %s: type %s" % (cn, acn, ktype))
             ch = at.get("checks", {})
+            if "exact-len" in ch:
+                m = re.search(r"NLA_POLICY_EXACT_LEN\((\w+)\)", p)
+                check(m and {"ETH_ALEN": 6}.get(m.group(1)) == ch["exact-len"],
+                      "%s %s: exact-len %d" % (cn, acn, ch["exact-len"]))
             if "max-len" in ch:
                 m = re.search(r"\.len\s*=\s*([^}]*?)\s*\}", p)
                 check(m and consts.get(m.group(1).strip()) == ch["max-len"],

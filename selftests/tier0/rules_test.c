@@ -64,7 +64,7 @@ static u32 frame(u8 *f, u64 dst, u64 src, int vid, u16 type, u32 len)
 #define R(_id, _prio, _match, _in, _dst, _vid, _type, _act, _out) \
 	{ .id = _id, .prio = _prio, .match = _match, .in_port = _in, \
 	  .dkey = _dst, .vid = _vid, .ethertype = _type, \
-	  .action = VALE_RULE_##_act, .out_port = _out }
+	  .action = VALE_RULE_ACT_##_act, .out_port = _out }
 
 #define M_IN	VALE_RULE_M_IN_PORT
 #define M_DST	VALE_RULE_M_DST
@@ -231,9 +231,9 @@ TEST(sets_are_sorted_and_copied)
 	ASSERT_EQ(5, next->n);
 	EXPECT_EQ(2, next->rule[0].id);
 	EXPECT_EQ(4, next->rule[1].id);
-	EXPECT_EQ(VALE_RULE_FLOOD, next->rule[1].action);
+	EXPECT_EQ(VALE_RULE_ACT_FLOOD, next->rule[1].action);
 	EXPECT_EQ(4, rs->rule[3].id);
-	EXPECT_EQ(VALE_RULE_DROP, rs->rule[3].action);
+	EXPECT_EQ(VALE_RULE_ACT_DROP, rs->rule[3].action);
 	free(next);
 
 	next = vale_ruleset_del(rs, 3, GFP_KERNEL);
@@ -271,7 +271,7 @@ static const struct {
 } check_cases[] = {
 	{ "a good output", R(1, 0, M_IN, 3, 0, 0, 0, OUTPUT, 7), 0 },
 	{ "unknown match bit",
-	  { .match = BIT(4), .action = VALE_RULE_DROP }, -EINVAL },
+	  { .match = BIT(4), .action = VALE_RULE_ACT_DROP }, -EINVAL },
 	{ "in_port beyond the switch", R(1, 0, M_IN, 8, 0, 0, 0, DROP, 0),
 	  -EINVAL },
 	{ "in_port ignored unless matched", R(1, 0, 0, 999, 0, 0, 0, DROP, 0),
@@ -282,9 +282,9 @@ static const struct {
 	{ "vid of a cut tag", R(1, 0, M_VID, 0, 0, VALE_RULE_VID_BAD, 0, DROP,
 				0), -EINVAL },
 	{ "a dst key over 48 bits",
-	  { .match = M_DST, .dkey = 1ULL << 48, .action = VALE_RULE_DROP },
+	  { .match = M_DST, .dkey = 1ULL << 48, .action = VALE_RULE_ACT_DROP },
 	  -EINVAL },
-	{ "unknown action", { .action = VALE_RULE_NACTIONS }, -EINVAL },
+	{ "unknown action", { .action = VALE_RULE_ACT_MAX + 1 }, -EINVAL },
 	{ "output beyond the switch", R(1, 0, 0, 0, 0, 0, 0, OUTPUT, 8),
 	  -EINVAL },
 	{ "flood ignores out_port", R(1, 0, 0, 0, 0, 0, 0, FLOOD, 999), 0 },

@@ -260,10 +260,27 @@ struct vale_port_stats {
 #define VALE_GENL_NAME		"vale"
 #define VALE_GENL_VERSION	1
 #define VALE_GENL_MCGRP_EVENTS	"events"	/* switch and port events */
+#define VALE_NL_MAX_PAIRS	16	/* VALE_A_SWITCH_PAIRs in a message */
 
 enum vale_lookup_mode {
 	VALE_LOOKUP_LEARNING,	/* learning bridge (default) */
 	VALE_LOOKUP_P2P,	/* ports paired by index: 0-1, 2-3, ... */
+	VALE_LOOKUP_RULES,	/* the switch's steering rules; no match: drop */
+};
+
+/*
+ * Steering rules (lookup mode "rules"): the first rule, by priority
+ * (highest first) then id (lowest first), whose fields all match a frame
+ * decides its fate; a field a rule does not give matches anything.
+ */
+enum vale_rule_act {
+	VALE_RULE_ACT_OUTPUT,	/* to VALE_A_RULE_OUT_PORT */
+	VALE_RULE_ACT_FLOOD,	/* to every port but the source */
+	VALE_RULE_ACT_DROP,
+	VALE_RULE_ACT_LEARN,	/* to the learning bridge */
+
+	__VALE_RULE_ACT_MAX,
+	VALE_RULE_ACT_MAX = (__VALE_RULE_ACT_MAX - 1)
 };
 
 enum vale_port_kind {
@@ -289,6 +306,15 @@ enum vale_cmd {
 	VALE_CMD_PORT_ADD_NTF,
 	VALE_CMD_PORT_DEL_NTF,
 	VALE_CMD_PORT_CHANGE_NTF,
+	/* steering rules, attribute set "rule" */
+	VALE_CMD_RULE_NEW,
+	VALE_CMD_RULE_DEL,
+	VALE_CMD_RULE_SET,		/* replace rule VALE_A_RULE_ID */
+	VALE_CMD_RULE_GET,
+	VALE_CMD_RULE_FLUSH,
+	/* notifications, attribute set "pair" */
+	VALE_CMD_P2P_UP_NTF,
+	VALE_CMD_P2P_DOWN_NTF,
 
 	__VALE_CMD_MAX,
 	VALE_CMD_MAX = (__VALE_CMD_MAX - 1)
@@ -303,6 +329,9 @@ enum vale_attr_switch {
 	VALE_A_SWITCH_BATCH,		/* u32, 1..1024 */
 	VALE_A_SWITCH_PERSISTENT,	/* u8, out: created over netlink */
 	VALE_A_SWITCH_NPORTS,		/* u32, out: live ports */
+	VALE_A_SWITCH_NRULES,		/* u32, out: steering rules */
+	VALE_A_SWITCH_NPAIRS,		/* u32, out: point-to-point pairs */
+	VALE_A_SWITCH_PAIR,		/* nest, set "pair", out, multi */
 
 	__VALE_A_SWITCH_MAX,
 	VALE_A_SWITCH_MAX = (__VALE_A_SWITCH_MAX - 1)
@@ -351,6 +380,44 @@ enum vale_attr_stats {
 
 	__VALE_A_STATS_MAX,
 	VALE_A_STATS_MAX = (__VALE_A_STATS_MAX - 1)
+};
+
+/* Attribute set "rule". */
+enum vale_attr_rule {
+	VALE_A_RULE_UNSPEC,
+	VALE_A_RULE_PAD,
+	VALE_A_RULE_SWITCH,		/* string, switch name */
+	VALE_A_RULE_ID,			/* u32, chosen by the administrator */
+	VALE_A_RULE_PRIO,		/* u16, higher first (default 0) */
+	VALE_A_RULE_IN_PORT,		/* string, match: input port's name */
+	VALE_A_RULE_DST,		/* binary, 6 bytes, match: destination */
+	VALE_A_RULE_VID,		/* u32, 0..4095, match: outer VLAN id */
+	VALE_A_RULE_UNTAGGED,		/* flag, match: frames without a tag */
+	VALE_A_RULE_ETHERTYPE,		/* u16, match: the one after a tag */
+	VALE_A_RULE_ACTION,		/* u32, enum vale_rule_act */
+	VALE_A_RULE_OUT_PORT,		/* string, port of "output" */
+	VALE_A_RULE_PACKETS,		/* u64, out: frames it decided */
+	VALE_A_RULE_BYTES,		/* u64, out */
+
+	__VALE_A_RULE_MAX,
+	VALE_A_RULE_MAX = (__VALE_A_RULE_MAX - 1)
+};
+
+/*
+ * Attribute set "pair": two ports that only talk to each other (by the
+ * rules, or as the only two ports of a learning switch, or as a pair of
+ * a p2p switch).
+ */
+enum vale_attr_pair {
+	VALE_A_PAIR_UNSPEC,
+	VALE_A_PAIR_SWITCH,		/* string */
+	VALE_A_PAIR_PORT_A,		/* string, the lower index */
+	VALE_A_PAIR_PORT_B,		/* string */
+	VALE_A_PAIR_INDEX_A,		/* u32 */
+	VALE_A_PAIR_INDEX_B,		/* u32 */
+
+	__VALE_A_PAIR_MAX,
+	VALE_A_PAIR_MAX = (__VALE_A_PAIR_MAX - 1)
 };
 
 #endif /* _UAPI_LINUX_VALE_H */

@@ -385,7 +385,8 @@ TEST_F_TIMEOUT(nl, every_attribute_refuses_garbage, 120)
 					     POLICY(-ERANGE, CORE_RANGE));
 				}
 				if (a->type == VALE_A_SWITCH_LOOKUP && op->maxattr == VALE_A_SWITCH_MAX)
-					CASE("unknown mode", mnl_attr_put_u32(nlh, a->type, 2),
+					CASE("unknown mode",
+					     mnl_attr_put_u32(nlh, a->type, VALE_LOOKUP_RULES + 1),
 					     POLICY(-ERANGE, CORE_RANGE));
 				if (a->type == VALE_A_PORT_IFINDEX && op->maxattr == VALE_A_PORT_MAX)
 					CASE("ifindex 0", mnl_attr_put_u32(nlh, a->type, 0),
@@ -508,13 +509,16 @@ static int json_sw_cb(const struct nlmsghdr *nlh, void *data)
 		if (mnl_attr_get_type(a) <= VALE_A_SWITCH_MAX)
 			t[mnl_attr_get_type(a)] = a;
 	sprintf(out, "[{\"name\":\"%s\",\"restricted\":%s,\"persistent\":%s,"
-		"\"lookup\":\"%s\",\"batch\":%u,\"ports\":%u}]",
+		"\"lookup\":\"%s\",\"batch\":%u,\"ports\":%u,"
+		"\"nrules\":%u,\"npairs\":%u,\"pairs\":[]}]",
 		mnl_attr_get_str(t[VALE_A_SWITCH_NAME]),
 		mnl_attr_get_u8(t[VALE_A_SWITCH_RESTRICTED]) ? "true" : "false",
 		mnl_attr_get_u8(t[VALE_A_SWITCH_PERSISTENT]) ? "true" : "false",
 		mnl_attr_get_u32(t[VALE_A_SWITCH_LOOKUP]) ? "p2p" : "learning",
 		mnl_attr_get_u32(t[VALE_A_SWITCH_BATCH]),
-		mnl_attr_get_u32(t[VALE_A_SWITCH_NPORTS]));
+		mnl_attr_get_u32(t[VALE_A_SWITCH_NPORTS]),
+		mnl_attr_get_u32(t[VALE_A_SWITCH_NRULES]),
+		mnl_attr_get_u32(t[VALE_A_SWITCH_NPAIRS]));
 	return MNL_CB_OK;
 }
 

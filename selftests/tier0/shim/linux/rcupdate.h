@@ -17,4 +17,9 @@
 #define RCU_INIT_POINTER(p, v)		WRITE_ONCE(p, v)
 #define synchronize_rcu()		do { } while (0)
 
+struct rcu_head {
+	struct rcu_head *next;
+	void (*func)(struct rcu_head *head);
+};
+
 #endif
