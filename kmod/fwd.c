@@ -364,7 +364,7 @@ publish:
 	rk->stats.bytes += bytes;
 	rk->stats.drop_bad_slot += bad;
 	moved = vale_lease_publish(&rk->st, lease, start, j);
-	if (moved)	/* slot writes before the new tail */
+	if (moved)	/* (C): slot writes before the new tail */
 		smp_store_release(&rk->ring->tail, rk->st.hwtail);
 	spin_unlock_bh(&rk->lock);
 	if (moved)
