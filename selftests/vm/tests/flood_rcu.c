@@ -1,26 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * flood_rcu: a tx sync that floods full batches to a thousand ports must
- * not hold one RCU read-side section for the whole flood (issue 13,
- * defect 5(b)).
+ * flood_rcu: floods of full batches to hundreds of ports on a real kernel,
+ * with the batches cut so that one RCU read-side section does bounded
+ * work (issue 13, defect 5(b); fwd.c's vale_fwd_max_frags()).
  *
- * A normal RCU stall needs a section of at least 3 s (the smallest
- * rcu_cpu_stall_timeout), more than a flood takes under TCG.  Expedited
- * grace periods have their own stall timeout, in milliseconds: with
- * /sys/kernel/rcu_expedited set, every synchronize_rcu() is expedited,
- * and a second thread opens and closes a port of the switch (each close
- * waits for a grace period) while the main thread floods.  Before the fix
- * one batch of 1023 broadcast frames to 1023 ports (a million copies) was
- * one section of 100-400 ms under TCG.  The test times one such flood
- * and sets the expedited stall timeout to a quarter of it: before the
- * fix the kernel printed "rcu: INFO: rcu_preempt detected expedited
- * stalls on CPUs/tasks" with a stack dump (vm-run's splat scan fails the
- * test, and the test fails its own check on the kernel log).  With
- * batches cut to 16384 copies a section is 1/64 of the flood.  What this
- * proves: no RCU section of a flood lasted a quarter of the flood while
- * a grace period waited for it, and every frame still arrived, exactly
- * once and in order.  (selftests/tier0/flood_section_test.c checks the bound on
- * the work of a section itself.)
+ * The main thread floods 1023 broadcast frames to 255 ports while a
+ * second thread opens and closes a port of the same switch in a loop,
+ * with /sys/kernel/rcu_expedited set (every close waits in an expedited
+ * synchronize_rcu() for the forwarder's sections).  Checks: every frame
+ * arrives exactly once, in order, at every port; the counters are exact;
+ * the kernel logs no RCU stall; on the debug kernel, no "sleeping
+ * function called from invalid context" (the rescheduling point between
+ * batches lies outside every section).  The longest close is printed.
+ *
+ * What it does not prove: that a section is short.  An RCU stall warning
+ * needs a section of 3 s at least, more than a whole flood takes under
+ * TCG; with the expedited stall timeout lowered to a quarter of a timed
+ * flood the unfixed module did print "rcu_preempt detected expedited
+ * stalls" here, but so did the fixed one when the host descheduled a
+ * vCPU, and close times vary as much: no timing is asserted.  The bound
+ * itself is checked by selftests/tier0/flood_section_test.c, which fails
+ * on the unfixed forwarder.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,12 +38,12 @@
 #include "kselftest_harness.h"
 #include "libvale.h"
 
-#define NRECV		1022	/* with the sender and the churner: 1024 */
+#define NRECV		255
 #define NSLOTS		1024	/* one full batch per sync */
 #define FLEN		60
-#define ROUNDS		3
-#define STALL_PARAM	"/sys/module/rcupdate/parameters/rcu_exp_cpu_stall_timeout"
+#define ROUNDS		2
 #define EXPEDITE	"/sys/kernel/rcu_expedited"
+
 #define BATCH_PARAM	"/sys/module/vale/parameters/default_batch"
 
 static int write_param(const char *path, const char *val, char *old,
@@ -75,22 +75,30 @@ static double now(void)
 FIXTURE(fl)
 {
 	struct vale_port *tx, *rx[NRECV];
-	char stall[32], batch[32], exp[32];
+	char batch[32], exp[32];
 };
 
 static volatile int churn_stop;
 static unsigned int churns;
+static double close_worst;
+
+static double now(void);
 
 /* Open and close a port of the switch: a grace period per close. */
 static void *churn(void *arg)
 {
 	VALE_PORT_OPTS(o, .num_slots = 64, .buf_size = 64);
 	struct vale_port *p;
+	double t;
 
 	(void)arg;
 	while (!churn_stop) {
 		if (vale_port_open("valefl:churn", &o, &p) == 0) {
+			t = now();
 			vale_port_close(p);
+			t = now() - t;
+			if (t > close_worst)
+				close_worst = t;
 			churns++;
 		}
 	}
@@ -125,9 +133,8 @@ FIXTURE_SETUP(fl)
 	int i;
 
 	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
-	ASSERT_EQ(0, write_param(STALL_PARAM, NULL, self->stall,
-				 sizeof(self->stall)));
 	ASSERT_EQ(0, write_param(EXPEDITE, NULL, self->exp, sizeof(self->exp)));
+
 	ASSERT_EQ(0, write_param(BATCH_PARAM, "1024", self->batch,
 				 sizeof(self->batch)));
 	ASSERT_EQ(0, vale_port_open("valefl:tx", &o, &self->tx));
@@ -147,7 +154,7 @@ FIXTURE_TEARDOWN(fl)
 	vale_port_close(self->tx);
 	write_param(EXPEDITE, self->exp, NULL, 0);
 	write_param(BATCH_PARAM, self->batch, NULL, 0);
-	write_param(STALL_PARAM, self->stall, NULL, 0);
+
 }
 
 /* Fill the tx ring with broadcast frames tagged from @tag on; sync. */
@@ -198,17 +205,10 @@ TEST_F_TIMEOUT(fl, flood_many_ports, 120)
 	struct vale_port_stats st;
 	unsigned int k, i, n, got, bad = 0, short_rx = 0;
 	double t, worst = 0;
-	unsigned int ms;
-	char val[16];
 	pthread_t th;
 	int kmsg;
 
-	/*
-	 * Calibrate: one flood, timed.  Before the fix it was one RCU
-	 * section; after it, at most 16384 of its million copies are.  A
-	 * quarter of it is the expedited stall timeout: far above a cut
-	 * section (1/64), far below the whole flood.
-	 */
+	/* a first flood without the churner, timed for the log */
 	n = NSLOTS - 1;
 	t = now();
 	ASSERT_EQ(0, flood(self->tx, 0, n));
@@ -216,12 +216,7 @@ TEST_F_TIMEOUT(fl, flood_many_ports, 120)
 	for (i = 0; i < NRECV; i++)
 		bad += drain(self->rx[i], 0, &got);
 	ASSERT_EQ(0, bad);
-	ms = t * 1000 / 4;
-	ms = ms < 20 ? 20 : ms > 2000 ? 2000 : ms;
-	snprintf(val, sizeof(val), "%u", ms);
-	fprintf(stderr, "# calibration flood: %.2f s; expedited stall timeout %u ms\n",
-		t, ms);
-	ASSERT_EQ(0, write_param(STALL_PARAM, val, NULL, 0));
+	fprintf(stderr, "# first flood: %.3f s\n", t);
 	ASSERT_EQ(0, write_param(EXPEDITE, "1", NULL, 0));
 
 	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
@@ -235,7 +230,6 @@ TEST_F_TIMEOUT(fl, flood_many_ports, 120)
 		t = now() - t;
 		if (t > worst)
 			worst = t;
-		fprintf(stderr, "# round %u: %.2f s\n", k, t);
 		for (i = 0; i < NRECV; i++) {
 			bad += drain(self->rx[i], k * n, &got);
 			if (got != n)
@@ -244,8 +238,9 @@ TEST_F_TIMEOUT(fl, flood_many_ports, 120)
 	}
 	churn_stop = 1;
 	pthread_join(th, NULL);
-	fprintf(stderr, "# longest flood sync: %.2f s (%u x %u copies), %u closes\n",
-		worst, NSLOTS - 1, NRECV, churns);
+	fprintf(stderr, "# longest flood sync: %.3f s (%u x %u copies), %u closes, longest %.3f s\n",
+		worst, NSLOTS - 1, NRECV, churns, close_worst);
+
 	EXPECT_EQ(0, kmsg_stalls(kmsg)) TH_LOG("the kernel reported an RCU stall");
 	close(kmsg);
 	EXPECT_LT(0, churns);
@@ -254,9 +249,13 @@ TEST_F_TIMEOUT(fl, flood_many_ports, 120)
 	ASSERT_EQ(0, vale_port_get_stats(self->tx, &st));
 	EXPECT_EQ((ROUNDS + 1) * (NSLOTS - 1), st.tx_packets);
 	EXPECT_EQ(0, st.drop_no_dest);
-	ASSERT_EQ(0, vale_port_get_stats(self->rx[NRECV - 1], &st));
-	EXPECT_EQ((ROUNDS + 1) * (NSLOTS - 1), st.rx_packets);
-	EXPECT_EQ(0, st.drop_ring_full);
+	for (i = 0, bad = 0; i < NRECV; i++) {
+		ASSERT_EQ(0, vale_port_get_stats(self->rx[i], &st));
+		if (st.rx_packets != (ROUNDS + 1) * (NSLOTS - 1) ||
+		    st.drop_ring_full || st.drop_too_long)
+			bad++;
+	}
+	EXPECT_EQ(0, bad) TH_LOG("receivers with inexact counters");
 }
 
 TEST_HARNESS_MAIN
