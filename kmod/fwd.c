@@ -18,10 +18,17 @@
  *     than its buffers) the counts of stage 2 decide under the lock and
  *     the list is walked once, to copy; small frames are copied inline.
  *
- * Stages 2 and 3 run in one RCU read-side section: every destination port
- * found in the switch's table stays allocated until it ends.  All copies
- * go from the sender's region to the receiver's region, both kernel
- * (vmalloc) memory, so nothing here faults or sleeps.
+ * Stages 2 and 3 of a batch run in one RCU read-side section: every
+ * destination port found in the switch's table stays allocated until it
+ * ends.  All copies go from the sender's region to the receiver's region,
+ * both kernel (vmalloc) memory, so nothing here faults or sleeps.  The
+ * section is bounded: a tx sync's batches are cut so that even a flood
+ * of a whole batch stays within VALE_FWD_SECTION_PKTS copies and about
+ * VALE_FWD_SECTION_BYTES bytes (vale_fwd_max_frags()), and cond_resched()
+ * runs between batches, outside any section.  Nothing crosses from one
+ * section to the next: each batch looks up and dereferences its ports
+ * afresh, so no port needs to stay alive across the gap, and a port index
+ * freed and reused in between is never given another port's packets.
  *
  * This file is also built in user space (Tier 0: selftests/tier0/fwd_test.c,
  * fwd_fast_test.c and the instruction-count benchmark bench_fwd.c) against
@@ -47,6 +54,14 @@
 #include "ring.h"
 
 #define VALE_NIL	0xffff
+
+/*
+ * Bounds of one RCU read-side section of a tx sync, in packet copies and
+ * bytes (Documentation/architecture.md; selftests/tier0/
+ * flood_section_test.c holds the forwarder to them).
+ */
+#define VALE_FWD_SECTION_PKTS	16384
+#define VALE_FWD_SECTION_BYTES	(16 << 20)
 
 /* Frames up to this length are copied by vale_fwd_copy_small(). */
 #define VALE_SMALL_COPY	64
@@ -369,7 +384,7 @@ publish:
 	rk->stats.bytes += bytes;
 	rk->stats.drop_bad_slot += bad;
 	moved = vale_lease_publish(&rk->st, lease, start, j);
-	if (moved)	/* slot writes before the new tail */
+	if (moved)	/* (C): slot writes before the new tail */
 		smp_store_release(&rk->ring->tail, rk->st.hwtail);
 	spin_unlock_bh(&rk->lock);
 	if (moved)
@@ -571,6 +586,27 @@ u32 vale_fwd_frame(const struct vale_fwd_src *fs, u32 len)
 	return vale_fwd_batch(fs, 1, len);
 }
 
+/*
+ * Fragments per batch of a tx sync: the switch's batch, cut so that a
+ * flood of the batch to every other port stays within the bounds of one
+ * section.  A batch holds at most max_frags packets and, since a packet
+ * is never split, at most (max_frags - 1) * buf_size + VALE_MAX_PKT_LEN
+ * bytes; a flood copies them to at most max_idx - 1 ports.
+ */
+static u32 vale_fwd_max_frags(const struct vale_port *port)
+{
+	const struct vale_switch *sw = port->sw;
+	u32 batch = clamp_t(u32, READ_ONCE(sw->batch), 1, VALE_MAX_BATCH);
+	u32 fan = READ_ONCE(sw->max_idx), cap;
+
+	if (fan <= 2)
+		return batch;
+	fan--;
+	cap = min_t(u32, VALE_FWD_SECTION_PKTS / fan,
+		    VALE_FWD_SECTION_BYTES / fan / port->mem.lay.buf_size);
+	return clamp_t(u32, cap, 1, batch);
+}
+
 void vale_fwd_txsync(struct vale_port *port, struct vale_kring *kr, u32 head)
 {
 	struct vale_fwd_scratch *s = kr->scratch;
@@ -598,8 +634,7 @@ void vale_fwd_txsync(struct vale_port *port, struct vale_kring *kr, u32 head)
 	vale_netdev_queue_init(&xmitq);
 
 	while (cur != head) {
-		g.max_frags = clamp_t(u32, READ_ONCE(port->sw->batch), 1,
-				      VALE_MAX_BATCH);
+		g.max_frags = vale_fwd_max_frags(port);
 		cur = vale_gather(&g, cur, head);
 		packets += g.npkts;
 		bytes += g.bytes;

@@ -8,6 +8,10 @@
  * locals, validates them against the kernel's own indices (ring.c) and
  * uses only the locals.  Bad indices fail the sync with -EINVAL and change
  * nothing; ring->tail is rewritten from the kernel's copy on every sync.
+ *
+ * Every shared index is loaded with smp_load_acquire() and stored with
+ * smp_store_release(); the letters below name the pairs of the table in
+ * uapi/linux/vale.h.  head is loaded before cur (E).
  */
 #include <linux/kernel.h>
 #include <linux/compiler.h>
@@ -27,8 +31,9 @@ int vale_kring_txsync(struct vale_port *port, struct vale_kring *kr,
 	int err;
 
 	mutex_lock(&kr->sync_lock);
-	head = READ_ONCE(kr->ring->head);
-	cur = READ_ONCE(kr->ring->cur);
+	/* (A): the slots before head are complete before they are read */
+	head = smp_load_acquire(&kr->ring->head);
+	cur = smp_load_acquire(&kr->ring->cur);		/* (E) */
 	err = vale_ring_check(st, head, cur);
 	if (!err && head != st->hwcur) {
 		vale_fwd_txsync(port, kr, head);
@@ -36,7 +41,8 @@ int vale_kring_txsync(struct vale_port *port, struct vale_kring *kr,
 		st->hwcur = head;
 		st->hwtail = vale_ring_prev(head, st->num_slots);
 	}
-	WRITE_ONCE(kr->ring->tail, st->hwtail);
+	/* (B): every read of the slots and buffers before the new tail */
+	smp_store_release(&kr->ring->tail, st->hwtail);
 	*ready = !err && cur != st->hwtail;
 	mutex_unlock(&kr->sync_lock);
 	return err;
@@ -48,13 +54,14 @@ int vale_kring_rxsync(struct vale_kring *kr, bool *ready)
 	u32 head, cur;
 	int err;
 
-	head = READ_ONCE(kr->ring->head);
-	cur = READ_ONCE(kr->ring->cur);
+	/* (D): the user's reads of [old head, head) are done before reuse */
+	head = smp_load_acquire(&kr->ring->head);
+	cur = smp_load_acquire(&kr->ring->cur);		/* (E) */
 	spin_lock_bh(&kr->lock);
 	err = vale_ring_check(st, head, cur);
 	if (!err)
 		st->hwcur = head;	/* reclaim [old head, head) */
-	/* slots filled by forwarders are visible before the new tail */
+	/* (C): slots filled by forwarders are visible before the new tail */
 	smp_store_release(&kr->ring->tail, st->hwtail);
 	*ready = !err && cur != st->hwtail;
 	spin_unlock_bh(&kr->lock);

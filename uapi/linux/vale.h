@@ -29,6 +29,30 @@
  *   packets beyond cur (cur != tail), POLLOUT while a tx ring has room beyond
  *   cur.  User space keeps head <= cur <= tail (modulo the ring).
  *
+ * Memory ordering.  head, cur and tail are the only synchronisation between
+ * the two sides: every one is stored with a release and loaded with an
+ * acquire (the kernel's smp_store_release()/smp_load_acquire(), C11's
+ * memory_order_release/acquire; libvale's accessors do it).  A plain store
+ * or load is not enough on weakly ordered CPUs (arm64, POWER, RISC-V).
+ * The pairs, by what each orders:
+ *
+ *   (A) tx, user -> kernel.  The user writes slots and buffers, then
+ *       stores head (release).  The tx sync loads head (acquire), then
+ *       reads the slots and buffers before it: it sees what was written.
+ *   (B) tx, kernel -> user.  The sync reads slots and buffers, forwards
+ *       them, then stores tail (release).  The user loads tail (acquire)
+ *       before it refills those slots: the kernel's reads are done first.
+ *   (C) rx, kernel -> user.  A forwarder writes slots and buffers, then
+ *       stores tail (release; also the rx sync).  The user loads tail
+ *       (acquire), then reads the slots and buffers before it.
+ *   (D) rx, user -> kernel.  The user reads slots and buffers, then
+ *       stores head (release).  The rx sync loads head (acquire) before it
+ *       hands those slots back to the forwarders (under the ring's lock),
+ *       so no forwarder overwrites a slot the user is still reading.
+ *   (E) cur.  It carries no data; the user stores cur before head (both
+ *       release) and the kernel loads head before cur (both acquire), so
+ *       the cur it sees is never older than the head it goes with.
+ *
  * The kernel keeps its own copy of every index and reads head, cur and every
  * slot exactly once per sync.  Indices out of range or moved backwards make
  * the sync fail with -EINVAL (nothing is forwarded or reclaimed, tail is
