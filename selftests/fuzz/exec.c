@@ -359,10 +359,24 @@ static void op_mmap(int idx, const struct kf_call *c)
 	pthread_rwlock_unlock(&s->lock);
 }
 
-static uint32_t *ring_u32(const struct slot *s, char *ring, uint64_t off)
+/* Ring r (modulo the count) of a direction and its index words. */
+struct ring_ref {
+	char *ring;
+	uint32_t r, n, *headp, *curp, *tailp;
+};
+
+static void ring_at(const struct slot *s, int tx, uint32_t r,
+		    struct ring_ref *rr)
 {
-	(void)s;
-	return (uint32_t *)(ring + off);
+	const struct vale_info *vi = &s->info;
+
+	rr->n = vi->num_slots;
+	rr->r = r % (tx ? vi->num_tx_rings : vi->num_rx_rings);
+	rr->ring = (char *)s->map + (tx ? vi->off.tx_ring : vi->off.rx_ring) +
+		   rr->r * vi->off.ring_stride;
+	rr->headp = (uint32_t *)(rr->ring + vi->off.ring.head);
+	rr->curp = (uint32_t *)(rr->ring + vi->off.ring.cur);
+	rr->tailp = (uint32_t *)(rr->ring + vi->off.ring.tail);
 }
 
 static struct vale_slot *ring_slot(const struct slot *s, char *ring,
@@ -397,17 +411,19 @@ static void op_txfill(int idx, const struct kf_call *c)
 	uint32_t n, r, head, tail, avail, k, i, x = c->a[4], chain = 0;
 	uint32_t kind = c->a[2], newhead, newcur;
 	uint32_t *headp, *curp, *tailp;
+	struct ring_ref rr;
 	char *ring;
 
 	pthread_rwlock_rdlock(&s->lock);
 	if (!s->map || !(s->prot & PROT_WRITE))
 		goto out;
-	n = vi->num_slots;
-	r = c->a[0] % vi->num_tx_rings;
-	ring = (char *)s->map + vi->off.tx_ring + r * vi->off.ring_stride;
-	headp = ring_u32(s, ring, vi->off.ring.head);
-	curp = ring_u32(s, ring, vi->off.ring.cur);
-	tailp = ring_u32(s, ring, vi->off.ring.tail);
+	ring_at(s, 1, c->a[0], &rr);
+	n = rr.n;
+	r = rr.r;
+	ring = rr.ring;
+	headp = rr.headp;
+	curp = rr.curp;
+	tailp = rr.tailp;
 	head = __atomic_load_n(headp, __ATOMIC_RELAXED);
 	if (head >= n)
 		head = s->txhead[r] % n;
@@ -492,23 +508,18 @@ static void op_rxconsume(int idx, const struct kf_call *c)
 {
 	struct slot *s = &slots[c->fd];
 	const struct vale_info *vi = &s->info;
-	uint32_t n, r, head, tail, j, sum = 0;
-	uint32_t *headp, *curp;
-	char *ring;
+	uint32_t n, head, tail, j, sum = 0;
+	struct ring_ref rr;
 
 	pthread_rwlock_rdlock(&s->lock);
 	if (!s->map || !(s->prot & PROT_WRITE))
 		goto out;
-	n = vi->num_slots;
-	r = c->a[0] % vi->num_rx_rings;
-	ring = (char *)s->map + vi->off.rx_ring + r * vi->off.ring_stride;
-	headp = ring_u32(s, ring, vi->off.ring.head);
-	curp = ring_u32(s, ring, vi->off.ring.cur);
-	head = __atomic_load_n(headp, __ATOMIC_RELAXED) % n;
-	tail = __atomic_load_n(ring_u32(s, ring, vi->off.ring.tail),
-			       __ATOMIC_ACQUIRE) % n;
+	ring_at(s, 0, c->a[0], &rr);
+	n = rr.n;
+	head = __atomic_load_n(rr.headp, __ATOMIC_RELAXED) % n;
+	tail = __atomic_load_n(rr.tailp, __ATOMIC_ACQUIRE) % n;
 	for (j = head; j != tail; j = (j + 1) % n) {
-		struct vale_slot *sl = ring_slot(s, ring, j);
+		struct vale_slot *sl = ring_slot(s, rr.ring, j);
 
 		if (sl->buf_idx < vi->num_bufs && sl->len)
 			sum += ((uint8_t *)s->map)[vi->off.bufs +
@@ -517,15 +528,15 @@ static void op_rxconsume(int idx, const struct kf_call *c)
 	(void)sum;
 	switch (c->a[1]) {
 	case 1: head = (tail + 1) % n; break;
-	case 2: ring_slot(s, ring, tail)->buf_idx = 0xfffffff0u; break;
+	case 2: ring_slot(s, rr.ring, tail)->buf_idx = 0xfffffff0u; break;
 	case 3: head = (head + n - 1) % n; break;
 	default: head = tail; break;
 	}
 	if (c->a[1] != 2) {
-		__atomic_store_n(curp, head, __ATOMIC_RELAXED);
-		__atomic_store_n(headp, head, __ATOMIC_RELEASE);
+		__atomic_store_n(rr.curp, head, __ATOMIC_RELAXED);
+		__atomic_store_n(rr.headp, head, __ATOMIC_RELEASE);
 	}
-	sync_ring(idx, c, VALE_IOC_RXSYNC, r, 0);
+	sync_ring(idx, c, VALE_IOC_RXSYNC, rr.r, 0);
 out:
 	pthread_rwlock_unlock(&s->lock);
 }
