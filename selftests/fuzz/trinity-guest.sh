@@ -29,6 +29,11 @@ chmod 0666 /dev/vale
 dir=/tmp/trinity
 mkdir -p $dir && chmod 0777 $dir && cd $dir || exit 1
 
+stopped_itself() {
+	grep -E "Bailing main loop because|Couldn't fork|Giving up" "$1" |
+		grep -qv 'ctrl-c'
+}
+
 # run NAME ARGS...: trinity for $secs seconds, then SIGINT, then SIGKILL
 # for whatever of it is left (its children by pid, from /proc).
 run() {
@@ -49,9 +54,11 @@ run() {
 	wait $main 2>/dev/null
 	sed 's/^/# | /' $dir/$name.log | tail -n 15
 	ok "$name: trinity dropped root" grep -q 'Going to run as user nobody' $dir/$name.log
-	ok "$name: trinity ran system calls" grep -qiE 'iterations|syscalls' $dir/$name.log
-	nok "$name: trinity reported no error of its own" \
-		grep -qiE 'no fds|not enough|tainted|segfault|Bailing main loop because.*(error|fail)' $dir/$name.log
+	ok "$name: trinity ran system calls" \
+		grep -qE 'Ran [1-9][0-9]* syscalls|[1-9][0-9]* iterations' $dir/$name.log
+	# It stops on its own only for a reason of its own (a tainted
+	# kernel, children it cannot fork): anything but our ctrl-c.
+	nok "$name: trinity stopped only when told to" stopped_itself $dir/$name.log
 }
 
 run dev-vale -V /dev/vale \
