@@ -75,7 +75,7 @@ if [[ (-z $only || $only == trinity) && $tsecs != 0 ]]; then
 	printf '#!/bin/sh\nTRINITY_SECS=%s\n. /bin/vale-trinity.sh\n' "$tsecs" \
 		>"$out/trinity.sh"
 	args+=(--file selftests/fuzz/trinity-guest.sh:/bin/vale-trinity.sh)
-	limit=$((2 * tsecs + 120))
+	limit=$((2 * tsecs + 300))
 	tests+=("$out/trinity.sh:$limit")
 	total=$((total + limit))
 fi
