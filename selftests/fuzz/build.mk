@@ -1,0 +1,16 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vale-kfuzz, the sequence fuzzer of vale.ko (Documentation/fuzzing.md):
+# run in the VM by scripts/fuzz.sh.  It uses libmnl (selftests/lib/
+# nl_test.h), which Debian ships only as a shared library: linked
+# dynamically, vm-run copies the libraries into the guest.
+
+KFUZZ_SRCS := $(wildcard selftests/fuzz/*.c)
+KFUZZ_BIN := $(O)/fuzz/vale-kfuzz
+
+USER_TARGETS += $(KFUZZ_BIN)
+
+$(KFUZZ_BIN): $(KFUZZ_SRCS) $(wildcard selftests/fuzz/*.h selftests/lib/*.h) \
+		$(wildcard uapi/linux/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(VM_CFLAGS) -o $@ $(KFUZZ_SRCS) -lmnl -pthread
