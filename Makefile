@@ -7,6 +7,8 @@
 #   make check      Tier 0 host tests, then the VM suite on Debian 12's
 #                   6.1 kernel and on bookworm-backports' 6.12 kernel
 #   make check-mutants  deliberate defects the suite must catch
+#   make fuzz       vale-kfuzz and trinity in the debug-kernel VM for
+#                   DURATION seconds (default 600; Documentation/fuzzing.md)
 #   make demo       boot the test VM, load vale.ko, create a switch, push
 #                   packets between two ports and print the rate
 #   make demo-vnets two VNets over two "hosts" in the test VM (vale-net,
@@ -38,13 +40,13 @@ KSFT_DIR = $(shell scripts/ksft.sh)
 
 .PHONY: all deps modules user check check-tier0 check-vm demo bench \
 	install clean checkpatch help progs deb install-dkms install-system \
-	check-mutants demo-vnets
+	check-mutants demo-vnets fuzz
 .DEFAULT_GOAL := all
 
 all: deps modules user
 
 help:
-	@sed -n '3,24s/^# \{0,1\}//p' Makefile
+	@sed -n '3,26s/^# \{0,1\}//p' Makefile
 
 deps:
 	@scripts/deps.sh
@@ -118,6 +120,11 @@ check: deps
 # test of its tier fail (scripts/mutants.sh; not part of make check).
 check-mutants: deps all
 	@scripts/mutants.sh
+
+# Long fuzzing runs (scripts/fuzz.sh; make check runs a short fixed one).
+DURATION ?= 600
+fuzz: deps
+	@scripts/fuzz.sh --duration $(DURATION)
 
 demo: deps
 	@scripts/demo.sh

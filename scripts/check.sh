@@ -13,6 +13,8 @@
 #              against the kernel's YNL schema (scripts/package-check.sh)
 #   vm         the VM suite on each kernel in $KERNELS (on 6.12 with the
 #              modules DKMS built in the package tier)
+#   fuzz       scripts/fuzz.sh --check on the debug kernel: vale-kfuzz
+#              (fixed seed) and trinity (Documentation/fuzzing.md)
 #   tier2      host daemons with real QEMU guests and peers: every
 #              selftests/*/run.sh runner outside selftests/vm (vale-vhost,
 #              vale-vmpi), each printing TAP
@@ -20,7 +22,7 @@
 # Environment:
 #   KERNELS="6.1 6.12 debug"   kernels for the build and VM tiers (debug:
 #                        our KASAN/lockdep/kmemleak kernel, testing-debug.md)
-#   TIERS="build style tier0 harness package vm tier2"   tiers to run
+#   TIERS="build style tier0 harness package vm fuzz tier2"   tiers to run
 #   VM_TESTS="name ..."  run only these VM tests (file names)
 #
 # scripts/check.sh --tap-results PREFIX FILE STATUS runs nothing: it prints
@@ -35,7 +37,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 
 KERNELS=${KERNELS:-6.1 6.12 debug}
-TIERS=${TIERS:-build style tier0 harness package vm tier2}
+TIERS=${TIERS:-build style tier0 harness package vm fuzz tier2}
 res=$top/build/results
 # check.sh --tap-results PREFIX FILE STATUS: only turn one program's TAP
 # into results, printed (the harness self-test checks the rules with it).
@@ -398,6 +400,28 @@ if has_tier vm; then
 	done
 fi
 
+# --- fuzzers on the debug kernel (Documentation/fuzzing.md) --------------
+if has_tier fuzz; then
+	section "fuzz (vale-kfuzz, trinity) on the debug kernel"
+	at fuzz debug
+	if [[ " $KERNELS " == *" debug "* ]]; then
+		before=$(wc -l <"$summary")
+		st=0
+		scripts/fuzz.sh --check --summary "$summary" >"$logs/fuzz.log" 2>&1 || st=$?
+		sed -E 's/^([0-9]+ passed, )/# vm-run: \1/' "$logs/fuzz.log"
+		tail -n +"$((before + 1))" "$summary" |
+			awk -v t=fuzz -v k=debug '{ v = $1; sub(/^[A-Z]+ /, ""); print t "\t" k "\t" v "\t" $0 }' >>"$tagged"
+		[[ $st != 0 ]] && failed_logs+=("$logs/fuzz.log")
+		if [[ $st != 0 ]] && ! grep -q '^FAIL' "$logs/fuzz.log"; then
+			record FAIL "fuzz (fuzz.sh exit $st)"
+		elif [[ $(wc -l <"$summary") == "$before" ]]; then
+			record FAIL "fuzz (fuzz.sh reported no result)"
+		fi
+	else
+		record SKIP "fuzz (debug not in KERNELS)"
+	fi
+fi
+
 # --- Tier 2: host daemons, real QEMU guests ------------------------------
 if has_tier tier2; then
 	for r in selftests/*/run.sh; do
@@ -473,12 +497,12 @@ closing_table() {
 		if ($1 == "build" || $1 == "style" || $1 == "spec") ntext++
 	}
 	END {
-		split("tier0 harness package vm tier2", beh, " ")
+		split("tier0 harness package vm fuzz tier2", beh, " ")
 		split("build style spec", txt, " ")
 		printf "%-9s %-12s %9s %7s %7s %8s\n", "tier", "kernel", "distinct", "passed", "failed", "skipped"
 		for (g = 1; g <= 2; g++) {
 			if (g == 2 && ntext) print "--- build and text checks (per file / spec item, not behaviour) ---"
-			nt = g == 1 ? 5 : 3
+			nt = g == 1 ? 6 : 3
 			for (i = 1; i <= nt; i++) {
 				t = g == 1 ? beh[i] : txt[i]
 				for (j = 1; j <= nkeys; j++) {

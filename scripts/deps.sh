@@ -23,7 +23,7 @@ BASE_PKGS=(
 	bc bison flex libelf-dev libssl-dev dwarves rsync python3 python3-yaml
 	valgrind
 	dpdk-dev librte-net-virtio23 librte-net-vhost23
-	gnuplot-nox openvswitch-switch xdp-tools python3-jsonschema
+	gnuplot-nox openvswitch-switch xdp-tools python3-jsonschema trinity
 )
 
 # scripts/package-check.sh: build, lint and install the Debian packages,

@@ -70,3 +70,4 @@ $(O)/vm-tests/%: selftests/vm/tests/%.c $(wildcard selftests/lib/*.h) \
 	@mkdir -p $(@D)
 	$(CC) $(VM_CFLAGS) -Itools/common -o $@ $< $(LIBVALE_A) \
 		$(call VMT_MNL,$<,$(VNL_O) -lmnl -pthread,$(VM_LDFLAGS))
+include selftests/fuzz/build.mk
