@@ -11,6 +11,7 @@ KFUZZ_BIN := $(O)/fuzz/vale-kfuzz
 USER_TARGETS += $(KFUZZ_BIN)
 
 $(KFUZZ_BIN): $(KFUZZ_SRCS) $(wildcard selftests/fuzz/*.h selftests/lib/*.h) \
-		$(wildcard uapi/linux/*.h)
+		$(wildcard uapi/linux/*.h) tools/common/vnl.h $(VNL_O)
 	@mkdir -p $(@D)
-	$(CC) $(VM_CFLAGS) -o $@ $(KFUZZ_SRCS) -lmnl -pthread
+	$(CC) $(VM_CFLAGS) -Itools/common -o $@ $(KFUZZ_SRCS) $(VNL_O) \
+		-lmnl -pthread
