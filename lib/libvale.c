@@ -19,7 +19,7 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
-struct vale_port {
+struct vale_handle {
 	int fd;
 	void *region;
 	size_t region_size;
@@ -113,7 +113,7 @@ static int check_layout(const struct vale_register *r)
 	return 0;
 }
 
-static void ring_init(struct vale_port *p, struct vale_port_ring *ring,
+static void ring_init(struct vale_handle *p, struct vale_port_ring *ring,
 		      __u64 ring_off, unsigned int id, bool tx)
 {
 	char *base = (char *)p->region + ring_off;
@@ -135,11 +135,11 @@ static void ring_init(struct vale_port *p, struct vale_port_ring *ring,
 
 LIBVALE_EXPORT
 int vale_port_open(const char *name, const struct vale_port_opts *opts,
-		   struct vale_port **out)
+		   struct vale_handle **out)
 {
 	struct vale_port_opts o;
 	const struct vale_info *info;
-	struct vale_port *p;
+	struct vale_handle *p;
 	size_t len;
 	unsigned int i;
 	int err;
@@ -228,7 +228,7 @@ err_free:
 }
 
 LIBVALE_EXPORT
-void vale_port_close(struct vale_port *p)
+void vale_port_close(struct vale_handle *p)
 {
 	if (!p)
 		return;
@@ -240,43 +240,43 @@ void vale_port_close(struct vale_port *p)
 	free(p);
 }
 
-LIBVALE_EXPORT int vale_port_fd(const struct vale_port *p)
+LIBVALE_EXPORT int vale_port_fd(const struct vale_handle *p)
 {
 	return p->fd;
 }
 
-LIBVALE_EXPORT const char *vale_port_name(const struct vale_port *p)
+LIBVALE_EXPORT const char *vale_port_name(const struct vale_handle *p)
 {
 	return p->name;
 }
 
-LIBVALE_EXPORT unsigned int vale_port_num_tx_rings(const struct vale_port *p)
+LIBVALE_EXPORT unsigned int vale_port_num_tx_rings(const struct vale_handle *p)
 {
 	return p->reg.num_tx_rings;
 }
 
-LIBVALE_EXPORT unsigned int vale_port_num_rx_rings(const struct vale_port *p)
+LIBVALE_EXPORT unsigned int vale_port_num_rx_rings(const struct vale_handle *p)
 {
 	return p->reg.num_rx_rings;
 }
 
-LIBVALE_EXPORT unsigned int vale_port_num_slots(const struct vale_port *p)
+LIBVALE_EXPORT unsigned int vale_port_num_slots(const struct vale_handle *p)
 {
 	return p->reg.num_slots;
 }
 
-LIBVALE_EXPORT unsigned int vale_port_buf_size(const struct vale_port *p)
+LIBVALE_EXPORT unsigned int vale_port_buf_size(const struct vale_handle *p)
 {
 	return p->reg.buf_size;
 }
 
-LIBVALE_EXPORT unsigned int vale_port_num_bufs(const struct vale_port *p)
+LIBVALE_EXPORT unsigned int vale_port_num_bufs(const struct vale_handle *p)
 {
 	return p->reg.num_bufs;
 }
 
 LIBVALE_EXPORT
-unsigned int vale_port_extra_bufs(const struct vale_port *p, uint32_t *first)
+unsigned int vale_port_extra_bufs(const struct vale_handle *p, uint32_t *first)
 {
 	const struct vale_info *info = vale_port_info(p);
 	uint32_t f = info->first_extra_buf, n = info->num_extra_bufs;
@@ -292,31 +292,31 @@ unsigned int vale_port_extra_bufs(const struct vale_port *p, uint32_t *first)
 }
 
 LIBVALE_EXPORT
-struct vale_port_ring *vale_port_tx_ring(struct vale_port *p, unsigned int i)
+struct vale_port_ring *vale_port_tx_ring(struct vale_handle *p, unsigned int i)
 {
 	return i < p->reg.num_tx_rings ? &p->rings[i] : NULL;
 }
 
 LIBVALE_EXPORT
-struct vale_port_ring *vale_port_rx_ring(struct vale_port *p, unsigned int i)
+struct vale_port_ring *vale_port_rx_ring(struct vale_handle *p, unsigned int i)
 {
 	return i < p->reg.num_rx_rings ?
 		&p->rings[p->reg.num_tx_rings + i] : NULL;
 }
 
-LIBVALE_EXPORT void *vale_port_region(const struct vale_port *p, size_t *size)
+LIBVALE_EXPORT void *vale_port_region(const struct vale_handle *p, size_t *size)
 {
 	if (size)
 		*size = p->region_size;
 	return p->region;
 }
 
-LIBVALE_EXPORT const struct vale_info *vale_port_info(const struct vale_port *p)
+LIBVALE_EXPORT const struct vale_info *vale_port_info(const struct vale_handle *p)
 {
 	return (const struct vale_info *)((char *)p->region + p->reg.off.info);
 }
 
-LIBVALE_EXPORT const struct vale_register *vale_port_reg(const struct vale_port *p)
+LIBVALE_EXPORT const struct vale_register *vale_port_reg(const struct vale_handle *p)
 {
 	return &p->reg;
 }
@@ -328,7 +328,7 @@ struct vale_slot *vale_ring_slot_checked(const struct vale_port_ring *r,
 	return i < r->num_slots ? vale_ring_slot(r, i) : NULL;
 }
 
-LIBVALE_EXPORT void *vale_port_buf(const struct vale_port *p, uint32_t idx)
+LIBVALE_EXPORT void *vale_port_buf(const struct vale_handle *p, uint32_t idx)
 {
 	if (idx >= p->reg.num_bufs)
 		return NULL;
@@ -354,32 +354,32 @@ static int do_ioctl(int fd, unsigned long req, void *arg)
 	return ret < 0 ? -errno : 0;
 }
 
-LIBVALE_EXPORT int vale_port_sync_tx_ring(struct vale_port *p, unsigned int i)
+LIBVALE_EXPORT int vale_port_sync_tx_ring(struct vale_handle *p, unsigned int i)
 {
 	__u32 ring = i;
 
 	return do_ioctl(p->fd, VALE_IOC_TXSYNC, &ring);
 }
 
-LIBVALE_EXPORT int vale_port_sync_rx_ring(struct vale_port *p, unsigned int i)
+LIBVALE_EXPORT int vale_port_sync_rx_ring(struct vale_handle *p, unsigned int i)
 {
 	__u32 ring = i;
 
 	return do_ioctl(p->fd, VALE_IOC_RXSYNC, &ring);
 }
 
-LIBVALE_EXPORT int vale_port_sync_tx(struct vale_port *p)
+LIBVALE_EXPORT int vale_port_sync_tx(struct vale_handle *p)
 {
 	return vale_port_sync_tx_ring(p, VALE_SYNC_ALL_RINGS);
 }
 
-LIBVALE_EXPORT int vale_port_sync_rx(struct vale_port *p)
+LIBVALE_EXPORT int vale_port_sync_rx(struct vale_handle *p)
 {
 	return vale_port_sync_rx_ring(p, VALE_SYNC_ALL_RINGS);
 }
 
 LIBVALE_EXPORT
-int vale_port_poll(struct vale_port *p, short events, int timeout_ms)
+int vale_port_wait(struct vale_handle *p, short events, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = p->fd, .events = events };
 	int ret = poll(&pfd, 1, timeout_ms);
@@ -390,11 +390,25 @@ int vale_port_poll(struct vale_port *p, short events, int timeout_ms)
 }
 
 LIBVALE_EXPORT
-int vale_port_get_stats(struct vale_port *p, struct vale_port_stats *st)
+int vale_port_read_stats(struct vale_handle *p, struct vale_port_stats *st)
 {
 	memset(st, 0, sizeof(*st));
 	return do_ioctl(p->fd, VALE_IOC_GET_STATS, st);
 }
+
+/*
+ * libvale 0.1-0.3's names of the two functions above, in LIBVALE_0.1
+ * still, for the binaries linked against them (the ABI of libvale.so.0
+ * is kept); libvale.h no longer declares them.
+ */
+int vale_port_poll(struct vale_handle *p, short events, int timeout_ms);
+int vale_port_get_stats(struct vale_handle *p, struct vale_port_stats *st);
+LIBVALE_EXPORT
+int vale_port_poll(struct vale_handle *p, short events, int timeout_ms)
+	__attribute__((alias("vale_port_wait")));
+LIBVALE_EXPORT
+int vale_port_get_stats(struct vale_handle *p, struct vale_port_stats *st)
+	__attribute__((alias("vale_port_read_stats")));
 
 /*
  * Copy @len bytes from @iov after @skip into the slots from cur on.  The
@@ -447,7 +461,7 @@ int vale_ring_sendv(struct vale_port_ring *r, const struct iovec *iov,
 		s->len = n;
 		s->flags = i + 1 < nslots ? VALE_SLOT_MOREFRAG : 0;
 		len -= n;
-		cur = vale_ring_next(r, cur);
+		cur = vale_ring_inc(r, cur);
 	}
 	vale_ring_advance(r, cur);
 	return nslots;
@@ -493,7 +507,7 @@ int vale_ring_chain_peek(const struct vale_port_ring *r, struct vale_chain *c)
 			c->nfrags++;
 		}
 		c->len += slen;
-		i = vale_ring_next(r, i);
+		i = vale_ring_inc(r, i);
 	} while (flags & VALE_SLOT_MOREFRAG);
 	c->end = i;
 	return bad ? -EBADMSG : 1;

@@ -2,7 +2,7 @@
 /*
  * libvale: user-space access to vale switch ports.
  *
- *   struct vale_port *p;
+ *   struct vale_handle *p;
  *   int err = vale_port_open("vale0:a", NULL, &p);
  *   if (err) fprintf(stderr, "%s\n", vale_strerror(err));
  *
@@ -36,10 +36,15 @@ extern "C" {
 #endif
 
 #define LIBVALE_VERSION_MAJOR	0
-#define LIBVALE_VERSION_MINOR	3
+#define LIBVALE_VERSION_MINOR	4
 #define LIBVALE_VERSION_PATCH	0
 
-struct vale_port;
+/*
+ * An open port: one /dev/vale file bound to a switch port, its region
+ * mapped (opaque).  Called struct vale_port before libvale 0.4; the name
+ * is the kernel's port object's.
+ */
+struct vale_handle;
 
 /*
  * Options of vale_port_open().  sz must be sizeof(struct vale_port_opts) as
@@ -82,7 +87,7 @@ struct vale_port_ring {
 	uint32_t ring_id;
 	uint32_t is_tx;
 	uint32_t slot_size;	/* bytes per slot, >= sizeof(struct vale_slot) */
-	struct vale_port *port;
+	struct vale_handle *port;
 };
 
 /* --- setup and teardown ------------------------------------------------- */
@@ -93,40 +98,40 @@ struct vale_port_ring {
  * (nothing is left behind on failure).
  */
 int vale_port_open(const char *name, const struct vale_port_opts *opts,
-		   struct vale_port **out);
+		   struct vale_handle **out);
 
 /* Unmap, close and free; NULL is accepted. */
-void vale_port_close(struct vale_port *port);
+void vale_port_close(struct vale_handle *port);
 
 /* --- accessors ---------------------------------------------------------- */
 
-int vale_port_fd(const struct vale_port *port);
-const char *vale_port_name(const struct vale_port *port);
-unsigned int vale_port_num_tx_rings(const struct vale_port *port);
-unsigned int vale_port_num_rx_rings(const struct vale_port *port);
-unsigned int vale_port_num_slots(const struct vale_port *port);
-unsigned int vale_port_buf_size(const struct vale_port *port);
-unsigned int vale_port_num_bufs(const struct vale_port *port);
+int vale_port_fd(const struct vale_handle *port);
+const char *vale_port_name(const struct vale_handle *port);
+unsigned int vale_port_num_tx_rings(const struct vale_handle *port);
+unsigned int vale_port_num_rx_rings(const struct vale_handle *port);
+unsigned int vale_port_num_slots(const struct vale_handle *port);
+unsigned int vale_port_buf_size(const struct vale_handle *port);
+unsigned int vale_port_num_bufs(const struct vale_handle *port);
 /* Extra buffers: [*first, *first + return value). */
-unsigned int vale_port_extra_bufs(const struct vale_port *port,
+unsigned int vale_port_extra_bufs(const struct vale_handle *port,
 				  uint32_t *first);
 
 /* Ring i of a direction, NULL when i is out of range. */
-struct vale_port_ring *vale_port_tx_ring(struct vale_port *port,
+struct vale_port_ring *vale_port_tx_ring(struct vale_handle *port,
 					 unsigned int i);
-struct vale_port_ring *vale_port_rx_ring(struct vale_port *port,
+struct vale_port_ring *vale_port_rx_ring(struct vale_handle *port,
 					 unsigned int i);
 
 /* The whole mapped region and its size; the info header inside it. */
-void *vale_port_region(const struct vale_port *port, size_t *size);
-const struct vale_info *vale_port_info(const struct vale_port *port);
+void *vale_port_region(const struct vale_handle *port, size_t *size);
+const struct vale_info *vale_port_info(const struct vale_handle *port);
 /* The register reply (geometry and offsets) as the kernel returned it. */
-const struct vale_register *vale_port_reg(const struct vale_port *port);
+const struct vale_register *vale_port_reg(const struct vale_handle *port);
 
 /* Bounds-checked accessors: NULL when out of range. */
 struct vale_slot *vale_ring_slot_checked(const struct vale_port_ring *ring,
 					 uint32_t i);
-void *vale_port_buf(const struct vale_port *port, uint32_t buf_idx);
+void *vale_port_buf(const struct vale_handle *port, uint32_t buf_idx);
 void *vale_ring_buf_checked(const struct vale_port_ring *ring,
 			    const struct vale_slot *slot);
 
@@ -136,15 +141,15 @@ void *vale_ring_buf_checked(const struct vale_port_ring *ring,
  * VALE_IOC_TXSYNC / VALE_IOC_RXSYNC on every ring of the port.  -EINVAL
  * when a ring's head or cur are invalid (the other rings are synced).
  */
-int vale_port_sync_tx(struct vale_port *port);
-int vale_port_sync_rx(struct vale_port *port);
+int vale_port_sync_tx(struct vale_handle *port);
+int vale_port_sync_rx(struct vale_handle *port);
 
 /*
  * The same on one ring: tx (rx) ring @i, or every ring for
  * VALE_SYNC_ALL_RINGS.  -EINVAL also for @i out of range.  (libvale 0.2)
  */
-int vale_port_sync_tx_ring(struct vale_port *port, unsigned int i);
-int vale_port_sync_rx_ring(struct vale_port *port, unsigned int i);
+int vale_port_sync_tx_ring(struct vale_handle *port, unsigned int i);
+int vale_port_sync_rx_ring(struct vale_handle *port, unsigned int i);
 
 /* Sync the ring @r belongs to (tx or rx ring r->ring_id of its port). */
 static inline int vale_ring_sync(struct vale_port_ring *r)
@@ -156,11 +161,13 @@ static inline int vale_ring_sync(struct vale_port_ring *r)
 /*
  * poll() the port for @events (POLLIN, POLLOUT) for up to @timeout_ms
  * (-1 forever).  Returns the revents mask, 0 on timeout, or -errno; EINTR
- * is returned, not retried.
+ * is returned, not retried.  (libvale 0.4; vale_port_poll() before)
  */
-int vale_port_poll(struct vale_port *port, short events, int timeout_ms);
+int vale_port_wait(struct vale_handle *port, short events, int timeout_ms);
 
-int vale_port_get_stats(struct vale_port *port, struct vale_port_stats *st);
+/* The port's counters.  (libvale 0.4; vale_port_get_stats() before) */
+int vale_port_read_stats(struct vale_handle *port,
+			 struct vale_port_stats *st);
 
 /* --- convenience (not the fast path) ------------------------------------ */
 
@@ -237,9 +244,9 @@ const char *vale_lib_version(void);
 
 /* --- inline fast path --------------------------------------------------- */
 
-/* i + 1, wrapped. */
-static inline uint32_t vale_ring_next(const struct vale_port_ring *r,
-				      uint32_t i)
+/* i + 1, wrapped.  (vale_ring_next() before libvale 0.4) */
+static inline uint32_t vale_ring_inc(const struct vale_port_ring *r,
+				     uint32_t i)
 {
 	return i + 1 == r->num_slots ? 0 : i + 1;
 }
@@ -252,9 +259,13 @@ static inline uint32_t vale_ring_add(const struct vale_port_ring *r,
 	return i >= r->num_slots ? i - r->num_slots : i;
 }
 
-/* (a - b) modulo the ring: how many slots from b to a. */
-static inline uint32_t vale_ring_dist(const struct vale_port_ring *r,
-				      uint32_t a, uint32_t b)
+/*
+ * (a - b) modulo the ring: how many slots from b to a.  Mind the order:
+ * kmod/ring.h's vale_ring_dist(from, to, n) is to - from; this one was
+ * called vale_ring_dist() too before libvale 0.4.
+ */
+static inline uint32_t vale_ring_sub(const struct vale_port_ring *r,
+				     uint32_t a, uint32_t b)
 {
 	return a >= b ? a - b : a + r->num_slots - b;
 }
@@ -281,7 +292,7 @@ static inline uint32_t vale_ring_tail(const struct vale_port_ring *r)
  */
 static inline uint32_t vale_ring_space(const struct vale_port_ring *r)
 {
-	return vale_ring_dist(r, vale_ring_tail(r), vale_ring_cur(r));
+	return vale_ring_sub(r, vale_ring_tail(r), vale_ring_cur(r));
 }
 
 static inline int vale_ring_empty(const struct vale_port_ring *r)
@@ -352,7 +363,7 @@ static inline bool vale_ring_chain_end(const struct vale_port_ring *r,
 		s = vale_ring_slot(r, i);
 		flags = __atomic_load_n(&s->flags, __ATOMIC_RELAXED);
 		n += __atomic_load_n(&s->len, __ATOMIC_RELAXED);
-		i = vale_ring_next(r, i);
+		i = vale_ring_inc(r, i);
 	} while (flags & VALE_SLOT_MOREFRAG);
 	*end = i;
 	*len = n;

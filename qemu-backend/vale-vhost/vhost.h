@@ -117,7 +117,7 @@ struct vm {
 	const struct binding_ops *ops;
 	char target[64];		/* vale port or direct pair name */
 	struct vm *peer;		/* direct */
-	struct vale_port *port;		/* vale, while connected */
+	struct vale_handle *port;		/* vale, while connected */
 	uint64_t next_connect;		/* client mode: ms */
 
 	int listen_fd, conn_fd;

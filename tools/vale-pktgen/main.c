@@ -90,7 +90,7 @@ int main(int argc, char **argv)
 	};
 	struct result res = { 0 };
 	struct vale_port_stats st;
-	struct vale_port *p;
+	struct vale_handle *p;
 	struct sigaction sa;
 	bool batch_set = false, have_st;
 	unsigned int nfrags, cap, i;
@@ -174,7 +174,7 @@ int main(int argc, char **argv)
 	case ROLE_PING: run_ping(p, &c, &res, frame, nfrags); break;
 	case ROLE_PONG: run_pong(p, &c, &res); break;
 	}
-	have_st = vale_port_get_stats(p, &st) == 0;
+	have_st = vale_port_read_stats(p, &st) == 0;
 	report(&c, &res, &st, have_st);
 	fflush(stdout);
 	free(frame);

@@ -27,7 +27,7 @@ static void rtt_add(struct result *res, uint64_t ns)
 	res->rtt[res->nrtt++] = ns;
 }
 
-void run_ping(struct vale_port *p, const struct cfg *c,
+void run_ping(struct vale_handle *p, const struct cfg *c,
 		     struct result *res, uint8_t *frame, unsigned int nfrags)
 {
 	struct vale_port_ring *tx = vale_port_tx_ring(p, 0);
@@ -62,7 +62,7 @@ void run_ping(struct vale_port *p, const struct cfg *c,
 		}
 		/* Make room if the kernel still holds slots. */
 		while (vale_ring_space(tx) < nfrags) {
-			err = vale_port_poll(p, POLLOUT, 100);
+			err = vale_port_wait(p, POLLOUT, 100);
 			if (err < 0 && err != -EINTR)
 				die("poll on %s: %s", c->port, vale_strerror(err));
 			if (stop)
@@ -91,7 +91,7 @@ void run_ping(struct vale_port *p, const struct cfg *c,
 			now = now_ns();
 			if (now >= deadline)
 				break;
-			err = vale_port_poll(p, POLLIN,
+			err = vale_port_wait(p, POLLIN,
 					     (deadline - now + 999999) / 1000000);
 			if (err < 0 && err != -EINTR)
 				die("poll on %s: %s", c->port, vale_strerror(err));

@@ -97,11 +97,11 @@ void frame_turn_around(uint8_t *f, const uint8_t src[6]);
 
 /* ---- tx.c, rx.c, ping.c ------------------------------------------------ */
 
-void run_tx(struct vale_port *p, const struct cfg *c, struct result *res,
+void run_tx(struct vale_handle *p, const struct cfg *c, struct result *res,
 	    const uint8_t *frame, unsigned int nfrags);
-void run_rx(struct vale_port *p, const struct cfg *c, struct result *res);
-void run_pong(struct vale_port *p, const struct cfg *c, struct result *res);
-void run_ping(struct vale_port *p, const struct cfg *c, struct result *res,
+void run_rx(struct vale_handle *p, const struct cfg *c, struct result *res);
+void run_pong(struct vale_handle *p, const struct cfg *c, struct result *res);
+void run_ping(struct vale_handle *p, const struct cfg *c, struct result *res,
 	      uint8_t *frame, unsigned int nfrags);
 
 /* ---- report.c ---------------------------------------------------------- */

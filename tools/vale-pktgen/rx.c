@@ -50,7 +50,7 @@ static int poll_timeout(uint64_t now, uint64_t end, uint64_t idle_end)
  * timeout or packet count reached), else what poll() reported (0: nothing
  * yet, wait again).  *now is refreshed after the wait.
  */
-static int rx_wait(struct vale_port *p, const struct cfg *c,
+static int rx_wait(struct vale_handle *p, const struct cfg *c,
 		   const struct result *res, uint64_t *now, uint64_t end,
 		   uint64_t idle_end)
 {
@@ -59,7 +59,7 @@ static int rx_wait(struct vale_port *p, const struct cfg *c,
 	if ((end && *now >= end) || (idle_end && *now >= idle_end) ||
 	    (c->count && res->packets >= c->count))
 		return -1;
-	ev = vale_port_poll(p, POLLIN, poll_timeout(*now, end, idle_end));
+	ev = vale_port_wait(p, POLLIN, poll_timeout(*now, end, idle_end));
 	*now = now_ns();
 	if (ev < 0 && ev != -EINTR)
 		die("poll on %s: %s", c->port, vale_strerror(ev));
@@ -81,7 +81,7 @@ static uint64_t rx_clocks(const struct cfg *c, uint64_t *end,
 	return start;
 }
 
-void run_rx(struct vale_port *p, const struct cfg *c, struct result *res)
+void run_rx(struct vale_handle *p, const struct cfg *c, struct result *res)
 {
 	struct vale_port_ring *r = vale_port_rx_ring(p, 0);
 	uint64_t start, now, end, first = 0, last = 0, idle_ns, idle_end;
@@ -115,7 +115,7 @@ void run_rx(struct vale_port *p, const struct cfg *c, struct result *res)
 		res->seconds = (now_ns() - start) / 1e9;
 }
 
-void run_pong(struct vale_port *p, const struct cfg *c,
+void run_pong(struct vale_handle *p, const struct cfg *c,
 		     struct result *res)
 {
 	struct vale_port_ring *tx = vale_port_tx_ring(p, 0);

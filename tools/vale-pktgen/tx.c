@@ -12,7 +12,7 @@
 #include "pktgen.h"
 
 /* Throughput of the sender. */
-void run_tx(struct vale_port *p, const struct cfg *c, struct result *res,
+void run_tx(struct vale_handle *p, const struct cfg *c, struct result *res,
 		   const uint8_t *frame, unsigned int nfrags)
 {
 	struct vale_port_ring *r = vale_port_tx_ring(p, 0);
@@ -66,7 +66,7 @@ void run_tx(struct vale_port *p, const struct cfg *c, struct result *res,
 		}
 		room = vale_ring_space(r) / nfrags;
 		if (room == 0) {
-			err = vale_port_poll(p, POLLOUT, 100);
+			err = vale_port_wait(p, POLLOUT, 100);
 			res->syncs++;
 			if (err < 0 && err != -EINTR)
 				die("poll on %s: %s", c->port, vale_strerror(err));
@@ -82,7 +82,7 @@ void run_tx(struct vale_port *p, const struct cfg *c, struct result *res,
 
 				s->len = c->len;
 				s->flags = 0;
-				cur = vale_ring_next(r, cur);
+				cur = vale_ring_inc(r, cur);
 			}
 			vale_ring_advance(r, cur);
 		} else {

@@ -41,7 +41,7 @@ enum mode { KILL_SENDING, CLOSE_DURING_SYNC, CLOSE_NORMAL, KILL_IN_POLL, NMODES 
 
 static char sw[32];
 
-static int open_port(const char *port, int i, struct vale_port **p)
+static int open_port(const char *port, int i, struct vale_handle **p)
 {
 	char name[VALE_NAME_MAX];
 	VALE_PORT_OPTS(o, .num_slots = 256);
@@ -51,7 +51,7 @@ static int open_port(const char *port, int i, struct vale_port **p)
 }
 
 /* Queue a burst of broadcasts and receive whatever is there. */
-static int churn(struct vale_port *p, uint8_t id, int burst)
+static int churn(struct vale_handle *p, uint8_t id, int burst)
 {
 	struct vale_port_ring *tx = vale_port_tx_ring(p, 0);
 	struct vale_port_ring *rx = vale_port_rx_ring(p, 0);
@@ -77,7 +77,7 @@ static int churn(struct vale_port *p, uint8_t id, int burst)
 /* The steady sender: floods until killed. */
 static void flooder(int ready_fd)
 {
-	struct vale_port *p;
+	struct vale_handle *p;
 
 	if (open_port("flood", 0, &p))
 		_exit(1);
@@ -101,7 +101,7 @@ static void *sync_loop(void *arg)
 
 static void victim(int i, enum mode m, int ready_fd)
 {
-	struct vale_port *p;
+	struct vale_handle *p;
 	struct vale_port_ring *tx;
 	pthread_t th;
 	size_t size;
@@ -123,7 +123,7 @@ static void victim(int i, enum mode m, int ready_fd)
 			struct vale_port_ring *rx = vale_port_rx_ring(p, 0);
 
 			/* Blocks: the flooder's traffic wakes it up. */
-			vale_port_poll(p, POLLIN, -1);
+			vale_port_wait(p, POLLIN, -1);
 			vale_ring_advance(rx, vale_ring_tail(rx));
 		}
 	case CLOSE_DURING_SYNC:
@@ -196,7 +196,7 @@ static int delete_module(const char *name, int flags)
 
 TEST(close_and_kill_while_traffic_flows)
 {
-	struct vale_port *watch, *a, *b;
+	struct vale_handle *watch, *a, *b;
 	uint8_t f[60] = { 0 };
 	pid_t flood, v;
 	int i, status, err;
@@ -252,7 +252,7 @@ TEST(close_and_kill_while_traffic_flows)
 
 TEST(unload_refused_while_port_open)
 {
-	struct vale_port *p;
+	struct vale_handle *p;
 	size_t size;
 	void *region;
 	int fd, err;

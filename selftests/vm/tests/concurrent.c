@@ -51,7 +51,7 @@ struct sender {
 /* Frame: dst rx, src 02:00:00:00:01:id, type, id, seq, padding. */
 static int sender_run(struct sender *s)
 {
-	struct vale_port *p;
+	struct vale_handle *p;
 	struct vale_port_ring *r;
 	uint8_t f[128];
 	uint32_t seq = 0, burst;
@@ -96,7 +96,7 @@ out:
 	{
 		struct vale_port_stats st;
 
-		if (!vale_port_get_stats(p, &st))
+		if (!vale_port_read_stats(p, &st))
 			s->sh->drops[s->id] = st.drop_ring_full;
 	}
 	vale_port_close(p);
@@ -119,7 +119,7 @@ struct check {
 };
 
 /* Receive all pending; lost packets show as gaps, never as going back. */
-static void drain(struct vale_port *rx, struct check *c)
+static void drain(struct vale_handle *rx, struct check *c)
 {
 	struct vale_port_ring *r = vale_port_rx_ring(rx, 0);
 	uint8_t f[2048];
@@ -147,7 +147,7 @@ static void drain(struct vale_port *rx, struct check *c)
 
 FIXTURE(cc)
 {
-	struct vale_port *rx;
+	struct vale_handle *rx;
 	struct shared *sh;
 	struct sender s[NSENDERS];
 	pthread_t th[NTHREADS];
@@ -247,7 +247,7 @@ TEST_F_TIMEOUT(cc, nothing_lost_while_there_is_room, 120)
 	EXPECT_EQ(0, c.gaps);
 	EXPECT_EQ(0, c.misorder);
 	EXPECT_EQ(0, c.bad);
-	ASSERT_EQ(0, vale_port_get_stats(self->rx, &st));
+	ASSERT_EQ(0, vale_port_read_stats(self->rx, &st));
 	EXPECT_EQ(0, st.drop_ring_full);
 	EXPECT_EQ(NSENDERS * per, st.rx_packets);
 	for (i = 0; i < NSENDERS; i++)
@@ -283,7 +283,7 @@ TEST_F_TIMEOUT(cc, order_kept_while_receiving, 120)
 	}
 	EXPECT_EQ(0, c.misorder);
 	EXPECT_EQ(0, c.bad);
-	ASSERT_EQ(0, vale_port_get_stats(self->rx, &st));
+	ASSERT_EQ(0, vale_port_read_stats(self->rx, &st));
 	TH_LOG("%llu of %llu received, %llu gaps, ring-full drops: rx %llu tx %llu",
 	       (unsigned long long)got, (unsigned long long)sent,
 	       (unsigned long long)c.gaps,

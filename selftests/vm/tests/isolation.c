@@ -73,7 +73,7 @@ static const uint8_t mac_c[6] = { 0x02, 0, 0, 0, 0, 0x0c };
  * Receive everything pending on @p: the frames that carry the secret (the
  * pattern right after the Ethernet header) and the others.
  */
-static void recv_all(struct vale_port *p, int *secret, int *plain)
+static void recv_all(struct vale_handle *p, int *secret, int *plain)
 {
 	static uint8_t buf[VALE_MAX_PKT_LEN];
 	ssize_t n;
@@ -92,7 +92,7 @@ static void recv_all(struct vale_port *p, int *secret, int *plain)
 
 FIXTURE(iso)
 {
-	struct vale_port *a, *b, *c;
+	struct vale_handle *a, *b, *c;
 };
 
 FIXTURE_SETUP(iso)
@@ -120,7 +120,7 @@ FIXTURE_TEARDOWN(iso)
 	vale_port_close(self->c);
 }
 
-static int send_frames(struct vale_port *p, const uint8_t *dst,
+static int send_frames(struct vale_handle *p, const uint8_t *dst,
 		       const uint8_t *src, int n, bool secret)
 {
 	struct vale_port_ring *r = vale_port_tx_ring(p, 0);
@@ -141,7 +141,7 @@ static int send_frames(struct vale_port *p, const uint8_t *dst,
 	return vale_port_sync_tx(p);
 }
 
-static bool region_has_pattern(struct vale_port *p, size_t *where)
+static bool region_has_pattern(struct vale_handle *p, size_t *where)
 {
 	size_t size, i;
 	const uint8_t *r = vale_port_region(p, &size);

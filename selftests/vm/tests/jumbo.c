@@ -38,7 +38,7 @@ static void mkframe(uint8_t *f, size_t len, uint32_t seq)
 }
 
 static int open_port(const char *port, unsigned int buf_size,
-		     struct vale_port **p)
+		     struct vale_handle **p)
 {
 	char name[VALE_NAME_MAX];
 	VALE_PORT_OPTS(o, .num_slots = 512, .buf_size = buf_size);
@@ -51,7 +51,7 @@ static int open_port(const char *port, unsigned int buf_size,
 static void exchange(struct __test_metadata *_metadata, unsigned int tx_buf,
 		     unsigned int rx_buf, const size_t *sizes, int n)
 {
-	struct vale_port *tx, *rx;
+	struct vale_handle *tx, *rx;
 	struct vale_port_ring *txr, *rxr;
 	int base, end, i, err;
 	ssize_t len;
@@ -123,7 +123,7 @@ TEST(jumbo_receiver_buffers_differ)
 
 TEST(too_many_fragments_dropped)
 {
-	struct vale_port *tx, *rx;
+	struct vale_handle *tx, *rx;
 	struct vale_port_ring *r;
 	struct vale_port_stats st_tx, st_rx;
 	uint32_t cur, seq;
@@ -146,7 +146,7 @@ TEST(too_many_fragments_dropped)
 		memcpy(vale_ring_buf(r, s), out + 64 * i, 64);
 		s->len = 64;
 		s->flags = i < VALE_MAX_FRAGS ? VALE_SLOT_MOREFRAG : 0;
-		cur = vale_ring_next(r, cur);
+		cur = vale_ring_inc(r, cur);
 	}
 	vale_ring_advance(r, cur);
 	mkframe(out, 60, 2);
@@ -163,8 +163,8 @@ TEST(too_many_fragments_dropped)
 	EXPECT_EQ(2, seq);
 	EXPECT_EQ(-EAGAIN, vale_ring_recv(r, in, sizeof(in)));
 
-	ASSERT_EQ(0, vale_port_get_stats(tx, &st_tx));
-	ASSERT_EQ(0, vale_port_get_stats(rx, &st_rx));
+	ASSERT_EQ(0, vale_port_read_stats(tx, &st_tx));
+	ASSERT_EQ(0, vale_port_read_stats(rx, &st_rx));
 	/* uapi.md: drop_bad_frag is the sender's, counted once */
 	EXPECT_EQ(1, st_tx.drop_bad_frag) TH_LOG("not counted at the sender");
 	EXPECT_EQ(0, st_rx.drop_bad_frag) TH_LOG("counted at the receiver");

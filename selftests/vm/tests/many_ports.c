@@ -33,7 +33,7 @@ static void port_mac(uint8_t mac[6], unsigned int i)
 	memcpy(mac, m, 6);
 }
 
-static int send1(struct vale_port *p, const uint8_t *dst, unsigned int src,
+static int send1(struct vale_handle *p, const uint8_t *dst, unsigned int src,
 		 uint32_t tag)
 {
 	uint8_t f[64] = { 0 };
@@ -59,7 +59,7 @@ struct counts {
 	uint32_t last_tag;
 };
 
-static void drain(struct vale_port *p, int from, unsigned int self,
+static void drain(struct vale_handle *p, int from, unsigned int self,
 		  struct counts *c)
 {
 	struct vale_port_ring *r = vale_port_rx_ring(p, 0);
@@ -96,7 +96,7 @@ static void raise_nofile(void)
 
 FIXTURE(mp)
 {
-	struct vale_port *p[NSWITCHES * PER_SWITCH > NPORTS ?
+	struct vale_handle *p[NSWITCHES * PER_SWITCH > NPORTS ?
 			    NSWITCHES * PER_SWITCH : NPORTS];
 	unsigned int n;
 };

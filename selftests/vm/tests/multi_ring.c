@@ -33,7 +33,7 @@ static uint32_t tag_of(const uint8_t *f)
 }
 
 /* Queue one 60-byte frame with @tag on tx ring @i of @p (no sync). */
-static int queue_on(struct vale_port *p, unsigned int i, uint64_t dst,
+static int queue_on(struct vale_handle *p, unsigned int i, uint64_t dst,
 		    uint64_t src, uint32_t tag)
 {
 	uint8_t f[60];
@@ -46,7 +46,7 @@ static int queue_on(struct vale_port *p, unsigned int i, uint64_t dst,
  * Read every packet on rx ring @i of @p into @tags (at most @max), in
  * order, and give the slots back with a sync of that ring alone.
  */
-static int take(struct vale_port *p, unsigned int i, uint32_t *tags, int max)
+static int take(struct vale_handle *p, unsigned int i, uint32_t *tags, int max)
 {
 	struct vale_port_ring *r = vale_port_rx_ring(p, i);
 	uint8_t f[2048];
@@ -67,7 +67,7 @@ static int take(struct vale_port *p, unsigned int i, uint32_t *tags, int max)
 
 /* a: 3 tx rings, 1 rx ring; b: 1 tx ring, 2 rx rings; c: 1 and 1. */
 FIXTURE(mr) {
-	struct vale_port *a, *b, *c;
+	struct vale_handle *a, *b, *c;
 };
 
 FIXTURE_SETUP(mr)
@@ -193,7 +193,7 @@ TEST_F(mr, rx_sync_of_one_ring_frees_only_that_ring)
 	ASSERT_EQ(0, vale_port_sync_rx_ring(self->b, 0));
 	ASSERT_EQ(1, queue_on(self->a, 1, MAC_BCAST, MAC(1), 500));
 	ASSERT_EQ(0, vale_port_sync_tx_ring(self->a, 1));
-	ASSERT_EQ(0, vale_port_get_stats(self->b, &st));
+	ASSERT_EQ(0, vale_port_read_stats(self->b, &st));
 	EXPECT_EQ(1, st.drop_ring_full);
 	EXPECT_EQ(0, take(self->b, 0, t, 8));
 	/* rx ring 0 is not affected by ring 1 being full */
@@ -207,7 +207,7 @@ TEST_F(mr, rx_sync_of_one_ring_frees_only_that_ring)
 	ASSERT_EQ(0, vale_port_sync_tx_ring(self->a, 1));
 	ASSERT_EQ(1, take(self->b, 1, t, 8));
 	EXPECT_EQ(502, t[0]);
-	ASSERT_EQ(0, vale_port_get_stats(self->b, &st));
+	ASSERT_EQ(0, vale_port_read_stats(self->b, &st));
 	EXPECT_EQ(1, st.drop_ring_full);
 	EXPECT_EQ(-EINVAL, vale_port_sync_rx_ring(self->b, 2));
 }
@@ -216,15 +216,15 @@ TEST_F(mr, poll_sees_any_rx_ring)
 {
 	uint32_t t[8];
 
-	EXPECT_EQ(0, vale_port_poll(self->b, POLLIN, 0));
+	EXPECT_EQ(0, vale_port_wait(self->b, POLLIN, 0));
 	/* a's ring 1 -> b's rx ring 1 only */
 	ASSERT_EQ(1, queue_on(self->a, 1, MAC_BCAST, MAC(1), 7));
 	ASSERT_EQ(0, vale_port_sync_tx_ring(self->a, 1));
-	EXPECT_EQ(POLLIN, vale_port_poll(self->b, POLLIN, 1000));
+	EXPECT_EQ(POLLIN, vale_port_wait(self->b, POLLIN, 1000));
 	EXPECT_EQ(0, take(self->b, 0, t, 8));
 	ASSERT_EQ(1, take(self->b, 1, t, 8));
 	EXPECT_EQ(7, t[0]);
-	EXPECT_EQ(0, vale_port_poll(self->b, POLLIN, 0));
+	EXPECT_EQ(0, vale_port_wait(self->b, POLLIN, 0));
 }
 
 TEST_F(mr, learning_is_per_port_not_per_ring)

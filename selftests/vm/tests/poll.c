@@ -31,7 +31,7 @@ static uint64_t now_ms(void)
 	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
 }
 
-static int send_n(struct vale_port *p, int n)
+static int send_n(struct vale_handle *p, int n)
 {
 	uint8_t f[60] = { 0 };
 	int i;
@@ -49,7 +49,7 @@ static int send_n(struct vale_port *p, int n)
 
 FIXTURE(pl)
 {
-	struct vale_port *a, *b;
+	struct vale_handle *a, *b;
 	char name_b[VALE_NAME_MAX];
 };
 
@@ -75,7 +75,7 @@ FIXTURE_TEARDOWN(pl)
 
 TEST_F(pl, pollout_on_fresh_port)
 {
-	int ev = vale_port_poll(self->a, POLLOUT, 0);
+	int ev = vale_port_wait(self->a, POLLOUT, 0);
 
 	EXPECT_TRUE(ev > 0 && (ev & POLLOUT)) TH_LOG("revents 0x%x", ev);
 	EXPECT_FALSE(ev & (POLLERR | POLLNVAL));
@@ -83,8 +83,8 @@ TEST_F(pl, pollout_on_fresh_port)
 
 TEST_F(pl, no_pollin_when_empty)
 {
-	EXPECT_EQ(0, vale_port_poll(self->a, POLLIN, 0));
-	EXPECT_EQ(0, vale_port_poll(self->a, POLLIN, 50));
+	EXPECT_EQ(0, vale_port_wait(self->a, POLLIN, 0));
+	EXPECT_EQ(0, vale_port_wait(self->a, POLLIN, 50));
 }
 
 TEST_F(pl, pollin_when_packets_arrive)
@@ -93,22 +93,22 @@ TEST_F(pl, pollin_when_packets_arrive)
 	int ev;
 
 	ASSERT_EQ(0, send_n(self->b, 3));
-	ev = vale_port_poll(self->a, POLLIN, 1000);
+	ev = vale_port_wait(self->a, POLLIN, 1000);
 	EXPECT_TRUE(ev > 0 && (ev & POLLIN)) TH_LOG("revents 0x%x", ev);
 	EXPECT_EQ(3, vale_ring_space(rx));
 
 	/* cur is the wake-up point: cur == tail means no POLLIN, even
 	 * though head still holds the slots. */
 	vale_ring_set_cur(rx, vale_ring_tail(rx));
-	EXPECT_EQ(0, vale_port_poll(self->a, POLLIN, 0));
+	EXPECT_EQ(0, vale_port_wait(self->a, POLLIN, 0));
 	/* A new packet beyond cur wakes us again. */
 	ASSERT_EQ(0, send_n(self->b, 1));
-	ev = vale_port_poll(self->a, POLLIN, 1000);
+	ev = vale_port_wait(self->a, POLLIN, 1000);
 	EXPECT_TRUE(ev > 0 && (ev & POLLIN)) TH_LOG("revents 0x%x", ev);
 
 	/* Everything released: quiet again. */
 	vale_ring_advance(rx, vale_ring_tail(rx));
-	EXPECT_EQ(0, vale_port_poll(self->a, POLLIN, 0));
+	EXPECT_EQ(0, vale_port_wait(self->a, POLLIN, 0));
 	EXPECT_EQ(0, vale_port_sync_rx(self->a));
 	EXPECT_EQ(0, vale_ring_space(rx));
 }
@@ -127,7 +127,7 @@ TEST_F(pl, pollout_again_after_tx_ring_full)
 	}
 	EXPECT_LT(0, n);
 	/* ...poll hands it to the switch and reports room again. */
-	ev = vale_port_poll(self->a, POLLOUT, 1000);
+	ev = vale_port_wait(self->a, POLLOUT, 1000);
 	EXPECT_TRUE(ev > 0 && (ev & POLLOUT)) TH_LOG("revents 0x%x", ev);
 	EXPECT_LT(0, vale_ring_space(tx));
 	/* And b got them (delivered by poll's tx sync). */
@@ -144,7 +144,7 @@ TEST_F(pl, blocking_poll_wakes_on_send)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		struct vale_port *c;
+		struct vale_handle *c;
 		char name[VALE_NAME_MAX];
 
 		/* Another process, another port, the same switch. */
@@ -155,7 +155,7 @@ TEST_F(pl, blocking_poll_wakes_on_send)
 		_exit(send_n(c, 1) ? 2 : 0);
 	}
 	t0 = now_ms();
-	ev = vale_port_poll(self->a, POLLIN, 10000);
+	ev = vale_port_wait(self->a, POLLIN, 10000);
 	dt = now_ms() - t0;
 	EXPECT_TRUE(ev > 0 && (ev & POLLIN)) TH_LOG("revents %d after %llu ms",
 						      ev, (unsigned long long)dt);
@@ -174,12 +174,12 @@ TEST_F(pl, blocking_poll_wakes_both_ports)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		int e = vale_port_poll(self->b, POLLIN, 10000);
+		int e = vale_port_wait(self->b, POLLIN, 10000);
 
 		_exit(e > 0 && (e & POLLIN) ? 0 : 1);
 	}
 	if (fork() == 0) {
-		struct vale_port *c;
+		struct vale_handle *c;
 		char name[VALE_NAME_MAX];
 
 		snprintf(name, sizeof(name), "vale%d:c", getppid());
@@ -188,7 +188,7 @@ TEST_F(pl, blocking_poll_wakes_both_ports)
 			_exit(1);
 		_exit(send_n(c, 1) ? 2 : 0);
 	}
-	ev = vale_port_poll(self->a, POLLIN, 10000);
+	ev = vale_port_wait(self->a, POLLIN, 10000);
 	EXPECT_TRUE(ev > 0 && (ev & POLLIN)) TH_LOG("revents %d", ev);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);

@@ -34,7 +34,7 @@ static void port_mac(uint8_t mac[6], unsigned int i)
 }
 
 /* Queue one frame (dst, src, tag) on tx ring 0; 0 or -errno. */
-static int queue(struct vale_port *p, const uint8_t *dst, const uint8_t *src,
+static int queue(struct vale_handle *p, const uint8_t *dst, const uint8_t *src,
 		 uint32_t tag, size_t len)
 {
 	memcpy(frame, dst, 6);
@@ -46,7 +46,7 @@ static int queue(struct vale_port *p, const uint8_t *dst, const uint8_t *src,
 	return vale_ring_send(vale_port_tx_ring(p, 0), frame, len) < 0 ? -ENOBUFS : 0;
 }
 
-static int send1(struct vale_port *p, const uint8_t *dst, const uint8_t *src,
+static int send1(struct vale_handle *p, const uint8_t *dst, const uint8_t *src,
 		 uint32_t tag)
 {
 	int err = queue(p, dst, src, tag, 60);
@@ -55,7 +55,7 @@ static int send1(struct vale_port *p, const uint8_t *dst, const uint8_t *src,
 }
 
 /* Receive everything pending; count all frames and those with @tag. */
-static unsigned int drain(struct vale_port *p, uint32_t tag, unsigned int *total)
+static unsigned int drain(struct vale_handle *p, uint32_t tag, unsigned int *total)
 {
 	struct vale_port_ring *r = vale_port_rx_ring(p, 0);
 	unsigned int n = 0, all = 0;
@@ -77,7 +77,7 @@ static unsigned int drain(struct vale_port *p, uint32_t tag, unsigned int *total
 
 FIXTURE(sw)
 {
-	struct vale_port *p[NPORTS];
+	struct vale_handle *p[NPORTS];
 	uint8_t mac[NPORTS][6];
 };
 
