@@ -74,7 +74,7 @@ static double now(void)
 
 FIXTURE(fl)
 {
-	struct vale_port *tx, *rx[NRECV];
+	struct vale_handle *tx, *rx[NRECV];
 	char batch[32], exp[32];
 };
 
@@ -88,7 +88,7 @@ static double now(void);
 static void *churn(void *arg)
 {
 	VALE_PORT_OPTS(o, .num_slots = 64, .buf_size = 64);
-	struct vale_port *p;
+	struct vale_handle *p;
 	double t;
 
 	(void)arg;
@@ -158,7 +158,7 @@ FIXTURE_TEARDOWN(fl)
 }
 
 /* Fill the tx ring with broadcast frames tagged from @tag on; sync. */
-static int flood(struct vale_port *p, uint32_t tag, unsigned int n)
+static int flood(struct vale_handle *p, uint32_t tag, unsigned int n)
 {
 	struct vale_port_ring *r = vale_port_tx_ring(p, 0);
 	uint8_t f[FLEN] = { 0 };
@@ -180,7 +180,7 @@ static int flood(struct vale_port *p, uint32_t tag, unsigned int n)
 }
 
 /* Receive everything on @p: frames in tag order from @first? */
-static int drain(struct vale_port *p, uint32_t first, unsigned int *n)
+static int drain(struct vale_handle *p, uint32_t first, unsigned int *n)
 {
 	struct vale_port_ring *r = vale_port_rx_ring(p, 0);
 	uint8_t buf[256];
@@ -246,11 +246,11 @@ TEST_F_TIMEOUT(fl, flood_many_ports, 120)
 	EXPECT_LT(0, churns);
 	EXPECT_EQ(0, bad);
 	EXPECT_EQ(0, short_rx);
-	ASSERT_EQ(0, vale_port_get_stats(self->tx, &st));
+	ASSERT_EQ(0, vale_port_read_stats(self->tx, &st));
 	EXPECT_EQ((ROUNDS + 1) * (NSLOTS - 1), st.tx_packets);
 	EXPECT_EQ(0, st.drop_no_dest);
 	for (i = 0, bad = 0; i < NRECV; i++) {
-		ASSERT_EQ(0, vale_port_get_stats(self->rx[i], &st));
+		ASSERT_EQ(0, vale_port_read_stats(self->rx[i], &st));
 		if (st.rx_packets != (ROUNDS + 1) * (NSLOTS - 1) ||
 		    st.drop_ring_full || st.drop_too_long)
 			bad++;

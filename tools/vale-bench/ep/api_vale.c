@@ -18,7 +18,7 @@
 #include "ep.h"
 
 struct vale_ep {
-	struct vale_port *port;
+	struct vale_handle *port;
 	struct vale_port_ring *tx, *rx;
 	uint8_t *bounce;	/* EP_RX_BATCH frames of EP_MAX_SIZE */
 };
@@ -79,7 +79,7 @@ static int vale_wait_tx(struct ep *e, int ms)
 
 	if (!ms)
 		return vale_port_sync_tx_ring(v->port, 0);
-	err = vale_port_poll(v->port, POLLOUT, ms);
+	err = vale_port_wait(v->port, POLLOUT, ms);
 	return err == -EINTR ? 0 : err < 0 ? err : 0;
 }
 
@@ -93,7 +93,7 @@ static int vale_recv(struct ep *e, struct ep_pkt *p, unsigned int n,
 
 	/* Gives back what the last call consumed, and looks for more. */
 	if (ms && vale_ring_empty(v->rx)) {
-		err = vale_port_poll(v->port, POLLIN, ms);
+		err = vale_port_wait(v->port, POLLIN, ms);
 		if (err < 0 && err != -EINTR)
 			return err;
 	} else {
