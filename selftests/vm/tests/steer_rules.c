@@ -42,13 +42,7 @@ static const char * const pname[NP] = { "a", "b", "c", "d" };
 
 static int sw_req(uint8_t cmd, const char *name, int lookup)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = msg(buf, fam, cmd, 0);
-
-	mnl_attr_put_strz(nlh, VALE_A_SWITCH_NAME, name);
-	if (lookup >= 0)
-		mnl_attr_put_u32(nlh, VALE_A_SWITCH_LOOKUP, lookup);
-	return talk(nlh, ok_cb, NULL);
+	return nl_switch_req(cmd, name, -1, lookup, -1);
 }
 
 /* A rule as the tests write it; 0 / NULL / -1 fields are not sent. */
