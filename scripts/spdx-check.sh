@@ -4,8 +4,9 @@
 # Every source file carries an SPDX license identifier on its first line
 # (second line after a #! line), and the identifier fits its directory:
 # uapi headers GPL-2.0 WITH Linux-syscall-note, libvale LGPL-2.1 OR
-# BSD-2-Clause, the VMPI ring (guest-driver/vmpi_ring.[ch], also built
-# into libvale) GPL-2.0 OR BSD-2-Clause, everything else GPL-2.0.  Prints
+# BSD-2-Clause, the VMPI ring and control codec (guest-driver/vmpi_ring.[ch]
+# and vmpi_ctl.[ch], also built into the host's user space) GPL-2.0 OR
+# BSD-2-Clause, everything else GPL-2.0.  Prints
 # TAP, one line per file.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,8 +22,10 @@ while IFS= read -r f; do
 		sed -e 's/ *\*\/$//' -e 's/^SPDX-License-Identifier: //')
 	case $f in
 	uapi/*) want='GPL-2.0 WITH Linux-syscall-note' ;;
-	# the one VMPI ring, compiled into vmpi.ko and into libvale
-	guest-driver/vmpi_ring.[ch]) want='GPL-2.0 OR BSD-2-Clause' ;;
+	# the one VMPI ring and control codec, compiled into vmpi.ko and
+	# into the host's user space
+	guest-driver/vmpi_ring.[ch] | guest-driver/vmpi_ctl.[ch])
+		want='GPL-2.0 OR BSD-2-Clause' ;;
 	lib/*.c|lib/*.h) want='LGPL-2.1 OR BSD-2-Clause' ;;
 	*) want='GPL-2.0' ;;
 	esac
