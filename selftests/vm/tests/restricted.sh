@@ -61,7 +61,7 @@ msg=$($VC switch add valer 2>&1); diag "$msg"
 case $msg in *"switch exists"*) r=0 ;; *) r=1 ;; esac
 is "$r" 0 "with the kernel's reason"
 is "$($VC -j switch show valer)" \
-	'[{"name":"valer","restricted":true,"persistent":true,"lookup":"learning","batch":512,"ports":0}]' \
+	'[{"name":"valer","restricted":true,"persistent":true,"lookup":"learning","batch":512,"ports":0,"nrules":0,"npairs":0,"pairs":[]}]' \
 	"switch show --json"
 
 nok "root cannot open an undeclared port of a restricted switch" open_as valer:x 0
@@ -110,14 +110,14 @@ for cmd in "switch add valeu" "switch del valer" "set valer batch 8" \
 done
 ok "unprivileged show works" as 1001 $VC switch show valer
 is "$($VC -j switch show valer)" \
-	'[{"name":"valer","restricted":true,"persistent":true,"lookup":"learning","batch":512,"ports":0}]' \
+	'[{"name":"valer","restricted":true,"persistent":true,"lookup":"learning","batch":512,"ports":0,"nrules":0,"npairs":0,"pairs":[]}]' \
 	"nothing changed"
 
 $VC set valer restricted off batch 64 lookup p2p 2>&1 | while read -r l; do diag "$l"; done
 ok "set valer restricted off batch 64 lookup p2p" \
 	$VC set valer restricted off batch 64 lookup p2p
 is "$($VC -j switch show valer)" \
-	'[{"name":"valer","restricted":false,"persistent":true,"lookup":"p2p","batch":64,"ports":0}]' \
+	'[{"name":"valer","restricted":false,"persistent":true,"lookup":"p2p","batch":64,"ports":0,"nrules":0,"npairs":0,"pairs":[]}]' \
 	"set took effect"
 ok "unrestricted: vale2 opens a dynamic port" open_as valer:dyn 1002
 ok "the owner check still applies (EPERM)" refused_as valer:p1 1002 "$EPERM"
