@@ -128,7 +128,7 @@ done
 # --- clean root ------------------------------------------------------------
 # Debian 12 with what the packages depend on (dkms brings the compiler),
 # made by mmdebstrap from the machine's own archive, cached as a tar.
-ROOT_PKGS=dkms,systemd,udev,adduser,libmnl0
+ROOT_PKGS=dkms,systemd,udev,adduser,libmnl0,libyaml-0-2,libxdp1,libbpf1
 mirrors=/etc/apt/sources.list.d/debian.sources
 [[ -f $mirrors ]] || mirrors=/etc/apt/sources.list
 rkey=$(printf '%s %s' "$ROOT_PKGS" "$(cat "$mirrors")" | sha256sum | cut -c1-12)
@@ -194,8 +194,8 @@ libvale-dev	/usr/include/libvale-vmpi.h
 libvale-dev	/usr/include/linux/vale.h
 vale-tools	/usr/bin/vale-ctl
 vale-tools	/usr/bin/vale-pktgen
-vale-tools	/usr/bin/vale-bench
 vale-tools	/usr/bin/vale-bench-ep
+vale-tools	/usr/bin/vale-net
 vale-tools	/usr/share/man/man8/vale-ctl.8.gz
 vale-tools	/usr/share/bash-completion/completions/vale-ctl
 vale-vhost	/usr/bin/vale-vhost
