@@ -87,4 +87,7 @@ rows = summ.count("| 32 | 64 |") + summ.count("| 32 | 1500 |")
 print(("ok" if rows == 8 else "not ok") + " 6 summary.md has the 8 measured rows (%d)" % rows)
 sys.exit(1 if bad or poor or errs or rows != 8 or n != 12 else 0)
 PY
-[[ $keep == 1 ]] && echo "# the tree is kept in $out"
+if [[ $keep == 1 ]]; then
+	echo "# the tree is kept in $out"
+fi
+exit "$keep"
