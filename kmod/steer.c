@@ -258,6 +258,23 @@ void vale_steer_update(struct vale_switch *sw)
 	steer_repair(sw);
 }
 
+/* The extack message of an error of the rule-set functions (rules.h). */
+static int steer_why(int err, struct netlink_ext_ack *extack)
+{
+	switch (err) {
+	case -ENOENT:
+		NL_SET_ERR_MSG(extack, "no rule with this id");
+		break;
+	case -EEXIST:
+		NL_SET_ERR_MSG(extack, "a rule with this id exists");
+		break;
+	case -ENOSPC:
+		NL_SET_ERR_MSG(extack, "the switch has as many rules as it takes");
+		break;
+	}
+	return err;
+}
+
 int vale_steer_add(struct vale_switch *sw, const struct vale_rule *r,
 		   bool replace, struct netlink_ext_ack *extack)
 {
@@ -274,32 +291,20 @@ int vale_steer_add(struct vale_switch *sw, const struct vale_rule *r,
 		return err;
 	}
 	if (replace) {
+		/* The counters stay with the id (none: replace says -ENOENT). */
 		i = vale_ruleset_index(rs, nr.id);
-		if (i < 0) {
-			NL_SET_ERR_MSG(extack, "no rule with this id");
-			return -ENOENT;
-		}
-		nr.ctr = rs->rule[i].ctr;	/* counters stay with the id */
+		nr.ctr = i >= 0 ? rs->rule[i].ctr : NULL;
 		next = vale_ruleset_replace(rs, &nr, GFP_KERNEL);
 	} else {
-		if (vale_ruleset_index(rs, nr.id) >= 0) {
-			NL_SET_ERR_MSG(extack, "a rule with this id exists");
-			return -EEXIST;
-		}
-		if (rs && rs->n >= VALE_RULES_MAX) {
-			NL_SET_ERR_MSG(extack, "the switch has as many rules as it takes");
-			return -ENOSPC;
-		}
 		nr.ctr = alloc_percpu(struct vale_rule_ctr);
 		if (!nr.ctr)
 			return -ENOMEM;
 		next = vale_ruleset_add(rs, &nr, GFP_KERNEL);
-	}
-	if (IS_ERR(next)) {
-		if (!replace)
+		if (IS_ERR(next))
 			free_percpu(nr.ctr);
-		return PTR_ERR(next);
 	}
+	if (IS_ERR(next))
+		return steer_why(PTR_ERR(next), extack);
 	vale_ruleset_resolve(next, steer_index, sw);
 	steer_publish(sw, next);
 	steer_repair(sw);
@@ -315,10 +320,8 @@ int vale_steer_del(struct vale_switch *sw, u32 id,
 
 	lockdep_assert_held(&vale_mutex);
 	i = vale_ruleset_index(rs, id);
-	if (i < 0) {
-		NL_SET_ERR_MSG(extack, "no rule with this id");
-		return -ENOENT;
-	}
+	if (i < 0)
+		return steer_why(-ENOENT, extack);
 	ctr = rs->rule[i].ctr;
 	next = vale_ruleset_del(rs, id, GFP_KERNEL);
 	if (IS_ERR(next))

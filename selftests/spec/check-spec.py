@@ -129,8 +129,7 @@ def main():
     macros = dict(re.findall(r"#define (VALE_NLA_\w+)\s+(\{.*\})", nlc))
     consts = {"VALE_NAME_MAX - 1": 63, "IFNAMSIZ - 1": 15,
               "VALE_MAX_BATCH": 1024, "VALE_LOOKUP_P2P": 1,
-              "VALE_LOOKUP_RULES": 2, "VALE_RULE_ACT_MAX": 3,
-              "0xffff": 65535}
+              "VALE_LOOKUP_RULES": 2, "VALE_RULE_ACT_MAX": 3}
     seen = set()
     for i, op in enumerate(ops["list"], start=1):
         cn = pfx + c_name(op["name"])
