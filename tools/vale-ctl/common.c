@@ -75,6 +75,11 @@ uint64_t u64_of(const struct nlattr *a)
 	return a ? mnl_attr_get_u64(a) : 0;
 }
 
+uint16_t u16_of(const struct nlattr *a)
+{
+	return a ? mnl_attr_get_u16(a) : 0;
+}
+
 uint32_t u32_of(const struct nlattr *a)
 {
 	return a ? mnl_attr_get_u32(a) : 0;

@@ -45,6 +45,7 @@ void open_family(void);
 int refused(const char *what, int err);
 int parse_cb(const struct nlattr *a, void *data);
 uint64_t u64_of(const struct nlattr *a);
+uint16_t u16_of(const struct nlattr *a);
 uint32_t u32_of(const struct nlattr *a);
 bool u8_of(const struct nlattr *a);
 const char *str_of(const struct nlattr *a);

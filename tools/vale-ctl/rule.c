@@ -26,11 +26,6 @@ static const char *const act_names[] = {
 	[VALE_RULE_ACT_LEARN] = "learn",
 };
 
-static uint16_t u16_of(const struct nlattr *a)
-{
-	return a ? mnl_attr_get_u16(a) : 0;
-}
-
 static uint16_t parse_u16(const char *s, const char *what)
 {
 	uint32_t v = parse_u32(s, what);
