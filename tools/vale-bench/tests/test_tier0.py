@@ -405,6 +405,55 @@ def _():
     eq(rows[("rtt_p99", 1500)]["spread_exceeds_effect"], True)
 
 
+@case("a SIGINT at any moment of spawn() leaves no child behind")
+def _():
+    import signal
+    import time
+    from vale_bench import deploy
+    mark = "31.%d" % os.getpid()
+
+    def alive():
+        n = 0
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open("/proc/%s/cmdline" % pid, "rb") as f:
+                    argv = f.read().split(b"\0")
+                with open("/proc/%s/stat" % pid) as f:
+                    state = f.read().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if argv[:2] == [b"sleep", mark.encode()] and state != "Z":
+                n += 1
+        return n
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    hit = 0
+    try:
+        for i in range(150):
+            dep = deploy.Deployment(tag="vt")
+            # The SIGINT comes from another process, as kill -INT's does
+            # (a thread of this one would take it itself).
+            killer = os.fork()
+            if killer == 0:
+                time.sleep(0.0005 * (i % 20))
+                os.kill(os.getppid(), signal.SIGINT)
+                os._exit(0)
+            try:
+                for _ in range(50):
+                    dep.spawn(["sleep", mark])
+                time.sleep(1)
+            except KeyboardInterrupt:
+                hit += 1
+            finally:
+                os.waitpid(killer, 0)
+                dep.cleanup()
+            if alive():
+                raise AssertionError("round %d: %d child(ren) left" % (i, alive()))
+    finally:
+        signal.signal(signal.SIGINT, old)
+    if hit < 100:
+        raise AssertionError("only %d of 150 rounds were interrupted" % hit)
+
+
 def main():
     print("1..%d" % len(CASES))
     bad = 0

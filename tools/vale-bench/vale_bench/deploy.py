@@ -128,7 +128,14 @@ class Deployment:
                 except OSError:
                     cg = None
 
+        # A SIGINT (or SIGTERM) between the fork and the append below
+        # would leave a child nobody kills: both wait until the child is
+        # on the list, and the child gets the mask it would have had.
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK,
+                                      {signal.SIGINT, signal.SIGTERM})
+
         def pre():
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             os.setpgid(0, 0)
             if cpu is not None:
                 os.sched_setaffinity(0, {cpu})
@@ -140,10 +147,13 @@ class Deployment:
                     pass
         if VERBOSE:
             print("+ [cpu %s] %s" % (cpu, " ".join(argv)), file=sys.stderr)
-        p = subprocess.Popen(argv, stdout=stdout or subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True,
-                             preexec_fn=pre)
-        self._procs.append(p)
+        try:
+            p = subprocess.Popen(argv, stdout=stdout or subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True,
+                                 preexec_fn=pre)
+            self._procs.append(p)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         return p
 
     def kill_all(self):
@@ -183,6 +193,13 @@ class Deployment:
 def _rmdir_tree(path):
     if not os.path.isdir(path):
         return
+    # Whatever still runs in the cpusets (kill_all has waited for what
+    # it started) goes first, or the directories stay busy.
+    try:
+        with open(os.path.join(path, "cgroup.kill"), "w", encoding="utf-8") as f:
+            f.write("1")
+    except OSError:
+        pass
     for d in sorted((os.path.join(path, e) for e in os.listdir(path)), reverse=True):
         if os.path.isdir(d):
             for _ in range(20):
