@@ -10,6 +10,8 @@
  *     its own list in ring order; otherwise packets are chained per
  *     destination port (unicast lists, with counts) or into one broadcast
  *     list, in ring order.
+ *     A port of a point-to-point pair with a fast path (port.h) skips
+ *     the lookup: its batch is one list for its peer (vale_fwd_pair()).
  *  3. per destination with packets: under its rx ring lock, count what
  *     fits and reserve that many slots (a lease); unlock; copy the packets
  *     into the receiver's buffers; lock again and publish the lease in
@@ -46,12 +48,14 @@
 #include <linux/prefetch.h>
 #include <linux/rcupdate.h>
 #include <linux/poll.h>
+#include <linux/percpu.h>
 #include <asm/barrier.h>
 
 #include "fwd.h"
 #include "port.h"
 #include "switch.h"
 #include "ring.h"
+#include "rules.h"
 
 #define VALE_NIL	0xffff
 
@@ -468,6 +472,55 @@ static inline bool vale_fwd_is_port(u16 d, u16 src)
 }
 
 /*
+ * Stages 2 and 3 for a port of a point-to-point pair (@fp): no lookup,
+ * the batch in ring order is its peer's list.  What the lookup would
+ * have done is done here: a frame shorter than an Ethernet header has no
+ * destination, and the rule that decides every frame of the port counts
+ * the others, as vale_lookup_rules() counts them (the first slot's
+ * bytes).  Called under rcu_read_lock(); returns the number of packets
+ * without a destination.
+ */
+static u32 vale_fwd_pair(const struct vale_fwd_src *fs,
+			 const struct vale_fast *fp, u32 npkts, u32 one_len)
+{
+	struct vale_fwd_scratch *s = fs->s;
+	struct vale_fwd_lists l = {
+		.uc = VALE_NIL, .bc = VALE_NIL, .one_len = one_len,
+	};
+	struct vale_port *dp;
+	u16 prev = VALE_NIL;
+	u64 bytes = 0;
+	u32 i;
+
+	dp = vale_fwd_is_port(fp->peer, fs->idx) ?
+	     rcu_dereference(fs->sw->ports[fp->peer]) : NULL;
+	if (!dp)
+		return npkts;
+	for (i = 0; i < npkts; i++) {
+		struct vale_pkt *p = &s->pkts[i];
+
+		if (unlikely(p->len < ETH_HLEN))
+			continue;
+		bytes += s->frags[p->frag].len;
+		if (prev == VALE_NIL)
+			l.uc = i;
+		else
+			s->pkts[prev].next = i;
+		prev = i;
+		l.nuc++;
+	}
+	if (!l.nuc)
+		return npkts;
+	s->pkts[prev].next = VALE_NIL;
+	if (fp->ctr) {
+		this_cpu_add(fp->ctr->packets, l.nuc);
+		this_cpu_add(fp->ctr->bytes, bytes);
+	}
+	vale_fwd_deliver(fs, dp, l);
+	return npkts - l.nuc;
+}
+
+/*
  * Stages 2 and 3 for one gathered batch of @npkts > 0 packets.  Called
  * under rcu_read_lock().  Returns the number of packets without a
  * destination.
@@ -484,9 +537,12 @@ static u32 vale_fwd_batch(const struct vale_fwd_src *fs, u32 npkts,
 	};
 	u16 src = fs->idx, btail = VALE_NIL, d;
 	u32 i, nactive = 0, no_dest = 0, max;
+	const struct vale_fast *fp = rcu_dereference(fs->port->fast);
 	struct vale_port *dp;
 	bool same;
 
+	if (fp)
+		return vale_fwd_pair(fs, fp, npkts, one_len);
 	if (lookup != vale_lookup_learn)
 		same = vale_fwd_lookup(fs, npkts, lookup, priv, VALE_LK_FN);
 	else if (npkts == 1)
@@ -624,6 +680,7 @@ void vale_fwd_txsync(struct vale_port *port, struct vale_kring *kr, u32 head)
 		.mem = &port->mem,
 		.s = s,
 		.xmitq = &xmitq,
+		.port = port,
 		.ring_id = kr->id,
 		.idx = port->idx,
 	};

@@ -32,6 +32,7 @@ void vale_fwd_txsync(struct vale_port *port, struct vale_kring *kr, u32 head);
  */
 struct vale_fwd_src {
 	struct vale_switch *sw;
+	const struct vale_port *port;	/* the source */
 	const struct vale_mem *mem;
 	struct vale_fwd_scratch *s;
 	struct sk_buff_head *xmitq;

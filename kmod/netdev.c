@@ -294,6 +294,7 @@ static void vale_nd_frame(struct vale_netdev *nd, struct sk_buff *skb)
 	m.lay.buf_size = len;
 	__skb_queue_head_init(&q);
 	fs.sw = port->sw;
+	fs.port = port;
 	fs.mem = &m;
 	fs.s = c->s;
 	fs.xmitq = &q;

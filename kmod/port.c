@@ -45,6 +45,8 @@ void vale_port_free(struct vale_port *port)
 	kfree(port->tx);
 	kfree(port->rx);
 	vale_mem_destroy(&port->mem);
+	/* detached a grace period ago, or never attached */
+	kfree(rcu_access_pointer(port->fast));
 	kfree(port);
 }
 

@@ -11,6 +11,7 @@
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/poll.h>
+#include <linux/rcupdate.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/vale.h>
 
@@ -24,6 +25,7 @@ struct vale_fwd_iter;
 struct vale_netdev;
 struct vale_resv;
 struct vale_port;
+struct vale_rule_ctr;
 struct sk_buff;
 
 /* Drops only some port kinds count (netlink reports them; ring: 0). */
@@ -103,12 +105,26 @@ struct vale_kring {
 };
 
 /*
- * A port.  Everything but node is constant between vale_port_register()
- * (vale_netdev_attach()) and release; node is protected by vale_mutex
- * (switch.c).  deliver is a copy of ops->deliver, so that forwarding
- * tests it with one load per destination.  A port is
- * reachable by forwarders of other ports through its switch's RCU port
- * table only, and freed after a grace period (vale_switch_detach()).
+ * The fast path of a port of a point-to-point pair: every frame it sends
+ * goes to port @peer, decided by the rule whose counters are @ctr (NULL:
+ * the p2p lookup, which has no rules).  steer.c publishes it for the
+ * port's forwarders, who read it under rcu_read_lock() (fwd.c).
+ */
+struct vale_fast {
+	struct rcu_head rcu;
+	struct vale_rule_ctr __percpu *ctr;
+	u16 peer;
+};
+
+/*
+ * A port.  Everything but node and fast is constant between
+ * vale_port_register() (vale_netdev_attach()) and release; node is
+ * protected by vale_mutex (switch.c), fast is written under vale_mutex
+ * with rcu_assign_pointer() (steer.c) and freed with the port.  deliver
+ * is a copy of ops->deliver, so that forwarding tests it with one load
+ * per destination.  A port is reachable by forwarders of other ports
+ * through its switch's RCU port table only, and freed after a grace
+ * period (vale_switch_detach()).
  */
 struct vale_port {
 	struct vale_switch *sw;
@@ -126,6 +142,7 @@ struct vale_port {
 	struct list_head node;		/* in sw->port_list */
 	struct vale_netdev *nd;		/* netdev.c's, for a netdev port */
 	struct vale_resv *resv;		/* admin-created port it opened */
+	struct vale_fast __rcu *fast;	/* NULL: not a pair's fast path */
 };
 
 /*

@@ -216,6 +216,25 @@ u32 vale_rules_p2p(const struct vale_ruleset *rs, const unsigned long *live,
 	return pairs;
 }
 
+int vale_rules_fast(const struct vale_ruleset *rs, u16 src, u16 peer)
+{
+	const struct vale_rule *r;
+	u32 i;
+
+	for (i = 0; rs && i < rs->n; i++) {
+		r = &rs->rule[i];
+		if ((r->match & VALE_RULE_M_IN_PORT) && r->in_port != src)
+			continue;
+		if (r->match & ~VALE_RULE_M_IN_PORT)
+			return -1;	/* it may take some frames, not others */
+		if (r->action != VALE_RULE_ACT_OUTPUT || r->out_port != peer ||
+		    peer == src)
+			return -1;
+		return i;
+	}
+	return -1;
+}
+
 u32 vale_ports_p2p(const unsigned long *live, u16 nports, u16 *peer)
 {
 	u16 x, a = VALE_DST_DROP, b = VALE_DST_DROP;

@@ -239,6 +239,15 @@ struct vale_p2p_work {
 u32 vale_rules_p2p(const struct vale_ruleset *rs, const unsigned long *live,
 		   u16 nports, struct vale_p2p_work *work, u16 *peer);
 
+/*
+ * The rule that decides every frame @src sends when all of them go to
+ * @peer: the first rule that applies to @src (by its input port) when it
+ * matches on nothing else and outputs to @peer.  Its index, or -1 when
+ * the frames of @src may be decided by different rules (then the fast
+ * path of a pair, fwd.c, would lose the rules' counters).
+ */
+int vale_rules_fast(const struct vale_ruleset *rs, u16 src, u16 peer);
+
 /* The same for a switch without rules (learning, p2p): two ports, a pair. */
 u32 vale_ports_p2p(const unsigned long *live, u16 nports, u16 *peer);
 

@@ -211,7 +211,63 @@ static void steer_announce(struct vale_switch *sw,
 	}
 }
 
-/* Recompute the pairs and announce what changed. */
+/*
+ * Publish @p's fast path: to @peer counting on @ctr when @on, else none.
+ * Without memory there is none, which is always correct.
+ */
+static void steer_fast_set(struct vale_port *p, bool on, u16 peer,
+			   struct vale_rule_ctr __percpu *ctr)
+{
+	struct vale_fast *old, *fp = NULL;
+
+	old = rcu_dereference_protected(p->fast, lockdep_is_held(&vale_mutex));
+	if (on && old && old->peer == peer && old->ctr == ctr)
+		return;
+	if (!on && !old)
+		return;
+	if (on) {
+		fp = kmalloc(sizeof(*fp), GFP_KERNEL);
+		if (fp) {
+			fp->peer = peer;
+			fp->ctr = ctr;
+		}
+	}
+	rcu_assign_pointer(p->fast, fp);
+	if (old)
+		kfree_rcu(old, rcu);
+}
+
+/*
+ * The fast paths of @sw's ports from their pairs @peer (NULL: none): in
+ * p2p mode every end of a pair has one; with rules, an end whose frames
+ * one rule decides alone (vale_rules_fast()); the learning bridge keeps
+ * its lookup, which learns and filters.
+ */
+static void steer_fast(struct vale_switch *sw, const u16 *peer)
+{
+	const struct vale_ruleset *rs = steer_set(sw);
+	struct vale_port *p;
+	u16 y;
+	int k;
+
+	list_for_each_entry(p, &sw->port_list, node) {
+		y = peer ? peer[p->idx] : VALE_DST_DROP;
+		k = -1;
+		if (y != VALE_DST_DROP && sw->lookup_mode == VALE_LOOKUP_RULES)
+			k = vale_rules_fast(rs, p->idx, y);
+		if (k >= 0)
+			steer_fast_set(p, true, y, rs->rule[k].ctr);
+		else
+			steer_fast_set(p, y != VALE_DST_DROP &&
+				       sw->lookup_mode == VALE_LOOKUP_P2P,
+				       y, NULL);
+	}
+}
+
+/*
+ * Recompute the pairs and their fast paths, and announce what changed.
+ * A caller that frees rule counters does it a grace period after this.
+ */
 static void steer_repair(struct vale_switch *sw)
 {
 	u16 *peer = kmalloc_array(VALE_SW_MAX_PORTS, sizeof(*peer),
@@ -221,6 +277,7 @@ static void steer_repair(struct vale_switch *sw)
 
 	if (peer)
 		n = steer_pairs(sw, peer);
+	steer_fast(sw, peer);
 	if (n) {
 		list = steer_list(sw, peer, n);
 		if (!list)
@@ -331,10 +388,10 @@ int vale_steer_del(struct vale_switch *sw, u32 id,
 		next = NULL;
 	}
 	steer_publish(sw, next);
+	steer_repair(sw);
 	/* After the grace period no forwarder counts on @ctr any more. */
 	synchronize_rcu();
 	free_percpu(ctr);
-	steer_repair(sw);
 	return 0;
 }
 
@@ -347,11 +404,11 @@ void vale_steer_flush(struct vale_switch *sw)
 	if (!rs)
 		return;
 	rcu_assign_pointer(sw->steer.set, NULL);
+	steer_repair(sw);
 	synchronize_rcu();
 	for (i = 0; i < rs->n; i++)
 		free_percpu(rs->rule[i].ctr);
 	kfree(rs);
-	steer_repair(sw);
 }
 
 /* A listener on the core's events: ports came, went, or the mode changed. */

@@ -13,8 +13,10 @@
 #
 # unicast: to the learned address of one port (of INSTR_RECEIVERS);
 # broadcast: to INSTR_RECEIVERS ports (default 4), counted per packet
-# sent.  Environment: INSTR_PACKETS (default 25600), INSTR_BATCHES
-# (default "1 4 16 64 256 512"), INSTR_CASES (default "unicast broadcast"),
+# sent; pair: unicast from an end of a point-to-point pair, on its fast
+# path.  Environment: INSTR_PACKETS (default 25600), INSTR_BATCHES
+# (default "1 4 16 64 256 512"), INSTR_CASES (default "unicast broadcast
+# pair"),
 # INSTR_RECEIVERS (default 4).  bench/report.py reads these lines.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +24,7 @@ cd "$top"
 
 packets=${INSTR_PACKETS:-25600}
 batches=${INSTR_BATCHES:-1 4 16 64 256 512}
-cases=${INSTR_CASES:-unicast broadcast}
+cases=${INSTR_CASES:-unicast broadcast pair}
 receivers=${INSTR_RECEIVERS:-4}
 bin=build/user/bench/bench_fwd
 

@@ -6,11 +6,13 @@
  * (scripts/bench-instr.sh collects inside vale_fwd_txsync() only, so the
  * setup here and the receivers' work are not counted).
  *
- *   bench_fwd unicast|broadcast BATCH [PACKETS [RECEIVERS]]
+ *   bench_fwd unicast|broadcast|pair BATCH [PACKETS [RECEIVERS]]
  *
  * unicast: port 0 sends to the learned address of port 1 (RECEIVERS ports
  * besides the sender exist, default 4; only port 1 receives).
  * broadcast: port 0 sends broadcast frames to RECEIVERS ports.
+ * pair: as unicast, but port 0 is an end of a point-to-point pair with
+ * port 1 (its fast path, port.h, counting on a rule's counters).
  * BATCH is the switch's forwarding batch (1..1024); every tx sync hands
  * 512 packets to the switch, and the receivers release their slots
  * between syncs, so nothing is dropped.  Exits non-zero when a packet was
@@ -21,6 +23,7 @@
 #include <string.h>
 
 #include "fwd_util.h"
+#include "rules.h"
 
 #define PER_SYNC	512
 #define SLOTS		1024
@@ -33,13 +36,15 @@ int main(int argc, char **argv)
 	struct vale_ring *ring;
 	u32 batch, nrecv = 4, i, j, left, n;
 	unsigned long packets = 51200;
+	struct vale_rule_ctr ctr = { 0 };
+	struct vale_fast fast = { .peer = 1, .ctr = &ctr };
 	int bcast;
 	u8 f[PKT_LEN];
 
 	if (argc < 3 || (strcmp(argv[1], "unicast") &&
-			 strcmp(argv[1], "broadcast"))) {
+			 strcmp(argv[1], "broadcast") && strcmp(argv[1], "pair"))) {
 		fprintf(stderr,
-			"usage: %s unicast|broadcast BATCH [PACKETS [RECEIVERS]]\n",
+			"usage: %s unicast|broadcast|pair BATCH [PACKETS [RECEIVERS]]\n",
 			argv[0]);
 		return 2;
 	}
@@ -62,6 +67,8 @@ int main(int argc, char **argv)
 	/* learn port 1's address without going through the forwarder */
 	t0_frame(f, T0_MAC_BCAST, T0_MAC(1), PKT_LEN, 0);
 	vale_lookup_learn(&sw->mac, f, PKT_LEN, 1);
+	if (!strcmp(argv[1], "pair"))
+		rcu_assign_pointer(tx->fast, &fast);
 
 	/* every tx buffer holds the frame once and for all */
 	t0_frame(f, bcast ? T0_MAC_BCAST : T0_MAC(1), T0_MAC(0), PKT_LEN, 1);
@@ -93,6 +100,12 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	if (tx->fast && ctr.packets != packets) {
+		fprintf(stderr, "the pair's rule counted %llu, want %lu\n",
+			(unsigned long long)ctr.packets, packets);
+		return 1;
+	}
+	RCU_INIT_POINTER(tx->fast, NULL);
 	printf("case=%s batch=%u packets=%lu receivers=%u\n", argv[1], batch,
 	       packets, nrecv);
 	for (i = 1; i <= nrecv; i++)

@@ -17,11 +17,15 @@
  *    lists, the shortcut for a frame with the addresses of the one before)
  *    must deliver, count and learn exactly what the same frames forwarded
  *    one per batch do.
+ *  - pairs: a port with a fast path (port.h, a point-to-point pair) must
+ *    deliver and count exactly what the rules lookup with the one rule
+ *    that decides its frames does, without calling any lookup.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "fwd_util.h"
+#include "rules.h"
 
 /* EXPECT_EQ(literal, unsigned) is intended throughout. */
 #pragma GCC diagnostic ignored "-Wsign-compare"
@@ -591,6 +595,161 @@ TEST(same_addresses_shortcut)
 	EXPECT_EQ(8, p[1]->rx[0].stats.packets);	/* no flood */
 	for (i = 0; i < 3; i++)
 		t0_port_free(p[i]);
+	free(sw);
+}
+
+/* ---- a pair's fast path against the lookup it replaces ---- */
+
+static struct vale_rule_ctr ref_ctr;
+static u32 lookups;
+
+/* The rules lookup with one rule, "from port 0 output port 1", counting. */
+static u16 rule_out1(void *priv, const u8 *frame, u32 len, u16 src)
+{
+	lookups++;
+	ref_ctr.packets++;
+	ref_ctr.bytes += len;
+	return src == 0 ? 1 : VALE_DST_DROP;
+}
+
+/* The fast path must never come here. */
+static u16 no_lookup(void *priv, const u8 *frame, u32 len, u16 src)
+{
+	lookups++;
+	return VALE_DST_DROP;
+}
+
+struct prun {
+	struct vale_switch *sw;
+	struct vale_port *p[2];
+	struct vale_fast fast;
+	struct vale_rule_ctr ctr;
+};
+
+/*
+ * @n frames of lengths @lens (cycled) from port 0 of a two-port switch
+ * of batch @batch whose port 1 has @rx_slots slots: through rule_out1(),
+ * or through port 0's fast path towards @peer.
+ */
+static void prun(struct prun *r, bool fast, u16 peer, u32 batch, u32 rx_slots,
+		 const u32 *lens, u32 nlens, u32 n)
+{
+	static u8 f[VALE_MAX_PKT_LEN];
+	u32 i, k = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->sw = t0_switch_new(batch);
+	r->sw->lookup = fast ? no_lookup : rule_out1;
+	r->p[0] = t0_port_new(r->sw, 0, 1, 1, 1024, 0);
+	r->p[1] = t0_port_new(r->sw, 1, 1, 1, rx_slots, 0);
+	r->fast.peer = peer;
+	r->fast.ctr = &r->ctr;
+	if (fast)
+		rcu_assign_pointer(r->p[0]->fast, &r->fast);
+	memset(&ref_ctr, 0, sizeof(ref_ctr));
+	for (i = 0; i < n; i++) {
+		u32 len = lens[i % nlens];
+
+		t0_frame(f, T0_MAC(1 + i % 3), T0_MAC(7), len, i);
+		k += t0_queue(r->p[0], 0, f, len);
+		if (k > 900) {	/* sync before the tx ring is full */
+			if (t0_txsync(r->p[0], 0))
+				abort();
+			k = 0;
+		}
+	}
+	if (t0_txsync(r->p[0], 0))
+		abort();
+	if (!fast)
+		r->ctr = ref_ctr;
+	RCU_INIT_POINTER(r->p[0]->fast, NULL);
+}
+
+static void prun_free(struct prun *r)
+{
+	t0_port_free(r->p[0]);
+	t0_port_free(r->p[1]);
+	free(r->sw);
+}
+
+TEST(pair_fast_path_equals_rules_lookup)
+{
+	/* runts, the lengths around a header and a minimum frame, chains */
+	static const u32 lens[] = {
+		60, 1, 13, 14, 15, 59, 60, 61, 63, 64, 65, 128, 2047, 2048,
+		2049, 4100, 60, 60, 9000,
+	};
+	static const struct {
+		u32 batch, rx_slots, n;
+	} c[] = {
+		{ 512, 1024, 400 }, { 64, 1024, 400 }, { 7, 1024, 400 },
+		{ 1, 1024, 400 }, { 512, 64, 400 }, { 512, 1024, 3000 },
+	};
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		struct prun ref, fast;
+		u32 nlens = ARRAY_SIZE(lens) - (i % 2);	/* with/without 9000 */
+		static u8 a[VALE_MAX_PKT_LEN], b[VALE_MAX_PKT_LEN];
+		int la, lb, frames = 0, diffs = 0;
+
+		prun(&ref, false, 1, c[i].batch, c[i].rx_slots, lens, nlens,
+		     c[i].n);
+		lookups = 0;
+		prun(&fast, true, 1, c[i].batch, c[i].rx_slots, lens, nlens,
+		     c[i].n);
+		EXPECT_EQ(0, lookups) TH_LOG("case %u: the fast path looked up", i);
+		EXPECT_EQ(0, memcmp(&ref.p[1]->rx[0].stats,
+				    &fast.p[1]->rx[0].stats,
+				    sizeof(ref.p[1]->rx[0].stats)))
+			TH_LOG("case %u: receiver's counters differ", i);
+		EXPECT_EQ(0, memcmp(&ref.p[0]->tx[0].stats,
+				    &fast.p[0]->tx[0].stats,
+				    sizeof(ref.p[0]->tx[0].stats)))
+			TH_LOG("case %u: sender's counters differ", i);
+		EXPECT_EQ(ref.ctr.packets, fast.ctr.packets) TH_LOG("case %u", i);
+		EXPECT_EQ(ref.ctr.bytes, fast.ctr.bytes) TH_LOG("case %u", i);
+		EXPECT_GT(fast.ctr.packets, 0);
+		do {
+			la = t0_recv(ref.p[1], 0, a, sizeof(a), NULL, NULL);
+			lb = t0_recv(fast.p[1], 0, b, sizeof(b), NULL, NULL);
+			if (la != lb || (la > 0 && memcmp(a, b, la))) {
+				diffs++;
+				TH_LOG("case %u: frame %d differs", i, frames);
+				break;
+			}
+			frames += la >= 0;
+		} while (la >= 0);
+		EXPECT_EQ(0, diffs);
+		EXPECT_GT(frames, 0);
+		prun_free(&ref);
+		prun_free(&fast);
+	}
+}
+
+/* A peer that is gone: nothing delivered, everything counted, no lookup. */
+TEST(pair_fast_path_peer_gone)
+{
+	static const u32 lens[] = { 60, 13, 1514 };
+	struct vale_switch *sw = t0_switch_new(512);
+	struct vale_port *p = t0_port_new(sw, 0, 1, 1, 1024, 0);
+	struct vale_fast fp = { .peer = 1 };
+	u8 f[1514];
+	u32 i;
+
+	lookups = 0;
+	sw->lookup = no_lookup;
+	rcu_assign_pointer(p->fast, &fp);
+	for (i = 0; i < 30; i++) {
+		t0_frame(f, T0_MAC(1), T0_MAC(7), lens[i % 3], i);
+		ASSERT_NE(0, t0_queue(p, 0, f, lens[i % 3]));
+	}
+	ASSERT_EQ(0, t0_txsync(p, 0));
+	EXPECT_EQ(30, p->tx[0].stats.packets);
+	EXPECT_EQ(30, p->tx[0].stats.drop_no_dest);
+	EXPECT_EQ(0, lookups);
+	RCU_INIT_POINTER(p->fast, NULL);
+	t0_port_free(p);
 	free(sw);
 }
 

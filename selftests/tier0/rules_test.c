@@ -6,7 +6,8 @@
  * ids, missing ids, the size limit); rule checks; point-to-point
  * detection on rule sets (pairs found, and pairs refused: a third port
  * reachable by flood or learn, a rule to a third port, asymmetric rules,
- * shadowed rules, dead ports) and on rule-less switches.
+ * shadowed rules, dead ports) and on rule-less switches; the rule that
+ * alone decides an end's frames, for the fast path of a pair.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -322,70 +323,97 @@ static const struct {
 	struct vale_rule r[MAXR];
 	int n;
 	const char *pairs;
+	const char *fast;	/* "port:rule id" of vale_rules_fast() per end */
 } p2p_cases[] = {
 	{ "one pair by in_port rules", 0x3,
 	  { R(1, 1, M_IN, 0, 0, 0, 0, OUTPUT, 1),
-	    R(2, 1, M_IN, 1, 0, 0, 0, OUTPUT, 0) }, 2, "0-1" },
+	    R(2, 1, M_IN, 1, 0, 0, 0, OUTPUT, 0) }, 2, "0-1", "0:1 1:2" },
 	{ "a chain of two pairs", 0xf,
 	  { R(1, 1, M_IN, 0, 0, 0, 0, OUTPUT, 1),
 	    R(2, 1, M_IN, 1, 0, 0, 0, OUTPUT, 0),
 	    R(3, 1, M_IN, 2, 0, 0, 0, OUTPUT, 3),
-	    R(4, 1, M_IN, 3, 0, 0, 0, OUTPUT, 2) }, 4, "0-1 2-3" },
+	    R(4, 1, M_IN, 3, 0, 0, 0, OUTPUT, 2) }, 4, "0-1 2-3", "0:1 1:2 2:3 3:4" },
 	{ "asymmetric: 1 sends to 2", 0x7,
 	  { R(1, 1, M_IN, 0, 0, 0, 0, OUTPUT, 1),
-	    R(2, 1, M_IN, 1, 0, 0, 0, OUTPUT, 2) }, 2, "" },
+	    R(2, 1, M_IN, 1, 0, 0, 0, OUTPUT, 2) }, 2, "", "" },
 	{ "a third port sends to one end", 0x7,
 	  { R(1, 1, M_IN, 0, 0, 0, 0, OUTPUT, 1),
 	    R(2, 1, M_IN, 1, 0, 0, 0, OUTPUT, 0),
-	    R(3, 1, M_IN, 2, 0, 0, 0, OUTPUT, 1) }, 3, "" },
+	    R(3, 1, M_IN, 2, 0, 0, 0, OUTPUT, 1) }, 3, "", "" },
 	{ "a rule to a third port for some frames", 0x7,
 	  { R(1, 2, M_IN | M_TYPE, 0, 0, 0, 0x0806, OUTPUT, 2),
 	    R(2, 1, M_IN, 0, 0, 0, 0, OUTPUT, 1),
-	    R(3, 1, M_IN, 1, 0, 0, 0, OUTPUT, 0) }, 3, "" },
+	    R(3, 1, M_IN, 1, 0, 0, 0, OUTPUT, 0) }, 3, "", "" },
 	{ "a rule to a third port shadowed by a catch-all", 0x7,
 	  { R(1, 2, M_IN, 0, 0, 0, 0, OUTPUT, 1),
 	    R(2, 1, M_IN | M_TYPE, 0, 0, 0, 0x0806, OUTPUT, 2),
-	    R(3, 1, M_IN, 1, 0, 0, 0, OUTPUT, 0) }, 3, "0-1" },
+	    R(3, 1, M_IN, 1, 0, 0, 0, OUTPUT, 0) }, 3, "0-1", "0:1 1:3" },
 	{ "a third port floods", 0x7,
 	  { R(1, 1, M_IN, 0, 0, 0, 0, OUTPUT, 1),
 	    R(2, 1, M_IN, 1, 0, 0, 0, OUTPUT, 0),
-	    R(3, 1, M_IN, 2, 0, 0, 0, FLOOD, 0) }, 3, "" },
+	    R(3, 1, M_IN, 2, 0, 0, 0, FLOOD, 0) }, 3, "", "" },
 	{ "a third port learns", 0x7,
 	  { R(1, 1, M_IN, 0, 0, 0, 0, OUTPUT, 1),
 	    R(2, 1, M_IN, 1, 0, 0, 0, OUTPUT, 0),
-	    R(3, 1, M_IN, 2, 0, 0, 0, LEARN, 0) }, 3, "" },
+	    R(3, 1, M_IN, 2, 0, 0, 0, LEARN, 0) }, 3, "", "" },
 	{ "the third port only drops", 0x7,
 	  { R(1, 1, M_IN, 0, 0, 0, 0, OUTPUT, 1),
 	    R(2, 1, M_IN, 1, 0, 0, 0, OUTPUT, 0),
-	    R(3, 1, M_IN, 2, 0, 0, 0, DROP, 0) }, 3, "0-1" },
+	    R(3, 1, M_IN, 2, 0, 0, 0, DROP, 0) }, 3, "0-1", "0:1 1:2" },
 	{ "a flood for some frames of an end", 0x3,
 	  { R(1, 2, M_IN | M_DST, 0, BCAST, 0, 0, FLOOD, 0),
 	    R(2, 1, M_IN, 0, 0, 0, 0, OUTPUT, 1),
-	    R(3, 1, M_IN, 1, 0, 0, 0, OUTPUT, 0) }, 3, "" },
+	    R(3, 1, M_IN, 1, 0, 0, 0, OUTPUT, 0) }, 3, "", "" },
 	{ "a wildcard rule after the pair's catch-alls", 0x7,
 	  { R(1, 2, M_IN, 0, 0, 0, 0, OUTPUT, 1),
 	    R(2, 2, M_IN, 1, 0, 0, 0, OUTPUT, 0),
-	    R(3, 1, 0, 0, 0, 0, 0, OUTPUT, 0) }, 3, "" },
+	    R(3, 1, 0, 0, 0, 0, 0, OUTPUT, 0) }, 3, "", "" },
 	{ "a wildcard drop after them", 0x7,
 	  { R(1, 2, M_IN, 0, 0, 0, 0, OUTPUT, 1),
 	    R(2, 2, M_IN, 1, 0, 0, 0, OUTPUT, 0),
-	    R(3, 1, 0, 0, 0, 0, 0, DROP, 0) }, 3, "0-1" },
+	    R(3, 1, 0, 0, 0, 0, 0, DROP, 0) }, 3, "0-1", "0:1 1:2" },
 	{ "a dead third port's rules do not count", 0x3,
 	  { R(1, 1, M_IN, 0, 0, 0, 0, OUTPUT, 1),
 	    R(2, 1, M_IN, 1, 0, 0, 0, OUTPUT, 0),
-	    R(3, 1, M_IN, 2, 0, 0, 0, FLOOD, 0) }, 3, "0-1" },
+	    R(3, 1, M_IN, 2, 0, 0, 0, FLOOD, 0) }, 3, "0-1", "0:1 1:2" },
 	{ "output to a dead port is a drop", 0x3,
 	  { R(1, 2, M_IN | M_TYPE, 0, 0, 0, 0x0806, OUTPUT, 5),
 	    R(2, 1, M_IN, 0, 0, 0, 0, OUTPUT, 1),
-	    R(3, 1, M_IN, 1, 0, 0, 0, OUTPUT, 0) }, 3, "0-1" },
+	    R(3, 1, M_IN, 1, 0, 0, 0, OUTPUT, 0) }, 3, "0-1", "1:3" },
 	{ "one end silent", 0x3,
-	  { R(1, 1, M_IN, 0, 0, 0, 0, OUTPUT, 1) }, 1, "" },
+	  { R(1, 1, M_IN, 0, 0, 0, 0, OUTPUT, 1) }, 1, "", "" },
 	{ "different frames to the same peer", 0x3,
 	  { R(1, 2, M_IN | M_VID, 0, 0, 5, 0, OUTPUT, 1),
 	    R(2, 1, M_IN, 0, 0, 0, 0, OUTPUT, 1),
-	    R(3, 1, M_IN | M_DST, 1, MAC(3), 0, 0, OUTPUT, 0) }, 3, "0-1" },
-	{ "no rules", 0x3, { }, 0, "" },
+	    R(3, 1, M_IN | M_DST, 1, MAC(3), 0, 0, OUTPUT, 0) }, 3, "0-1", "" },
+	{ "no rules", 0x3, { }, 0, "", "" },
 };
+
+/*
+ * "x:id" for every end x of a pair whose frames rule id decides alone
+ * (vale_rules_fast()); and no end has a fast rule towards another port.
+ */
+static void fast_str(const struct vale_ruleset *rs, const u16 *peer, char *s,
+		     size_t size)
+{
+	int off = 0, k;
+	u16 x, y;
+
+	s[0] = 0;
+	for (x = 0; x < NP; x++) {
+		if (peer[x] == DROP)
+			continue;
+		for (y = 0; y < NP; y++)
+			if (y != peer[x] && vale_rules_fast(rs, x, y) >= 0)
+				off += snprintf(s + off, size - off,
+						"%s%u:to-%u?", off ? " " : "",
+						x, y);
+		k = vale_rules_fast(rs, x, peer[x]);
+		if (k >= 0)
+			off += snprintf(s + off, size - off, "%s%u:%u",
+					off ? " " : "", x, rs->rule[k].id);
+	}
+}
 
 TEST(p2p_on_rules)
 {
@@ -409,6 +437,9 @@ TEST(p2p_on_rules)
 		for (c = p2p_cases[i].pairs; *c; c++)
 			want_n += *c == '-';
 		EXPECT_EQ(want_n, n) TH_LOG("%s", p2p_cases[i].what);
+		fast_str(rs, peer, got, sizeof(got));
+		EXPECT_STREQ(p2p_cases[i].fast, got)
+			TH_LOG("%s: fast", p2p_cases[i].what);
 		free(rs);
 	}
 }

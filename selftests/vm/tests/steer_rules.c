@@ -14,10 +14,13 @@
  *  - point-to-point pairs: found from the rules and shown by switch-get,
  *    gone as soon as a third port may reach one end, back when it may not;
  *    a learning switch with exactly two ports is a pair;
+ *  - the fast path of a pair: frames and counters as the lookup gives
+ *    them, a rule to a third port effective on the next frame;
  *  - rules replaced under traffic: every frame a sender's sync took is
  *    accounted for, delivered or counted dropped, and nothing splats.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -580,6 +583,121 @@ TEST_F(steer, pairs_follow_rules_and_ports)
 	ASSERT_EQ(0, sw_info("valelp", &s));
 	EXPECT_EQ(0, s.npairs);
 	vp_close(&y);
+}
+
+/*
+ * Frames of @n kinds from port @src (kind k: ethertype types[k], and a
+ * runt every 10th frame when @runts), then what each port got of each
+ * kind, in order; returns the bytes of the frames that were not runts
+ * (every 10th frame, of each kind in turn when @n is 2).
+ */
+static uint64_t pair_send(struct __test_metadata *_metadata, FIXTURE_DATA(steer) *self,
+			  int src, const uint16_t *types, int n, int count,
+			  bool runts, unsigned int got[NP][4])
+{
+	uint32_t seqs[4] = { 0 };
+	uint64_t bytes = 0;
+	uint8_t f[2048];
+	int i, j, len, k;
+
+	for (j = 0; j < count; j++) {
+		k = j % n;
+		len = frame(f, MAC(9), src, -1, types[k], k << 16 | j / n);
+		if (runts && (j % 20 == 9 || j % 20 == 18))
+			len = 13;
+		else
+			bytes += len;
+		ASSERT_EQ(0, vp_send(&self->p[src], f, len));
+	}
+	for (i = 0; i < NP; i++) {
+		memset(seqs, 0, sizeof(seqs));
+		while ((len = vp_recv(&self->p[i], f, sizeof(f), NULL)) > 0) {
+			uint32_t tag;
+
+			memcpy(&tag, f + 14, 4);
+			k = tag >> 16;
+			/* in order, once: the next of its kind, runts skipped */
+			if (k >= n || (tag & 0xffff) < seqs[k]) {
+				got[i][3]++;
+				continue;
+			}
+			seqs[k] = (tag & 0xffff) + 1;
+			got[i][k]++;
+		}
+		ASSERT_EQ(0, len);
+	}
+	return bytes;
+}
+
+/*
+ * The fast path of a pair (fwd.c skips the lookup for a port whose
+ * frames one rule decides): the frames and the rules' counters are what
+ * the lookup gives, and a rule to a third port takes effect on the very
+ * next frame; deleting it brings the pair (and the fast path) back.
+ */
+TEST_F(steer, pair_fast_path_counts_and_reverts)
+{
+	struct rule ab = { .id = 1, .in = "a", .vid = -1, .type = -1,
+			   .act = VALE_RULE_ACT_OUTPUT, .out = "b" };
+	struct rule ba = { .id = 2, .in = "b", .vid = -1, .type = -1,
+			   .act = VALE_RULE_ACT_OUTPUT, .out = "a" };
+	struct rule ac = { .id = 5, .prio = 9, .in = "a", .vid = -1,
+			   .type = 0x88b5, .act = VALE_RULE_ACT_OUTPUT,
+			   .out = "c" };
+	static const uint16_t types[] = { 0x0800, 0x88b5 };
+	unsigned int got[NP][4];
+	struct vale_port_stats s0, s1;
+	uint64_t b1 = 0, b2 = 0, b5 = 0, p1 = 0, bytes;
+	struct swinfo s;
+	struct dump d;
+	int round;
+
+	ASSERT_EQ(0, rule_req(VALE_CMD_RULE_NEW, &ab));
+	ASSERT_EQ(0, rule_req(VALE_CMD_RULE_NEW, &ba));
+	for (round = 0; round < 3; round++) {
+		/* 0, 2: the pair a-b; 1: a's 0x88b5 frames go to c */
+		if (round == 1)
+			ASSERT_EQ(0, rule_req(VALE_CMD_RULE_NEW, &ac));
+		if (round == 2)
+			ASSERT_EQ(0, rule_del(5));
+		ASSERT_EQ(0, sw_info(SW, &s));
+		EXPECT_STREQ(round == 1 ? "" : "a-b", s.pairs)
+			TH_LOG("round %d", round);
+		memset(got, 0, sizeof(got));
+		s0 = vp_stats(&self->p[0]);
+		bytes = pair_send(_metadata, self, 0, types, 2, 200, true, got);
+		s1 = vp_stats(&self->p[0]);
+		/* 200 frames, 20 runts: 90 of each type arrive */
+		EXPECT_EQ(20, s1.drop_no_dest - s0.drop_no_dest);
+		EXPECT_EQ(90, got[1][0]) TH_LOG("round %d", round);
+		EXPECT_EQ(round == 1 ? 0 : 90, got[1][1]) TH_LOG("round %d", round);
+		EXPECT_EQ(round == 1 ? 90 : 0, got[2][1]) TH_LOG("round %d", round);
+		EXPECT_EQ(0, got[2][0] + got[0][0] + got[0][1] + got[3][0] +
+			  got[3][1]);
+		EXPECT_EQ(0, got[0][3] + got[1][3] + got[2][3] + got[3][3])
+			TH_LOG("round %d: out of order or twice", round);
+		/* frame() makes frames of one length: split the bytes */
+		if (round == 1) {
+			b1 += bytes / 2;
+			b5 += bytes / 2;
+			p1 += 90;
+		} else {
+			b1 += bytes;
+			p1 += 180;
+		}
+		memset(got, 0, sizeof(got));
+		b2 += pair_send(_metadata, self, 1, types, 1, 50, false, got);
+		EXPECT_EQ(50, got[0][0]);
+		ASSERT_EQ(0, rule_dump(&d));
+		EXPECT_EQ(p1, d.packets[1]) TH_LOG("round %d", round);
+		EXPECT_EQ(b1, d.bytes[1]) TH_LOG("round %d: rule 1 bytes", round);
+		EXPECT_EQ(50 * (round + 1), d.packets[2]);
+		EXPECT_EQ(b2, d.bytes[2]);
+		if (round == 1) {
+			EXPECT_EQ(90, d.packets[5]);
+			EXPECT_EQ(b5, d.bytes[5]);
+		}
+	}
 }
 
 /* Rules replaced while a port sends: nothing unaccounted, no splat. */
