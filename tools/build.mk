@@ -22,11 +22,15 @@ TOOLS_STATIC ?= -static
 USER_TARGETS += $(TOOLS_BINS)
 INSTALL_TARGETS += install-tools
 
-# tools/common: the one libmnl plumbing (vnl: vale-ctl and the netlink VM
-# tests) and the one text/JSON writer and JSON string escaper (out:
-# vale-ctl, vale-pktgen, vale-vhost).
-TOOLS_COMMON_HDRS := tools/common/vnl.h tools/common/out.h
+# tools/common: the one libmnl plumbing (vnl: vale-ctl, vale-net,
+# vale-kfuzz and the netlink VM tests), rtnetlink (rtnl: vale-net and
+# vale-kfuzz), network namespaces (netns: vale-net) and the one text/JSON
+# writer and JSON string escaper (out: vale-ctl, vale-net, vale-pktgen,
+# vale-vhost).
+TOOLS_COMMON_HDRS := $(wildcard tools/common/*.h)
 VNL_O := $(O)/tools/common/vnl.o
+RTNL_O := $(O)/tools/common/rtnl.o
+NETNS_O := $(O)/tools/common/netns.o
 OUT_O := $(O)/tools/common/out.o
 
 $(O)/tools/common/%.o: tools/common/%.c $(TOOLS_COMMON_HDRS) uapi/linux/vale.h
