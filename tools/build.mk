@@ -24,18 +24,33 @@ INSTALL_TARGETS += install-tools
 
 # tools/common: the one libmnl plumbing (vnl: vale-ctl, vale-net,
 # vale-kfuzz and the netlink VM tests), rtnetlink (rtnl: vale-net and
-# vale-kfuzz), network namespaces (netns: vale-net) and the one text/JSON
+# vale-kfuzz), network namespaces (netns: vale-net), the one text/JSON
 # writer and JSON string escaper (out: vale-ctl, vale-net, vale-pktgen,
-# vale-vhost).
+# vale-vhost) and the command tables with prefix matching (cmd: vale-ctl,
+# vale-net).
 TOOLS_COMMON_HDRS := $(wildcard tools/common/*.h)
 VNL_O := $(O)/tools/common/vnl.o
 RTNL_O := $(O)/tools/common/rtnl.o
 NETNS_O := $(O)/tools/common/netns.o
 OUT_O := $(O)/tools/common/out.o
+CMD_O := $(O)/tools/common/cmd.o
 
 $(O)/tools/common/%.o: tools/common/%.c $(TOOLS_COMMON_HDRS) uapi/linux/vale.h
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -Itools/common -c -o $@ $<
+
+# Tier 0 of the pure parts of tools/common, under the sanitizers like the
+# other Tier-0 tests: tools/common/tests/NAME_test.c with NAME.c as
+# $(O)/tier0/tools_common_NAME (scripts/check.sh runs every program there).
+TOOLS_COMMON_T0 := $(patsubst tools/common/tests/%_test.c,%,\
+	$(wildcard tools/common/tests/*_test.c))
+
+$(O)/tier0/tools_common_%: tools/common/tests/%_test.c tools/common/%.c \
+		$(TOOLS_COMMON_HDRS)
+	@mkdir -p $(@D)
+	$(T0_CC) $(T0_CFLAGS) -Itools/common -o $@ $< tools/common/$*.c
+
+USER_TARGETS += $(patsubst %,$(O)/tier0/tools_common_%,$(TOOLS_COMMON_T0))
 
 # vale-pktgen is a directory of files by concern (vale-pktgen/pktgen.h
 # says which).

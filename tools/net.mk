@@ -14,7 +14,7 @@ VNET_HDRS := $(wildcard tools/vale-net/*.h) $(TOOLS_COMMON_HDRS)
 VNET_PURE := model parse admit plan
 VNET_OBJS := $(patsubst %,$(O)/tools/net/%.o,$(VNET_PURE) sys state \
 	discover apply act_switch act_node act_tunnel act_proc print main) \
-	$(RTNL_O) $(NETNS_O) $(VNL_O) $(OUT_O)
+	$(RTNL_O) $(NETNS_O) $(VNL_O) $(OUT_O) $(CMD_O)
 VNET_CHECK := $(O)/tier0/vnet_check
 
 USER_TARGETS += $(VALE_NET) $(VNET_CHECK)
