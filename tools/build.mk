@@ -26,14 +26,17 @@ INSTALL_TARGETS += install-tools
 # vale-kfuzz and the netlink VM tests), rtnetlink (rtnl: vale-net and
 # vale-kfuzz), network namespaces (netns: vale-net), the one text/JSON
 # writer and JSON string escaper (out: vale-ctl, vale-net, vale-pktgen,
-# vale-vhost) and the command tables with prefix matching (cmd: vale-ctl,
-# vale-net).
+# vale-vhost), the command tables with prefix matching (cmd: vale-ctl,
+# vale-net), and the test frames and latency samples of the traffic tools
+# (frame, samples: vale-pktgen, vale-bench-ep).
 TOOLS_COMMON_HDRS := $(wildcard tools/common/*.h)
 VNL_O := $(O)/tools/common/vnl.o
 RTNL_O := $(O)/tools/common/rtnl.o
 NETNS_O := $(O)/tools/common/netns.o
 OUT_O := $(O)/tools/common/out.o
 CMD_O := $(O)/tools/common/cmd.o
+FRAME_O := $(O)/tools/common/frame.o
+SAMPLES_O := $(O)/tools/common/samples.o
 
 $(O)/tools/common/%.o: tools/common/%.c $(TOOLS_COMMON_HDRS) uapi/linux/vale.h
 	@mkdir -p $(@D)
@@ -48,7 +51,7 @@ TOOLS_COMMON_T0 := $(patsubst tools/common/tests/%_test.c,%,\
 $(O)/tier0/tools_common_%: tools/common/tests/%_test.c tools/common/%.c \
 		$(TOOLS_COMMON_HDRS)
 	@mkdir -p $(@D)
-	$(T0_CC) $(T0_CFLAGS) -Itools/common -o $@ $< tools/common/$*.c
+	$(T0_CC) $(T0_CFLAGS) -Itools/common -o $@ $< tools/common/$*.c -lm
 
 USER_TARGETS += $(patsubst %,$(O)/tier0/tools_common_%,$(TOOLS_COMMON_T0))
 
@@ -57,10 +60,12 @@ USER_TARGETS += $(patsubst %,$(O)/tier0/tools_common_%,$(TOOLS_COMMON_T0))
 VALE_PKTGEN_SRCS := $(wildcard tools/vale-pktgen/*.c)
 
 $(VALE_PKTGEN): $(VALE_PKTGEN_SRCS) tools/vale-pktgen/pktgen.h lib/libvale.h \
-		uapi/linux/vale.h tools/common/out.h $(LIBVALE_A) $(OUT_O)
+		uapi/linux/vale.h $(TOOLS_COMMON_HDRS) $(LIBVALE_A) $(OUT_O) \
+		$(FRAME_O) $(SAMPLES_O)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -Itools/common -o $@ $(VALE_PKTGEN_SRCS) $(OUT_O) \
-		$(LIBVALE_A) $(USER_LDFLAGS) $(TOOLS_STATIC)
+		$(FRAME_O) $(SAMPLES_O) $(LIBVALE_A) $(USER_LDFLAGS) -lm \
+		$(TOOLS_STATIC)
 
 .PHONY: install-tools
 install-tools: $(TOOLS_BINS)
