@@ -17,7 +17,7 @@ EP_COMMON := opts frame clock stats roles main sock api_vale api_udp \
 EP_HDRS := $(EP_DIR)/ep.h $(EP_DIR)/sock.h lib/libvale.h uapi/linux/vale.h \
 	$(TOOLS_COMMON_HDRS)
 EP_OBJS := $(patsubst %,$(O)/$(EP_DIR)/%.o,$(EP_COMMON)) $(FRAME_O) \
-	$(SAMPLES_O)
+	$(SAMPLES_O) $(MAC_O)
 
 # AF_XDP through libxdp's <xdp/xsk.h> when pkg-config finds it.
 EP_XDP_LIBS := $(if $(wildcard $(EP_DIR)/api_xdp.c),$(shell pkg-config --libs libxdp libbpf 2>/dev/null))
@@ -47,7 +47,8 @@ USER_TARGETS += $(VALE_BENCH_EP) $(VALE_BENCH_EP_STATIC)
 # Tier 0: the pure parts, under the sanitizers like the other Tier-0 tests.
 EP_T0 := frame stats opts
 EP_T0_SRCS = $(EP_DIR)/frame.c $(EP_DIR)/stats.c $(EP_DIR)/opts.c \
-	$(EP_DIR)/clock.c tools/common/frame.c tools/common/samples.c
+	$(EP_DIR)/clock.c tools/common/frame.c tools/common/samples.c \
+	tools/common/mac.c
 $(O)/tier0/vale_bench_ep_%: tools/vale-bench/tests/ep_%_test.c $(EP_T0_SRCS) \
 		$(EP_HDRS)
 	@mkdir -p $(@D)

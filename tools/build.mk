@@ -28,7 +28,8 @@ INSTALL_TARGETS += install-tools
 # writer and JSON string escaper (out: vale-ctl, vale-net, vale-pktgen,
 # vale-vhost), the command tables with prefix matching (cmd: vale-ctl,
 # vale-net), and the test frames and latency samples of the traffic tools
-# (frame, samples: vale-pktgen, vale-bench-ep).
+# (frame, samples: vale-pktgen, vale-bench-ep), and MAC addresses as text
+# (mac: vale-ctl, vale-net, vale-pktgen, vale-bench-ep).
 TOOLS_COMMON_HDRS := $(wildcard tools/common/*.h)
 VNL_O := $(O)/tools/common/vnl.o
 RTNL_O := $(O)/tools/common/rtnl.o
@@ -37,6 +38,7 @@ OUT_O := $(O)/tools/common/out.o
 CMD_O := $(O)/tools/common/cmd.o
 FRAME_O := $(O)/tools/common/frame.o
 SAMPLES_O := $(O)/tools/common/samples.o
+MAC_O := $(O)/tools/common/mac.o
 
 $(O)/tools/common/%.o: tools/common/%.c $(TOOLS_COMMON_HDRS) uapi/linux/vale.h
 	@mkdir -p $(@D)
@@ -61,10 +63,10 @@ VALE_PKTGEN_SRCS := $(wildcard tools/vale-pktgen/*.c)
 
 $(VALE_PKTGEN): $(VALE_PKTGEN_SRCS) tools/vale-pktgen/pktgen.h lib/libvale.h \
 		uapi/linux/vale.h $(TOOLS_COMMON_HDRS) $(LIBVALE_A) $(OUT_O) \
-		$(FRAME_O) $(SAMPLES_O)
+		$(FRAME_O) $(SAMPLES_O) $(MAC_O)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -Itools/common -o $@ $(VALE_PKTGEN_SRCS) $(OUT_O) \
-		$(FRAME_O) $(SAMPLES_O) $(LIBVALE_A) $(USER_LDFLAGS) -lm \
+		$(FRAME_O) $(SAMPLES_O) $(MAC_O) $(LIBVALE_A) $(USER_LDFLAGS) -lm \
 		$(TOOLS_STATIC)
 
 .PHONY: install-tools

@@ -13,7 +13,8 @@ KFUZZ_BIN := $(O)/fuzz/vale-kfuzz
 USER_TARGETS += $(KFUZZ_BIN)
 
 $(KFUZZ_BIN): $(KFUZZ_SRCS) $(wildcard selftests/fuzz/*.h selftests/lib/*.h) \
-		$(wildcard uapi/linux/*.h) $(TOOLS_COMMON_HDRS) $(VNL_O) $(RTNL_O)
+		$(wildcard uapi/linux/*.h) $(TOOLS_COMMON_HDRS) $(VNL_O) $(RTNL_O) \
+		$(MAC_O)
 	@mkdir -p $(@D)
 	$(CC) $(VM_CFLAGS) -Itools/common -o $@ $(KFUZZ_SRCS) $(VNL_O) \
-		$(RTNL_O) -lmnl -pthread
+		$(RTNL_O) $(MAC_O) -lmnl -pthread

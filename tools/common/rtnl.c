@@ -18,6 +18,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 
+#include "mac.h"
 #include "rtnl.h"
 
 int rtnl_open(struct vnl *r)
@@ -96,15 +97,10 @@ unsigned int rtnl_ifindex(struct vnl *r, const char *name)
 
 static int put_mac(struct nlmsghdr *nlh, uint16_t type, const char *mac)
 {
-	unsigned int b[6];
 	uint8_t m[6];
-	int i;
 
-	if (sscanf(mac, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4],
-		   &b[5]) != 6)
+	if (mac_parse(mac, m))
 		return -EINVAL;
-	for (i = 0; i < 6; i++)
-		m[i] = b[i];
 	mnl_attr_put(nlh, type, sizeof(m), m);
 	return 0;
 }
