@@ -15,10 +15,11 @@ INSTALL_TARGETS += install-ctl
 VALE_CTL_SRCS := $(wildcard tools/vale-ctl/*.c)
 
 $(VALE_CTL): $(VALE_CTL_SRCS) tools/vale-ctl/ctl.h $(TOOLS_COMMON_HDRS) \
-		uapi/linux/vale.h $(VNL_O) $(OUT_O)
+		uapi/linux/vale.h $(VNL_O) $(OUT_O) $(CMD_O) $(MAC_O)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -Itools/common -Itools/vale-ctl -o $@ \
-		$(VALE_CTL_SRCS) $(VNL_O) $(OUT_O) $(USER_LDFLAGS) -lmnl
+		$(VALE_CTL_SRCS) $(VNL_O) $(OUT_O) $(CMD_O) $(MAC_O) \
+		$(USER_LDFLAGS) -lmnl
 
 .PHONY: install-ctl
 install-ctl: $(VALE_CTL)

@@ -10,18 +10,15 @@
 #   INSTALL_TARGETS += install-net
 
 VALE_NET := $(O)/tools/vale-net
-VNET_HDRS := $(wildcard tools/vale-net/*.h) $(TOOLS_COMMON_HDRS) \
-	tools/common/rtnl.h tools/common/netns.h
+VNET_HDRS := $(wildcard tools/vale-net/*.h) $(TOOLS_COMMON_HDRS)
 VNET_PURE := model parse admit plan
 VNET_OBJS := $(patsubst %,$(O)/tools/net/%.o,$(VNET_PURE) sys state \
 	discover apply act_switch act_node act_tunnel act_proc print main) \
-	$(O)/tools/common/rtnl.o $(O)/tools/common/netns.o $(VNL_O) $(OUT_O)
+	$(RTNL_O) $(NETNS_O) $(VNL_O) $(OUT_O) $(CMD_O) $(MAC_O)
 VNET_CHECK := $(O)/tier0/vnet_check
 
 USER_TARGETS += $(VALE_NET) $(VNET_CHECK)
 INSTALL_TARGETS += install-net
-
-$(O)/tools/common/rtnl.o $(O)/tools/common/netns.o: $(VNET_HDRS)
 
 $(O)/tools/net/%.o: tools/vale-net/%.c $(VNET_HDRS) uapi/linux/vale.h
 	@mkdir -p $(@D)
@@ -32,11 +29,11 @@ $(VALE_NET): $(VNET_OBJS)
 	$(CC) $(USER_CFLAGS) -o $@ $^ $(USER_LDFLAGS) -lmnl -lyaml
 
 $(VNET_CHECK): tools/vale-net/tests/vnet_check.c $(VNET_HDRS) \
-		$(patsubst %,tools/vale-net/%.c,$(VNET_PURE))
+		$(patsubst %,tools/vale-net/%.c,$(VNET_PURE)) tools/common/mac.c
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -Itools/common -Itools/vale-net -I$(KSFT_DIR)/include \
 		-Wno-unused-parameter -o $@ $< \
-		$(patsubst %,tools/vale-net/%.c,$(VNET_PURE)) -lyaml
+		$(patsubst %,tools/vale-net/%.c,$(VNET_PURE)) tools/common/mac.c -lyaml
 
 .PHONY: install-net
 install-net: $(VALE_NET)

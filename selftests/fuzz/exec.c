@@ -26,6 +26,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -38,6 +39,7 @@
 #include <linux/vale.h>
 
 #include "nl_test.h"
+#include "rtnl.h"
 #include "kfuzz.h"
 
 typedef unsigned __int128 emask;	/* errnos 0..127 */
@@ -57,6 +59,7 @@ struct slot {
 };
 
 static struct slot slots[KF_FDS];
+static struct vnl rt;	/* rtnetlink (tools/common/rtnl.c), main thread */
 int kf_slow_ms;		/* print calls slower than this (0: never) */
 static int nullfd = -1, kmsgfd = -1;
 static const struct kf_prog *cur;
@@ -693,13 +696,23 @@ static void op_port(int idx, const struct kf_call *c, uint8_t cmd)
 	nl_check(idx, c, talk(nlh, ok_cb, NULL), allowed);
 }
 
+/*
+ * Veth pair i is kfz<i> with its peer kfz<i>p, both up once created;
+ * rtnetlink, not ip(8): a fork and exec per call costs a second on the
+ * debug kernel under TCG.
+ */
+static void link_name(char *dev, size_t len, unsigned int i, bool peer)
+{
+	snprintf(dev, len, "kfz%u%s", i, peer ? "p" : "");
+}
+
 static void op_netdev(int idx, const struct kf_call *c, uint8_t cmd)
 {
 	struct nlmsghdr *nlh = msg(nlbuf, fam, cmd, 0);
 	char dev[16];
 	emask allowed;
 
-	snprintf(dev, sizeof(dev), "kfz%u%s", c->dev, c->a[0] == 2 ? "p" : "");
+	link_name(dev, sizeof(dev), c->dev, c->a[0] == 2);
 	if (!c->a[1])
 		mnl_attr_put_strz(nlh, VALE_A_PORT_SWITCH, kf_switch_name(c->sw));
 	if (c->a[0] == 1)
@@ -717,17 +730,37 @@ static void op_netdev(int idx, const struct kf_call *c, uint8_t cmd)
 	nl_check(idx, c, talk(nlh, ok_cb, NULL), allowed);
 }
 
+static void link_del(unsigned int i)
+{
+	char dev[16];
+
+	link_name(dev, sizeof(dev), i, false);
+	rtnl_link_del(&rt, dev);
+}
+
 static void op_link(const struct kf_call *c)
 {
+	char dev[16], peer[16];
+
+	link_name(dev, sizeof(dev), c->dev, false);
+	link_name(peer, sizeof(peer), c->dev, true);
 	switch (c->op) {
 	case KF_LINK_ADD:
-		kf_link_add(c->dev);
+		if (!rtnl_veth_add(&rt, dev, peer, -1, NULL)) {
+			rtnl_link_up(&rt, dev);
+			rtnl_link_up(&rt, peer);
+		}
 		break;
 	case KF_LINK_DEL:
-		kf_link_del(c->dev);
+		link_del(c->dev);
 		break;
-	case KF_LINK_SET:
-		kf_link_set(c->dev, c->a[0]);
+	case KF_LINK_SET:	/* a[0]: down, up, mtu 1280, mtu 9000 */
+		if (c->a[0] == 1)
+			rtnl_link_up(&rt, dev);
+		else if (c->a[0] == 2 || c->a[0] == 3)
+			rtnl_link_mtu(&rt, dev, c->a[0] == 2 ? 1280 : 9000);
+		else
+			rtnl_link_down(&rt, dev);
 		break;
 	}
 }
@@ -830,6 +863,8 @@ int kf_exec_init(void)
 			return -1;
 	}
 	ret = open_nl();
+	if (!ret)
+		ret = rtnl_open(&rt);
 	return nullfd < 0 ? -1 : ret;
 }
 
@@ -887,7 +922,7 @@ static void cleanup(void)
 		do_unmap(&slots[i]);
 	}
 	for (i = 0; i < KF_DEVS; i++)
-		kf_link_del((unsigned int)i);
+		link_del((unsigned int)i);
 	ret = dump_switches(&acc);
 	if (ret)
 		violation(-1, NULL, "switch dump: errno %d", -ret);

@@ -55,7 +55,7 @@ enum kf_op {
 	KF_PORT_DUMP,
 	KF_ATTACH,
 	KF_DETACH,
-	/* rtnetlink through ip(8) (main thread) */
+	/* rtnetlink on veth pairs kfz<dev>/kfz<dev>p (main thread) */
 	KF_LINK_ADD,
 	KF_LINK_DEL,
 	KF_LINK_SET,
@@ -103,11 +103,6 @@ enum kf_fill_kind {
 	KF_FILL_RUNT, KF_FILL_HEAD_OOR, KF_FILL_HEAD_PAST, KF_FILL_CUR_BAD,
 	KF_FILL_SWAP, KF_FILL_NKINDS
 };
-
-/* rtnl.c: veth pair kfz<i>/kfz<i>p; 0 or -errno */
-int kf_link_add(unsigned int i);
-int kf_link_del(unsigned int i);
-int kf_link_set(unsigned int i, unsigned int what);
 
 /* exec.c */
 struct kf_result {

@@ -18,6 +18,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 
+#include "mac.h"
 #include "rtnl.h"
 
 int rtnl_open(struct vnl *r)
@@ -96,15 +97,10 @@ unsigned int rtnl_ifindex(struct vnl *r, const char *name)
 
 static int put_mac(struct nlmsghdr *nlh, uint16_t type, const char *mac)
 {
-	unsigned int b[6];
 	uint8_t m[6];
-	int i;
 
-	if (sscanf(mac, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4],
-		   &b[5]) != 6)
+	if (mac_parse(mac, m))
 		return -EINVAL;
-	for (i = 0; i < 6; i++)
-		m[i] = b[i];
 	mnl_attr_put(nlh, type, sizeof(m), m);
 	return 0;
 }
@@ -185,17 +181,38 @@ int rtnl_vxlan_remote(struct vnl *r, const char *name, const char *remote)
 	return vnl_talk(r, nlh, vnl_ok_cb, NULL);
 }
 
-int rtnl_link_up(struct vnl *r, const char *name)
+/* RTM_NEWLINK on @name: the @change bits of its flags to @flags, an MTU. */
+static int link_set(struct vnl *r, const char *name, unsigned int change,
+		    unsigned int flags, uint32_t mtu)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct ifinfomsg *ifm;
 	struct nlmsghdr *nlh;
 
 	nlh = link_msg(r, buf, RTM_NEWLINK, 0, &ifm);
-	ifm->ifi_flags = IFF_UP;
-	ifm->ifi_change = IFF_UP;
+	ifm->ifi_flags = flags;
+	ifm->ifi_change = change;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	if (mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
 	return vnl_talk(r, nlh, vnl_ok_cb, NULL);
+}
+
+int rtnl_link_up(struct vnl *r, const char *name)
+{
+	return link_set(r, name, IFF_UP, IFF_UP, 0);
+}
+
+int rtnl_link_down(struct vnl *r, const char *name)
+{
+	return link_set(r, name, IFF_UP, 0, 0);
+}
+
+int rtnl_link_mtu(struct vnl *r, const char *name, uint32_t mtu)
+{
+	if (!mtu)
+		return -EINVAL;
+	return link_set(r, name, 0, 0, mtu);
 }
 
 int rtnl_link_del(struct vnl *r, const char *name)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * rtnetlink on libmnl for the tools that build networks (vale-net):
- * veth pairs with one end in another namespace, vxlan devices and their
- * default destinations, links up, addresses, deletion.  The socket is a
+ * rtnetlink on libmnl for the programs that build networks (vale-net)
+ * or shake them (vale-kfuzz): veth pairs with one end in another
+ * namespace, vxlan devices and their default destinations, links up and
+ * down, MTUs, addresses, deletion.  The socket is a
  * struct vnl (vnl.h) on NETLINK_ROUTE, so requests go through the one
  * vnl_talk() and errors carry the kernel's extack text in errmsg.  A
  * socket works in the network namespace it was opened in (rtnl_open_in()).
@@ -30,6 +31,9 @@ int rtnl_vxlan_add(struct vnl *r, const char *name, uint32_t vni,
 /* Append a default destination (all-zero MAC) to vxlan @name. */
 int rtnl_vxlan_remote(struct vnl *r, const char *name, const char *remote);
 int rtnl_link_up(struct vnl *r, const char *name);
+int rtnl_link_down(struct vnl *r, const char *name);
+/* The MTU of @name (not 0), its flags untouched. */
+int rtnl_link_mtu(struct vnl *r, const char *name, uint32_t mtu);
 int rtnl_link_del(struct vnl *r, const char *name);
 /* "10.0.0.1/24" or "fd00::1/64" on @name. */
 int rtnl_addr_add(struct vnl *r, const char *name, const char *cidr);

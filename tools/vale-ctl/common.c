@@ -21,22 +21,6 @@ struct vnl vnl;
 int nitems;
 char buf[8192];
 
-void __attribute__((noreturn)) die_usage(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "%s: ", prog);
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry '%s --help'.\n", prog);
-	exit(EX_USAGE);
-}
-
-/* @arg is a non-empty prefix of @word. */
-bool matches(const char *arg, const char *word)
-{
-	size_t n = strlen(arg);
-
-	return n && !strncmp(arg, word, n);
-}
-
 void open_family(void)
 {
 	int err = vnl_open(&vnl);

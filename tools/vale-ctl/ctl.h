@@ -5,10 +5,10 @@
  * file per object its commands and its printing: switch.c, port.c,
  * rule.c (steering rules and pairs), monitor.c (events).
  *
- * Commands are tables of words, matched by prefix as ip(8) does ("vale-ctl
- * sw sh" is "switch show"); the first row a word is a prefix of wins, so
- * the rows are in the order of how often they are meant.  Options are
- * keyword/value pairs.  Output goes through tools/common/out.h: each value
+ * Commands are tables of words (tools/common/cmd.h), matched by prefix as
+ * ip(8) does ("vale-ctl sw sh" is "switch show"); the first row a word is
+ * a prefix of wins, so the rows are in the order of how often they are
+ * meant.  Options are keyword/value pairs.  Output goes through tools/common/out.h: each value
  * is described once for the text table and the JSON object.
  */
 #ifndef VALE_CTL_H
@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <libmnl/libmnl.h>
 
+#include "cmd.h"
 #include "out.h"
 #include "vnl.h"
 
@@ -26,7 +27,7 @@
  * message are printed); 2 bad usage; 3 the family is not there (vale.ko
  * not loaded) or netlink failed.
  */
-enum { EX_OK, EX_REFUSED, EX_USAGE, EX_NETLINK };
+enum { EX_OK, EX_REFUSED, EX_USAGE = CMD_EX_USAGE, EX_NETLINK };
 
 extern const char *prog;
 extern struct vnl vnl;
@@ -39,8 +40,8 @@ struct attrs {
 	const struct nlmsghdr *nlh;
 };
 
-void __attribute__((noreturn)) die_usage(const char *fmt, const char *arg);
-bool matches(const char *arg, const char *word);
+/* A usage error: the message, "Try 'vale-ctl --help'.", exit 2. */
+#define die_usage(...) cmd_usage_error(prog, __VA_ARGS__)
 void open_family(void);
 int refused(const char *what, int err);
 int parse_cb(const struct nlattr *a, void *data);
@@ -60,13 +61,6 @@ void print_switch(const struct attrs *t, const char *event);
 void print_port(const struct attrs *t, const char *event);
 void print_rule(const struct attrs *t, const char *event);
 void print_pair(const struct attrs *t, const char *event);
-
-struct cmd {
-	const char *word;
-	int (*run)(int argc, char **argv);	/* argv[0]: the word */
-	const struct cmd *sub;			/* or a table of verbs */
-	const char *dflt;			/* verb when none is given */
-};
 
 extern const struct cmd switch_cmds[];
 extern const struct cmd port_cmds[];

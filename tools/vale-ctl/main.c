@@ -2,8 +2,8 @@
 /*
  * vale-ctl: configure vale switches over the generic netlink family "vale"
  * (Documentation/control-plane.md, Documentation/man/vale-ctl.8).  This
- * file: usage, the top-level command table, dispatch and options; ctl.h
- * says which file holds the rest.
+ * file: usage, the top-level command table and options (dispatch is
+ * tools/common/cmd.c); ctl.h says which file holds the rest.
  */
 #include <getopt.h>
 #include <errno.h>
@@ -56,31 +56,6 @@ static const struct cmd top_cmds[] = {
 	{ .word = NULL },
 };
 
-static int dispatch(const struct cmd *table, const char *what, int argc,
-		    char **argv)
-{
-	const struct cmd *c;
-
-	for (c = table; c->word; c++) {
-		if (!matches(argv[0], c->word))
-			continue;
-		if (c->run)
-			return c->run(argc, argv);
-		if (argc < 2) {
-			char *dflt[] = { (char *)c->dflt, NULL };
-
-			return dispatch(c->sub, c->word, 1, dflt);
-		}
-		return dispatch(c->sub, c->word, argc - 1, argv + 1);
-	}
-	if (what) {
-		fprintf(stderr, "%s: unknown %s command '%s'\nTry '%s --help'.\n",
-			prog, what, argv[0], prog);
-		exit(EX_USAGE);
-	}
-	die_usage("unknown command '%s'", argv[0]);
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -88,28 +63,11 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const struct cmd_tool tool = { prog, usage, top_cmds };
 	bool json = false;
-	int c;
 
-	while ((c = getopt_long(argc, argv, "+jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return EX_OK;
-		default:
-			usage(stderr);
-			return EX_USAGE;
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc < 1) {
-		usage(stderr);
-		return EX_USAGE;
-	}
+	while (cmd_getopt(&tool, argc, argv, "+jh", opts) == 'j')
+		json = true;
 	out_init(stdout, json);
-	return dispatch(top_cmds, NULL, argc, argv);
+	return cmd_dispatch(&tool, argc - optind, argv + optind);
 }

@@ -207,9 +207,9 @@ static int port_attach_detach(int argc, char **argv, bool attach)
 	for (i = 1; i < argc; i += 2) {
 		if (i + 1 >= argc)
 			die_usage("'%s' needs a value", argv[i]);
-		if (matches(argv[i], "dev"))
+		if (cmd_matches(argv[i], "dev"))
 			dev = argv[i + 1];
-		else if (matches(argv[i], "switch"))
+		else if (cmd_matches(argv[i], "switch"))
 			sw = argv[i + 1];
 		else
 			die_usage("unknown keyword '%s' (dev, switch)", argv[i]);

@@ -18,6 +18,7 @@
 #include <linux/vale.h>
 
 #include "ctl.h"
+#include "mac.h"
 
 static const char *const act_names[] = {
 	[VALE_RULE_ACT_OUTPUT] = "output",
@@ -108,20 +109,6 @@ void print_pair(const struct attrs *t, const char *event)
 	record_end(event);
 }
 
-/* "aa:bb:cc:dd:ee:ff" into @mac. */
-static void parse_mac(const char *s, uint8_t *mac)
-{
-	unsigned int b[6];
-	char end;
-	int i;
-
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
-		   &b[4], &b[5], &end) != 6)
-		die_usage("bad MAC address '%s'", s);
-	for (i = 0; i < 6; i++)
-		mac[i] = b[i];
-}
-
 /* The keywords of a rule after SWITCH; @need: what must be there. */
 static void put_rule(struct nlmsghdr *nlh, int argc, char **argv, bool full)
 {
@@ -149,7 +136,8 @@ static void put_rule(struct nlmsghdr *nlh, int argc, char **argv, bool full)
 		} else if (!strcmp(k, "in")) {
 			mnl_attr_put_strz(nlh, VALE_A_RULE_IN_PORT, v);
 		} else if (!strcmp(k, "dst")) {
-			parse_mac(v, mac);
+			if (mac_parse(v, mac))
+				die_usage("bad MAC address '%s'", v);
 			mnl_attr_put(nlh, VALE_A_RULE_DST, sizeof(mac), mac);
 		} else if (!strcmp(k, "vid")) {
 			mnl_attr_put_u32(nlh, VALE_A_RULE_VID, parse_u32(v, "vid"));

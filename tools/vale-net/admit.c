@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "admit.h"
+#include "mac.h"
 
 bool vn_cpuset_parse(const char *s, cpu_set_t *set)
 {
@@ -42,16 +43,14 @@ bool vn_cpuset_parse(const char *s, cpu_set_t *set)
 	}
 }
 
+/* Two hex digits per byte in a file: the form `ip link` prints. */
 static bool mac_ok(const char *s, bool *multicast)
 {
-	unsigned int b[6];
-	char extra;
+	uint8_t m[6];
 
-	if (strlen(s) != 17 ||
-	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
-		   &b[4], &b[5], &extra) != 6)
+	if (strlen(s) != 17 || mac_parse(s, m))
 		return false;
-	*multicast = b[0] & 1;
+	*multicast = m[0] & 1;
 	return true;
 }
 

@@ -10,12 +10,12 @@
  *   vale-net [options] show            what runs
  *   vale-net [options] destroy VNET    remove a VNet
  *
+ * The commands are a table of tools/common/cmd.h (prefixes as in ip(8)).
  * Exit codes: 0 success; 1 an action failed (rolled back) or no such
  * VNet; 2 bad usage, a bad file or refused by admission control (nothing
  * changed); 3 the vale family or rtnetlink is not there.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +23,7 @@
 
 #include "apply.h"
 #include "admit.h"
+#include "cmd.h"
 #include "discover.h"
 #include "netns.h"
 #include "out.h"
@@ -31,7 +32,7 @@
 #include "state.h"
 #include "sys.h"
 
-enum { EX_OK, EX_FAILED, EX_USAGE, EX_NETLINK };
+enum { EX_OK, EX_FAILED, EX_USAGE = CMD_EX_USAGE, EX_NETLINK };
 
 static const char *prog = "vale-net";
 
@@ -51,6 +52,8 @@ static void usage(FILE *f)
 "  apply FILE      make what runs on this host what FILE says\n"
 "  show            the VNets vale-net made here, and what of them exists\n"
 "  destroy VNET    remove VNET (all of it, on this host)\n"
+"Commands may be shortened to a prefix (%s ap FILE); where one fits\n"
+"several, the first in this list wins.\n"
 "Options:\n"
 "  -H, --host NAME   the host of FILE this is (default: the one whose\n"
 "                    underlay address is configured here)\n"
@@ -59,7 +62,7 @@ static void usage(FILE *f)
 "                    /run/vale-net/netns.NAME with --netns)\n"
 "      --no-probe    do not probe the other hosts' underlay addresses\n"
 "  -j, --json        JSON output\n"
-"  -h, --help        this text\n", prog);
+"  -h, --help        this text\n", prog, prog);
 }
 
 static int fail_errs(struct vn_errs *e, const char *what)
@@ -130,7 +133,7 @@ static int prepare(const char *file, bool need_system, struct vn_topo *t,
 	return EX_OK;
 }
 
-static int cmd_apply(const char *file, bool dry)
+static int apply_or_diff(const char *file, bool dry)
 {
 	struct vn_topo t = { 0 }, running = { 0 };
 	struct vn_result r = { 0 };
@@ -175,12 +178,14 @@ static int cmd_apply(const char *file, bool dry)
 	return err ? EX_FAILED : EX_OK;
 }
 
-static int cmd_check(const char *file)
+static int run_check(int argc, char **argv)
 {
+	const char *file = argv[1];
 	struct vn_topo t = { 0 }, running = { 0 };
 	const char *host = "";
 	int st, i, n = 0;
 
+	(void)argc;
 	st = prepare(file, false, &t, &running, NULL, NULL, &host);
 	if (!st) {
 		for (i = 0; i < t.nvnets; i++)
@@ -212,13 +217,15 @@ static int open_ctx(struct vn_ctx *c)
 	return EX_OK;
 }
 
-static int cmd_show(void)
+static int run_show(int argc, char **argv)
 {
 	struct vn_topo running = { 0 };
 	struct vn_errs e = { 0 };
 	struct vn_ctx c = { 0 };
 	int i;
 
+	(void)argc;
+	(void)argv;
 	vn_state_load(opt.state_dir, &running, &e);
 	if (e.n) {
 		vn_errs_print(&e, prog);
@@ -246,8 +253,9 @@ static int cmd_show(void)
 	return EX_OK;
 }
 
-static int cmd_destroy(const char *name)
+static int run_destroy(int argc, char **argv)
 {
+	const char *name = argv[1];
 	struct vn_topo running = { 0 };
 	struct vn_result r = { 0 };
 	struct vn_errs e = { 0 };
@@ -257,6 +265,8 @@ static int cmd_destroy(const char *name)
 	double t0 = vn_now_ms();
 	int err;
 
+	(void)argc;
+	mkdirs(opt.state_dir);
 	vn_state_load(opt.state_dir, &running, &e);
 	rec = vn_find_vnet(&running, name);
 	if (!rec) {
@@ -294,6 +304,29 @@ static int cmd_destroy(const char *name)
 	return err ? EX_FAILED : EX_OK;
 }
 
+static int run_diff(int argc, char **argv)
+{
+	(void)argc;
+	mkdirs(opt.state_dir);
+	return apply_or_diff(argv[1], true);
+}
+
+static int run_apply(int argc, char **argv)
+{
+	(void)argc;
+	mkdirs(opt.state_dir);
+	return apply_or_diff(argv[1], false);
+}
+
+static const struct cmd cmds[] = {
+	{ .word = "check", .run = run_check, .args = "FILE" },
+	{ .word = "diff", .run = run_diff, .args = "FILE" },
+	{ .word = "apply", .run = run_apply, .args = "FILE" },
+	{ .word = "show", .run = run_show, .args = "" },
+	{ .word = "destroy", .run = run_destroy, .args = "VNET" },
+	{ .word = NULL },
+};
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -305,10 +338,10 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *cmd;
+	const struct cmd_tool tool = { prog, usage, cmds };
 	int c, err;
 
-	while ((c = getopt_long(argc, argv, "+H:n:s:jh", opts, NULL)) != -1) {
+	while ((c = cmd_getopt(&tool, argc, argv, "+H:n:s:jh", opts)) != -1) {
 		switch (c) {
 		case 'H':
 			opt.host = optarg;
@@ -325,21 +358,8 @@ int main(int argc, char **argv)
 		case 'j':
 			opt.json = true;
 			break;
-		case 'h':
-			usage(stdout);
-			return EX_OK;
-		default:
-			usage(stderr);
-			return EX_USAGE;
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc < 1) {
-		usage(stderr);
-		return EX_USAGE;
-	}
-	cmd = argv[0];
 	if (!opt.state_dir[0]) {
 		if (opt.netns)
 			snprintf(opt.state_dir, sizeof(opt.state_dir),
@@ -347,21 +367,11 @@ int main(int argc, char **argv)
 		else
 			snprintf(opt.state_dir, sizeof(opt.state_dir), "/run/vale-net");
 	}
-	if (opt.netns && (err = netns_enter(opt.netns))) {
+	err = opt.netns ? netns_enter(opt.netns) : 0;
+	if (err) {
 		fprintf(stderr, "%s: --netns %s: %s\n", prog, opt.netns, strerror(-err));
 		return EX_USAGE;
 	}
 	out_init(stdout, opt.json);
-	if (!strcmp(cmd, "check") && argc == 2)
-		return cmd_check(argv[1]);
-	if (!strcmp(cmd, "show") && argc == 1)
-		return cmd_show();
-	if (strcmp(cmd, "check"))
-		mkdirs(opt.state_dir);
-	if ((!strcmp(cmd, "apply") || !strcmp(cmd, "diff")) && argc == 2)
-		return cmd_apply(argv[1], !strcmp(cmd, "diff"));
-	if (!strcmp(cmd, "destroy") && argc == 2)
-		return cmd_destroy(argv[1]);
-	fprintf(stderr, "%s: bad command line\nTry '%s --help'.\n", prog, prog);
-	return EX_USAGE;
+	return cmd_dispatch(&tool, argc - optind, argv + optind);
 }

@@ -178,7 +178,7 @@ int main(int argc, char **argv)
 	report(&c, &res, &st, have_st);
 	fflush(stdout);
 	free(frame);
-	free(res.rtt);
+	samples_free(&res.rtt);
 	vale_port_close(p);
 	if (ferror(stdout))
 		die("cannot write the result");

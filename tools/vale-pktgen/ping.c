@@ -13,20 +13,6 @@
 
 #include "pktgen.h"
 
-static void rtt_add(struct result *res, uint64_t ns)
-{
-	if (res->nrtt == res->artt) {
-		size_t n = res->artt ? res->artt * 2 : 4096;
-		uint64_t *a = realloc(res->rtt, n * sizeof(*a));
-
-		if (!a)
-			die("out of memory for RTT samples");
-		res->rtt = a;
-		res->artt = n;
-	}
-	res->rtt[res->nrtt++] = ns;
-}
-
 void run_ping(struct vale_handle *p, const struct cfg *c,
 		     struct result *res, uint8_t *frame, unsigned int nfrags)
 {
@@ -73,7 +59,7 @@ void run_ping(struct vale_handle *p, const struct cfg *c,
 		pl.seq = htonl(seq);
 		pl.ts_ns = t0;
 		memcpy(frame + HDR_LEN, &pl, sizeof(pl));
-		udp_csum(frame, c->len);
+		frame_udp4_csum(frame, c->len);
 		err = vale_ring_send(tx, frame, c->len);
 		if (err < 0)
 			die("tx on %s: %s", c->port, vale_strerror(err));
@@ -109,7 +95,8 @@ void run_ping(struct vale_handle *p, const struct cfg *c,
 					res->ignored++;
 					continue;
 				}
-				rtt_add(res, now - t0);
+				if (samples_add(&res->rtt, now - t0))
+					die("out of memory for RTT samples");
 				got = true;
 			}
 		}

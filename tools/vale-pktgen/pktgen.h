@@ -5,10 +5,11 @@
  *
  *   main.c    options, opening the port, the role, the result
  *   util.c    errors, clocks, number and MAC parsing
- *   frame.c   the Ethernet/IPv4/UDP frame: building, checksums, echoing
+ *   frame.c   its Ethernet/IPv4/UDP frame and echoing it (headers and
+ *             checksums: tools/common/frame.c)
  *   tx.c      the tx role
  *   rx.c      the receiving roles' wait, rx and pong
- *   ping.c    the ping role, RTT samples
+ *   ping.c    the ping role, RTT samples (tools/common/samples.c)
  *   report.c  the result as text or JSON
  *
  * Slots and packet chains go through libvale (vale_ring_send(),
@@ -22,13 +23,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "frame.h"
 #include "libvale.h"
+#include "samples.h"
 
 #define PROG "vale-pktgen"
-#define ETH_HLEN 14
-#define IP_HLEN 20
-#define UDP_HLEN 8
-#define HDR_LEN (ETH_HLEN + IP_HLEN + UDP_HLEN)
+#define HDR_LEN FRAME_HDR_LEN
 #define PAY_MAGIC 0x56504b47u	/* "VPKG" */
 #define MIN_LEN 60
 #define MAX_LEN VALE_MAX_PKT_LEN
@@ -67,8 +67,7 @@ struct result {
 	uint64_t syncs;
 	double seconds;
 	/* ping */
-	uint64_t *rtt;
-	size_t nrtt, artt;
+	struct samples rtt;	/* ns */
 	uint64_t lost;
 	uint64_t ignored;
 	/* rx */
@@ -92,7 +91,6 @@ void default_mac(const char *name, uint8_t mac[6]);
 
 void build_frame(uint8_t *f, size_t len, const uint8_t src[6],
 		 const uint8_t dst[6]);
-void udp_csum(uint8_t *f, size_t len);
 void frame_turn_around(uint8_t *f, const uint8_t src[6]);
 
 /* ---- tx.c, rx.c, ping.c ------------------------------------------------ */

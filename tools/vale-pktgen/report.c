@@ -3,21 +3,14 @@
  * vale-pktgen: the result, as text or one JSON object.  Bytes are frame
  * bytes without CRC (pkt-gen's count); the raw rate pads frames to 60
  * bytes and adds 24 per packet (CRC, preamble, gap); ping's RTT
- * percentiles come from the sorted samples.
+ * percentiles are nearest-rank ones of every sample (tools/common/
+ * samples.c, as vale-bench-ep's).
  */
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "out.h"
 #include "pktgen.h"
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static const char *scale(double v, char *buf, size_t n)
 {
@@ -47,19 +40,12 @@ void report(const struct cfg *c, struct result *res,
 	double rmin = 0, ravg = 0, rmed = 0, r99 = 0, rmax = 0;
 	char b1[32];
 
-	if (res->nrtt) {
-		size_t i, k;
-		double sum = 0;
-
-		qsort(res->rtt, res->nrtt, sizeof(*res->rtt), cmp_u64);
-		for (i = 0; i < res->nrtt; i++)
-			sum += res->rtt[i];
-		k = (res->nrtt * 99 + 99) / 100;	/* ceil(0.99 n) */
-		rmin = res->rtt[0] / 1e3;
-		rmax = res->rtt[res->nrtt - 1] / 1e3;
-		ravg = sum / res->nrtt / 1e3;
-		rmed = res->rtt[res->nrtt / 2] / 1e3;
-		r99 = res->rtt[k - 1] / 1e3;
+	if (res->rtt.n) {
+		rmin = samples_pct(&res->rtt, 0) / 1e3;
+		rmax = samples_pct(&res->rtt, 100) / 1e3;
+		ravg = samples_mean(&res->rtt) / 1e3;
+		rmed = samples_pct(&res->rtt, 50) / 1e3;
+		r99 = samples_pct(&res->rtt, 99) / 1e3;
 	}
 
 	if (c->json) {
@@ -77,7 +63,7 @@ void report(const struct cfg *c, struct result *res,
 			printf(",\"rtt_us\":{\"replies\":%zu,\"lost\":%" PRIu64
 			       ",\"min\":%.3f,\"avg\":%.3f,\"median\":%.3f,"
 			       "\"p99\":%.3f,\"max\":%.3f}",
-			       res->nrtt, res->lost, rmin, ravg, rmed, r99, rmax);
+			       res->rtt.n, res->lost, rmin, ravg, rmed, r99, rmax);
 		if (c->role == ROLE_PONG)
 			printf(",\"dropped\":%" PRIu64, res->lost);
 		if (c->role == ROLE_PING || c->role == ROLE_PONG)
@@ -112,7 +98,7 @@ void report(const struct cfg *c, struct result *res,
 		printf("RTT (us): min %.1f  avg %.1f  median %.1f  p99 %.1f  "
 		       "max %.1f  (%zu replies, %" PRIu64 " lost, %" PRIu64
 		       " ignored)\n",
-		       rmin, ravg, rmed, r99, rmax, res->nrtt, res->lost,
+		       rmin, ravg, rmed, r99, rmax, res->rtt.n, res->lost,
 		       res->ignored);
 	if (c->role == ROLE_PONG && (res->lost || res->ignored))
 		printf("pong: %" PRIu64 " not echoed (tx ring full), %" PRIu64

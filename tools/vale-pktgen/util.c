@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "mac.h"
 #include "pktgen.h"
 
 /* "PROG: message" and @tail on stderr, then exit with @code. */
@@ -82,18 +83,8 @@ double parse_double(const char *s, const char *what)
 
 void parse_mac(const char *s, uint8_t mac[6], const char *what)
 {
-	unsigned int b[6];
-	char extra;
-	int i;
-
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3],
-		   &b[4], &b[5], &extra) != 6)
+	if (mac_parse(s, mac))
 		bad_usage("bad %s '%s' (want xx:xx:xx:xx:xx:xx)", what, s);
-	for (i = 0; i < 6; i++) {
-		if (b[i] > 255)
-			bad_usage("bad %s '%s'", what, s);
-		mac[i] = b[i];
-	}
 }
 
 /* A locally administered unicast address from the port name (FNV-1a). */

@@ -7,9 +7,11 @@
  *
  * Concerns, one file each:
  *   opts.c     command line, every value checked, errors name the option
- *   frame.c    building frames, checking received ones (the rx core)
+ *   frame.c    building frames, checking received ones (the rx core);
+ *              headers and checksums are tools/common/frame.c's
  *   clock.c    monotonic clock and the busy pacer
- *   stats.c    RTT samples, histogram, percentiles, the JSON/text report
+ *   stats.c    RTT histogram, the JSON/text report (samples and
+ *              percentiles: tools/common/samples.c)
  *   roles.c    the four roles over the API table below
  *   api_*.c    one packet API each; sock.c what the socket APIs share
  */
@@ -22,9 +24,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "frame.h"
+#include "samples.h"
+
 #define EP_PROG		"vale-bench-ep"
 #define EP_MAGIC	0x56424550u	/* "VBEP" */
-#define EP_HDR_LEN	42		/* Ethernet 14 + IPv4 20 + UDP 8 */
+#define EP_HDR_LEN	FRAME_HDR_LEN	/* Ethernet 14 + IPv4 20 + UDP 8 */
 #define EP_PAY_HDR	16		/* magic, flow, seq */
 #define EP_PAY_TS	24		/* ... and tx time when it fits */
 #define EP_MIN_SIZE	60
@@ -166,20 +171,17 @@ static inline void ep_pacer_next(struct ep_pacer *p)
 
 /* --- statistics (stats.c) ----------------------------------------------- */
 
+/* RTT samples (tools/common/samples.h: percentiles) and their histogram. */
 #define EP_HIST_BUCKETS	256
 struct ep_rtt {
-	uint64_t *v;
-	size_t n, cap;
+	struct samples s;
 	uint64_t hist[EP_HIST_BUCKETS];
-	uint64_t sum;
 };
 int ep_rtt_add(struct ep_rtt *r, uint64_t ns);
 void ep_rtt_free(struct ep_rtt *r);
 /* Bucket of a value and the largest value in a bucket (log-linear). */
 unsigned int ep_hist_bucket(uint64_t ns);
 uint64_t ep_hist_upper(unsigned int b);
-/* Nearest-rank percentile @p (0..100] of the samples; sorts them. */
-uint64_t ep_rtt_pct(struct ep_rtt *r, double p);
 
 /* Counters of a run, reported by ep_report(). */
 struct ep_result {

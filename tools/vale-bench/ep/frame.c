@@ -5,7 +5,8 @@
  *   has room], pattern bytes (ep_pattern() of the payload offset)
  * all in network byte order.  The UDP checksum is 0 (none, legal in
  * IPv4) so that stamping a sequence number costs two stores; the IP
- * checksum does not depend on the payload.
+ * checksum does not depend on the payload.  The headers, their checksums
+ * and the echo's swap are tools/common/frame.c's.
  *
  * The receive core classifies every frame once: not ours (another
  * protocol or port: "other", not counted as received), bad header or
@@ -17,56 +18,6 @@
 #include <string.h>
 
 #include "ep.h"
-
-#define ETH_HLEN_	14
-#define IP_OFF		14
-#define UDP_OFF		34
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v;
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)p[0] << 8 | p[1];
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p + 2, v);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) << 16 | get16(p + 2);
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, v >> 32);
-	put32(p + 4, v);
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) << 32 | get32(p + 4);
-}
-
-/* The ones' complement sum of the IPv4 header, folded. */
-static uint16_t ip_sum(const uint8_t *ip)
-{
-	uint32_t sum = 0;
-	int i;
-
-	for (i = 0; i < 20; i += 2)
-		sum += get16(ip + i);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum;
-}
 
 /* Where the pattern starts in a payload of @paylen bytes. */
 static unsigned int pattern_start(unsigned int paylen)
@@ -84,28 +35,19 @@ static void fill_pattern(uint8_t *pay, unsigned int paylen)
 
 void ep_frame_build(const struct ep_opts *o, uint8_t *f, uint32_t flow)
 {
-	uint8_t *ip = f + IP_OFF, *udp = f + UDP_OFF, *pay = f + EP_HDR_LEN;
+	struct frame_udp4 a = {
+		.src_ip = o->src.ip, .dst_ip = o->dst.ip,
+		.src_port = o->src.port, .dst_port = o->dst.port,
+	};
+	uint8_t *pay = f + EP_HDR_LEN;
 	unsigned int paylen = o->size - EP_HDR_LEN;
 
-	memcpy(f, o->dmac, 6);
-	memcpy(f + 6, o->smac, 6);
-	put16(f + 12, 0x0800);
-	memset(ip, 0, 20);
-	ip[0] = 0x45;
-	put16(ip + 2, o->size - ETH_HLEN_);
-	put16(ip + 6, 0x4000);		/* DF */
-	ip[8] = 64;
-	ip[9] = 17;
-	put32(ip + 12, o->src.ip);
-	put32(ip + 16, o->dst.ip);
-	put16(ip + 10, ~ip_sum(ip));
-	put16(udp, o->src.port);
-	put16(udp + 2, o->dst.port);
-	put16(udp + 4, o->size - UDP_OFF);
-	put16(udp + 6, 0);
+	memcpy(a.src_mac, o->smac, 6);
+	memcpy(a.dst_mac, o->dmac, 6);
+	frame_udp4_build(f, o->size, &a);
 	memset(pay, 0, paylen);
-	put32(pay, EP_MAGIC);
-	put32(pay + 4, flow);
+	put_be32(pay, EP_MAGIC);
+	put_be32(pay + 4, flow);
 	fill_pattern(pay, paylen);
 }
 
@@ -115,9 +57,9 @@ void ep_frame_stamp(uint8_t *f, unsigned int size, uint64_t seq,
 	uint8_t *pay = f + EP_HDR_LEN;
 	unsigned int paylen = size - EP_HDR_LEN;
 
-	put64(pay + 8, seq);
+	put_be64(pay + 8, seq);
 	if (paylen >= EP_PAY_TS)
-		put64(pay + 16, tx_ns);
+		put_be64(pay + 16, tx_ns);
 	if (touch)
 		fill_pattern(pay, paylen);
 }
@@ -129,22 +71,17 @@ void ep_frame_swap(uint8_t *f)
 	memcpy(t, f, 6);
 	memcpy(f, f + 6, 6);
 	memcpy(f + 6, t, 6);
-	memcpy(t, f + IP_OFF + 12, 4);
-	memcpy(f + IP_OFF + 12, f + IP_OFF + 16, 4);
-	memcpy(f + IP_OFF + 16, t, 4);
-	memcpy(t, f + UDP_OFF, 2);
-	memcpy(f + UDP_OFF, f + UDP_OFF + 2, 2);
-	memcpy(f + UDP_OFF + 2, t, 2);
+	frame_udp4_swap(f);
 }
 
 uint64_t ep_frame_seq(const uint8_t *payload)
 {
-	return get64(payload + 8);
+	return get_be64(payload + 8);
 }
 
 uint64_t ep_frame_ts(const uint8_t *payload, unsigned int paylen)
 {
-	return paylen >= EP_PAY_TS ? get64(payload + 16) : 0;
+	return paylen >= EP_PAY_TS ? get_be64(payload + 16) : 0;
 }
 
 int ep_rx_init(struct ep_rx *rx, const uint32_t *flows, unsigned int n,
@@ -229,24 +166,24 @@ static enum ep_verdict check_l2(const struct ep_rx *rx, const uint8_t *f,
 				uint32_t len, const uint8_t **pay,
 				uint32_t *paylen)
 {
-	const uint8_t *ip = f + IP_OFF, *udp = f + UDP_OFF;
+	const uint8_t *ip = f + FRAME_IP_OFF, *udp = f + FRAME_UDP_OFF;
 	unsigned int tot;
 
-	if (len < ETH_HLEN_)
+	if (len < FRAME_ETH_HLEN)
 		return EP_BAD;
-	if (get16(f + 12) != 0x0800)
+	if (get_be16(f + 12) != 0x0800)
 		return EP_OTHER;
-	if (len < UDP_OFF)
+	if (len < FRAME_UDP_OFF)
 		return EP_BAD;
 	if (ip[9] != 17)
 		return EP_OTHER;
 	if (ip[0] != 0x45 || len < EP_HDR_LEN)
 		return EP_BAD;
-	if (get16(udp + 2) != rx->port)
+	if (get_be16(udp + 2) != rx->port)
 		return EP_OTHER;
-	tot = get16(ip + 2);
-	if (ip_sum(ip) != 0xffff || tot < 28 || tot > len - ETH_HLEN_ ||
-	    get16(udp + 4) != tot - 20)
+	tot = get_be16(ip + 2);
+	if (!frame_ip4_csum_ok(ip) || tot < 28 || tot > len - FRAME_ETH_HLEN ||
+	    get_be16(udp + 4) != tot - 20)
 		return EP_BAD;
 	*pay = f + EP_HDR_LEN;
 	*paylen = tot - 28;
@@ -276,10 +213,10 @@ enum ep_verdict ep_rx_frame(struct ep_rx *rx, const uint8_t *f, uint32_t len)
 		v = check_l2(rx, f, len, &pay, &paylen);
 	if (v == EP_GOOD && paylen < EP_PAY_HDR)
 		v = EP_BAD;
-	if (v == EP_GOOD && get32(pay) != EP_MAGIC)
+	if (v == EP_GOOD && get_be32(pay) != EP_MAGIC)
 		v = EP_FOREIGN;
 	if (v == EP_GOOD) {
-		flow = get32(pay + 4);
+		flow = get_be32(pay + 4);
 		for (i = 0; i < rx->nflows && !fl; i++)
 			if (rx->flows[i].id == flow)
 				fl = &rx->flows[i];
@@ -289,7 +226,7 @@ enum ep_verdict ep_rx_frame(struct ep_rx *rx, const uint8_t *f, uint32_t len)
 	if (v == EP_GOOD && rx->touch && !pattern_ok(pay, paylen))
 		v = EP_BAD;
 	if (v == EP_GOOD) {
-		seq = get64(pay + 8);
+		seq = get_be64(pay + 8);
 		v = seq_verdict(fl, seq);
 		if (v != EP_DUPLICATED) {
 			rx->last_flow = flow;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ep.h"
+#include "mac.h"
 
 const char *const ep_role_names[] = { "send", "recv", "client", "server" };
 const char *const ep_api_names[] = { "vale", "udp", "mmsg", "raw",
@@ -109,16 +110,9 @@ static int parse_secs(struct perr *pe, const char *opt, const char *s,
 static int parse_mac(struct perr *pe, const char *opt, const char *s,
 		     uint8_t mac[6])
 {
-	unsigned int b[6];
-	char extra;
-	int i;
-
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
-		   &b[4], &b[5], &extra) != 6)
+	if (mac_parse(s, mac))
 		return fail(pe, "%s: bad MAC '%s' (want xx:xx:xx:xx:xx:xx)",
 			    opt, s);
-	for (i = 0; i < 6; i++)
-		mac[i] = b[i];
 	return 0;
 }
 

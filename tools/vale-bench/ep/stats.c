@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Statistics: RTT samples (exact percentiles, nearest rank), a log-linear
- * histogram of them for CDF plots, and the report, one line of text or
- * one JSON object per call (the final one last).
+ * Statistics: RTT samples (tools/common/samples.c: exact percentiles,
+ * nearest rank), a log-linear histogram of them for CDF plots, and the
+ * report, one line of text or one JSON object per call (the final one
+ * last).
  *
  * Histogram: values 0..3 have a bucket each; from 4 on, each power of two
  * [2^e, 2^(e+1)) is split into four equal buckets (bucket (e-1)*4+sub),
  * so a bucket's width is at most a quarter of its lower bound.
  */
-#include <errno.h>
-#include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "ep.h"
@@ -38,48 +36,17 @@ uint64_t ep_hist_upper(unsigned int b)
 
 int ep_rtt_add(struct ep_rtt *r, uint64_t ns)
 {
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 4096;
-		uint64_t *v = realloc(r->v, cap * sizeof(*v));
+	int err = samples_add(&r->s, ns);
 
-		if (!v)
-			return -ENOMEM;
-		r->v = v;
-		r->cap = cap;
-	}
-	r->v[r->n++] = ns;
-	r->hist[ep_hist_bucket(ns)]++;
-	r->sum += ns;
-	return 0;
+	if (!err)
+		r->hist[ep_hist_bucket(ns)]++;
+	return err;
 }
 
 void ep_rtt_free(struct ep_rtt *r)
 {
-	free(r->v);
+	samples_free(&r->s);
 	memset(r, 0, sizeof(*r));
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-uint64_t ep_rtt_pct(struct ep_rtt *r, double p)
-{
-	size_t k;
-
-	if (!r->n)
-		return 0;
-	qsort(r->v, r->n, sizeof(*r->v), cmp_u64);
-	/* ceil, forgiving the rounding of p (99.9 * 2000 / 100 > 1998) */
-	k = (size_t)ceil(p / 100.0 * r->n - 1e-6);
-	if (k < 1)
-		k = 1;
-	if (k > r->n)
-		k = r->n;
-	return r->v[k - 1];
 }
 
 static void rtt_json(struct ep_rtt *r)
@@ -90,13 +57,13 @@ static void rtt_json(struct ep_rtt *r)
 	const char *sep = "";
 
 	printf(",\"rtt_ns\":{\"min\":%llu",
-	       (unsigned long long)(r->n ? ep_rtt_pct(r, 0) : 0));
+	       (unsigned long long)samples_pct(&r->s, 0));
 	for (i = 0; i < 4; i++)
 		printf(",\"%s\":%llu", key[i],
-		       (unsigned long long)ep_rtt_pct(r, pct[i]));
+		       (unsigned long long)samples_pct(&r->s, pct[i]));
 	printf(",\"max\":%llu,\"mean\":%.1f}",
-	       (unsigned long long)ep_rtt_pct(r, 100),
-	       r->n ? (double)r->sum / r->n : 0.0);
+	       (unsigned long long)samples_pct(&r->s, 100),
+	       samples_mean(&r->s));
 	printf(",\"rtt_hist\":[");
 	for (i = 0; i < EP_HIST_BUCKETS; i++) {
 		if (!r->hist[i])
@@ -189,15 +156,15 @@ static void report_text(const struct ep_opts *o, const struct ep_result *r,
 		       (unsigned long long)r->lost);
 	printf(" in %.3f s: %.3f Mpps %.3f Gbit/s\n", r->seconds, pps / 1e6,
 	       gbps);
-	if (o->role == EP_CLIENT && !interim && r->rtt->n)
+	if (o->role == EP_CLIENT && !interim && r->rtt->s.n)
 		printf("rtt ns: min %llu p50 %llu p90 %llu p99 %llu p99.9 %llu "
 		       "max %llu\n",
-		       (unsigned long long)ep_rtt_pct(r->rtt, 0),
-		       (unsigned long long)ep_rtt_pct(r->rtt, 50),
-		       (unsigned long long)ep_rtt_pct(r->rtt, 90),
-		       (unsigned long long)ep_rtt_pct(r->rtt, 99),
-		       (unsigned long long)ep_rtt_pct(r->rtt, 99.9),
-		       (unsigned long long)ep_rtt_pct(r->rtt, 100));
+		       (unsigned long long)samples_pct(&r->rtt->s, 0),
+		       (unsigned long long)samples_pct(&r->rtt->s, 50),
+		       (unsigned long long)samples_pct(&r->rtt->s, 90),
+		       (unsigned long long)samples_pct(&r->rtt->s, 99),
+		       (unsigned long long)samples_pct(&r->rtt->s, 99.9),
+		       (unsigned long long)samples_pct(&r->rtt->s, 100));
 }
 
 void ep_report(const struct ep_opts *o, const struct ep_result *r,

@@ -55,17 +55,17 @@ TEST(percentiles)
 	uint64_t i, n = 0;
 	unsigned int b;
 
-	EXPECT_EQ(0, ep_rtt_pct(&r, 50));	/* no samples */
+	EXPECT_EQ(0, samples_pct(&r.s, 50));	/* no samples */
 	/* 1..100 in a scrambled order: 37 is prime to 100. */
 	for (i = 0; i < 100; i++)
 		ASSERT_EQ(0, ep_rtt_add(&r, (i * 37) % 100 + 1));
-	EXPECT_EQ(1, ep_rtt_pct(&r, 0));
-	EXPECT_EQ(50, ep_rtt_pct(&r, 50));
-	EXPECT_EQ(90, ep_rtt_pct(&r, 90));
-	EXPECT_EQ(99, ep_rtt_pct(&r, 99));
-	EXPECT_EQ(100, ep_rtt_pct(&r, 99.9));
-	EXPECT_EQ(100, ep_rtt_pct(&r, 100));
-	EXPECT_EQ(5050, r.sum);
+	EXPECT_EQ(1, samples_pct(&r.s, 0));
+	EXPECT_EQ(50, samples_pct(&r.s, 50));
+	EXPECT_EQ(90, samples_pct(&r.s, 90));
+	EXPECT_EQ(99, samples_pct(&r.s, 99));
+	EXPECT_EQ(100, samples_pct(&r.s, 99.9));
+	EXPECT_EQ(100, samples_pct(&r.s, 100));
+	EXPECT_EQ(5050, r.s.sum);
 	/* The histogram holds every sample once. */
 	for (b = 0; b < EP_HIST_BUCKETS; b++)
 		n += r.hist[b];
@@ -77,14 +77,14 @@ TEST(percentiles)
 	/* 1..2000 (past the first allocation), p99.9 is the 1998th. */
 	for (i = 2000; i >= 1; i--)
 		ASSERT_EQ(0, ep_rtt_add(&r, i));
-	EXPECT_EQ(1998, ep_rtt_pct(&r, 99.9));
-	EXPECT_EQ(1000, ep_rtt_pct(&r, 50));
-	EXPECT_EQ(1001, ep_rtt_pct(&r, 50.01));
+	EXPECT_EQ(1998, samples_pct(&r.s, 99.9));
+	EXPECT_EQ(1000, samples_pct(&r.s, 50));
+	EXPECT_EQ(1001, samples_pct(&r.s, 50.01));
 	ep_rtt_free(&r);
 	/* One sample: every percentile is it. */
 	ASSERT_EQ(0, ep_rtt_add(&r, 42));
-	EXPECT_EQ(42, ep_rtt_pct(&r, 0));
-	EXPECT_EQ(42, ep_rtt_pct(&r, 99.9));
+	EXPECT_EQ(42, samples_pct(&r.s, 0));
+	EXPECT_EQ(42, samples_pct(&r.s, 99.9));
 	ep_rtt_free(&r);
 }
 
