@@ -1435,7 +1435,8 @@ static bool sleeps_in_epoll(pid_t pid)
 	f = fopen(path, "r");
 	if (!f)
 		return false;
-	nr = fscanf(f, "%ld", &nr) == 1 ? nr : -1;
+	if (fscanf(f, "%ld", &nr) != 1)
+		nr = -1;	/* "running" */
 	fclose(f);
 	return sleeping && (nr == 232 || nr == 281 || nr == 441);
 }
