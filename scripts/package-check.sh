@@ -22,7 +22,9 @@
 #              Documentation/packaging.md says, group and user vale exist,
 #              a program builds against libvale-dev and runs, the units
 #              pass `systemd-analyze verify` and `systemd-analyze security`
-#              (exposure at most 2.0); purging removes every file
+#              (exposure at most 2.0) and restart their daemon
+#              (Restart=on-failure, RestartSec=1, RuntimeDirectoryPreserve=yes);
+#              purging removes every file
 #   ynl        Documentation/netlink/vale.yaml against the kernel's JSON
 #              schema, by the kernel's YNL library (selftests/spec/ynl-schema.py)
 #
@@ -259,6 +261,12 @@ for u in vale-vhost@ vale-vmpi@; do
 		"/lib/systemd/system/${u}.service" >"$logs/security-$u.log" 2>&1
 	result $? "systemd-analyze security ${u}.service: exposure at most 2.0 ($(grep -o 'level for .*: [0-9.]*' "$logs/security-$u.log" | sed 's/.*: //'))" \
 		"$logs/security-$u.log"
+	# a crashed or killed daemon comes back (vm-attach.md, vmpi.md)
+	in_root grep -x 'Restart=on-failure\|RestartSec=1\|RuntimeDirectoryPreserve=yes' \
+		"/lib/systemd/system/${u}.service" >"$logs/restart-$u.log" 2>&1
+	[[ $(wc -l <"$logs/restart-$u.log") == 3 ]]
+	result $? "${u}.service restarts the daemon: Restart=on-failure, RestartSec=1, RuntimeDirectoryPreserve=yes" \
+		"$logs/restart-$u.log"
 done
 
 # Purge: nothing of the packages is left (dpkg's own lists of files).

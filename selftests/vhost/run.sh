@@ -35,7 +35,8 @@
 #             killed with SIGKILL and started again; guest A's ping and a
 #             UDP stream must work again, the new daemon carries the
 #             traffic with no error and holds as many fds as the old one
-#             (the machine's QEMU, or each --qemu given; not QEMU 10)
+#             (the machine's QEMU and QEMU 10 as for vm, or each --qemu
+#             given)
 #   testpmd   two DPDK testpmd virtio-user front-ends (txonly -> rxonly)
 #             through vale-vhost direct mode (skipped without dpdk-testpmd,
 #             root or hugepages)
@@ -449,8 +450,8 @@ part_vm_restart() {	# qemu
 	boot_verdict "$label: B: " $? "$d/b-all.out"
 	s=$(stats "$d")
 	[[ $(jget "$s" a errors) == 0 && $(jget "$s" b errors) == 0 &&
-	   $(jget "$s" a rx_packets) -gt 300 && $(jget "$s" b rx_packets) -gt 300 ]]
-	ok $? "$label: the new vale-vhost carried the traffic after the restart, no errors"
+	   $(jget "$s" a rx_packets) -ge 300 && $(jget "$s" b rx_packets) -ge 300 ]]
+	ok $? "$label: the new vale-vhost carried the traffic after the restart (at least 300 frames each way), no errors"
 	[[ $fds2 == "$fds1" ]]
 	ok $? "$label: the new daemon held as many fds with both guests attached as the old one ($fds2, $fds1)"
 	kill "$vpid"
@@ -487,9 +488,15 @@ if want vm; then
 	done
 fi
 if want vm-restart; then
-	# QEMU 10 as the listening side: guest pings failed even before the
-	# restart in the one run tried (UDP worked); not understood yet
-	for q in "${own_qemus[@]}"; do
+	vmr_qemus=("${own_qemus[@]}")
+	if [[ $qemu10 == 1 ]]; then
+		if [[ -z ${q10:-} ]] && ! q10=$("$top/scripts/qemu10.sh" 2>"$work/qemu10.err"); then
+			q10=
+			skip "QEMU 10 vm-restart" "scripts/qemu10.sh failed: $(tail -n1 "$work/qemu10.err")"
+		fi
+		[[ -n $q10 ]] && vmr_qemus+=("$q10")
+	fi
+	for q in "${vmr_qemus[@]}"; do
 		part_vm_restart "$q"
 	done
 fi

@@ -20,8 +20,15 @@
 #   2. a guest runs traffic and its QEMU is killed (kill -9) under it;
 #      the host peer must see the reset and carry on; that boot's own
 #      verdicts (the guest's results, its kernel log) count too;
+#   2b. vale-vmpi killed with SIGKILL under an attached QEMU (one that runs
+#      no guest) and started again: QEMU and the host peer keep running,
+#      that QEMU does not come back (ivshmem takes its memory once), the
+#      VM's next QEMU gets the new daemon's memory, the new daemon holds as
+#      many fds as the old one, and nothing stays behind (fds, memfds,
+#      /dev/shm);
 #   3. the next VM (MSI-X, plus an ivshmem-plain device without the magic)
-#      runs the guest suite against the same host peer.
+#      runs the guest suite against the same host peer and the restarted
+#      daemon.
 # The daemon and fakeguest (with the host API) are the ASan + UBSan builds
 # of qemu-backend/vmpi.mk ($(O)/asan/): a sanitizer report, a leak at the
 # daemon's exit or an fd it kept after the hostile phase is a failure.
@@ -40,7 +47,7 @@ while [[ $# -gt 0 ]]; do
 	--only) only=$2; shift 2 ;;
 	--quick) quick=1; shift ;;
 	-v) verbose=1; shift ;;
-	-h|--help) sed -n '3,34s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,40s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -56,11 +63,11 @@ logs=$top/build/vmpi/$kver
 rm -rf "$logs"
 mkdir -p "$logs"
 work=$(mktemp -d "${TMPDIR:-/tmp}/vale-vmpi.XXXXXX")
-dpid= hpid= vpid=
+dpid= hpid= vpid= qa= qb=
 
 cleanup() {
 	local p
-	for p in $vpid $hpid $dpid; do
+	for p in $vpid $hpid $dpid $qa $qb; do
 		kill "$p" 2>/dev/null || true
 	done
 	for p in $vpid $hpid $dpid; do
@@ -200,6 +207,66 @@ if [[ $quick == 0 ]]; then
 		"restart: the guest ran its plan ($got of $plan results) and traffic until the kill; kernel log scanned (vm-run exit $rc)"
 fi
 
+# --- 2b. vale-vmpi killed under an attached QEMU and started again -------------
+# QEMU's ivshmem-doorbell reads the server's memory and eventfds once, when
+# the device is created, and takes no second memory (QEMU 7.2 does not even
+# reconnect with reconnect=1 on the chardev): a running VM's channels stay
+# dead until that VM's QEMU starts again, and the next QEMU gets fresh
+# memory from the new daemon.  A QEMU without a guest (-S) is enough for
+# the server protocol; phase 3's guest suite then runs on the new daemon.
+qemu_s() {	# log: an ivshmem-doorbell QEMU that runs no guest; prints its pid
+	qemu-system-x86_64 -S -display none -nodefaults -no-user-config -m 64M \
+		-monitor none -serial none \
+		-chardev "socket,id=v0,path=$work/t-vmpi.sock,reconnect=1" \
+		-device ivshmem-doorbell,chardev=v0,vectors=2 >"$1" 2>&1 &
+	echo $!
+}
+# the fd count of $1 once it stayed the same for 1 s (at most 10 s)
+settled() {
+	local a b=-1 same=0 i
+	for ((i = 0; i < 100 && same < 5; i++)); do
+		a=$(nofds "$1")
+		if [[ $a == "$b" ]]; then same=$((same + 1)); else same=0; fi
+		b=$a
+		sleep 0.2
+	done
+	echo "$b"
+}
+# memfds of VM "t" held by the daemon and the host peer
+tmemfds() { ls -l "/proc/$dpid/fd" "/proc/$hpid/fd" 2>/dev/null | grep -c 'memfd:vmpi-t' || true; }
+connects() { grep -c 't: QEMU connected' "$1" 2>/dev/null || true; }
+dlog=$logs/vale-vmpi.log
+shm0=$(ls /dev/shm | sort | md5sum)
+fdsb1=$(settled $dpid)
+c0=$(connects "$dlog")
+qa=$(qemu_s "$logs/qemu-a.log")
+for _ in $(seq 50); do [[ $(connects "$dlog") -gt $c0 ]] && break; sleep 0.1; done
+fdsa1=$(settled $dpid)
+tap "$([[ $(connects "$dlog") -gt $c0 && $fdsa1 -gt $fdsb1 ]]; echo $?)" \
+	"restart: a QEMU attached to vale-vmpi, the host peer opened its channels ($fdsb1 -> $fdsa1 fds)"
+kill -9 $dpid
+wait $dpid 2>/dev/null || true
+dlog=$logs/vale-vmpi-2.log
+$O/asan/vale-vmpi --dir "$work" --vm t --vm h -v >"$dlog" 2>&1 &
+dpid=$!
+for _ in $(seq 50); do grep -q 'control socket' "$dlog" 2>/dev/null && break; sleep 0.1; done
+sleep 3
+tap "$(kill -0 $dpid 2>/dev/null && kill -0 "$qa" 2>/dev/null && kill -0 $hpid 2>/dev/null &&
+	[[ $(connects "$dlog") == 0 ]]; echo $?)" \
+	"restart: vale-vmpi killed with SIGKILL and started again on its old sockets; the attached QEMU and the host peer keep running, the QEMU does not come back (ivshmem takes its memory once)"
+kill -9 "$qa"
+wait "$qa" 2>/dev/null || true
+qb=$(qemu_s "$logs/qemu-b.log")
+for _ in $(seq 50); do [[ $(connects "$dlog") -gt 0 ]] && break; sleep 0.1; done
+fdsa2=$(settled $dpid)
+tap "$([[ $(connects "$dlog") == 1 && $fdsa2 == "$fdsa1" ]]; echo $?)" \
+	"restart: the VM's next QEMU gets the new daemon's memory; the new daemon holds as many fds as the old one did ($fdsa2, $fdsa1)"
+kill -9 "$qb"
+wait "$qb" 2>/dev/null || true
+fdsb2=$(settled $dpid)
+tap "$([[ $fdsb2 == "$fdsb1" && $(tmemfds) == 0 && $(ls /dev/shm | sort | md5sum) == "$shm0" ]]; echo $?)" \
+	"restart: QEMU gone, nothing kept: $fdsb2 fds as before ($fdsb1), no memfd of the VM in the daemon or the host peer, /dev/shm unchanged"
+
 # --- 3. the next VM: the guest suite --------------------------------------------
 cmdline=
 [[ -n $only ]] && cmdline="vmpi_tests=$only"
@@ -233,7 +300,7 @@ st=0
 kill -TERM "$dpid" 2>/dev/null || true
 wait "$dpid" || st=$?
 dpid=
-san=$(nsan "$logs/vale-vmpi.log")
+san=$(nsan "$dlog")
 tap "$([[ $st == 0 && $san == 0 ]]; echo $?)" \
 	"vale-vmpi (ASan+UBSan) stopped cleanly: exit $st, $san sanitizer report or leak lines"
 echo "1..$n"
