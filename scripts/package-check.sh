@@ -48,19 +48,8 @@ mkdir -p "$out/logs"
 out=$(cd "$out" && pwd)
 logs=$out/logs
 
-n=0 nfail=0
-result() {	# STATUS DESCRIPTION [LOG]: 0 is ok
-	n=$((n + 1))
-	if [[ $1 == 0 ]]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		nfail=$((nfail + 1))
-		if [[ -n ${3:-} && -f $3 ]]; then
-			tail -n 25 "$3" | sed 's/^/# /'
-		fi
-	fi
-}
+# shellcheck source=scripts/lib/tap.sh
+. "$top/scripts/lib/tap.sh"
 finish() {
 	echo "1..$n"
 	[[ $nfail == 0 ]]
@@ -68,20 +57,20 @@ finish() {
 }
 
 scripts/deps.sh package >"$logs/deps.log" 2>&1
-result $? "Debian's packaging tools are installed (deps.sh package)" "$logs/deps.log"
+ok $? "Debian's packaging tools are installed (deps.sh package)" "$logs/deps.log"
 
 # --- debs ------------------------------------------------------------------
 PKGS=(vale-dkms vmpi-dkms libvale0 libvale-dev vale-tools vale-vhost vale-vmpi)
 ver=$(dpkg-parsechangelog -l debian/changelog -S Version)
 changes=$(scripts/build-debs.sh "$out/deb" 2>"$logs/build-debs.log")
 st=$?
-result $st "dpkg-buildpackage -us -uc builds vale $ver" "$logs/build-debs.log"
+ok $st "dpkg-buildpackage -us -uc builds vale $ver" "$logs/build-debs.log"
 [[ $st == 0 ]] || finish
 debs=()
 for p in "${PKGS[@]}"; do
 	f=$(ls "$out/deb/${p}_${ver}_"*.deb 2>/dev/null | head -n1)
 	[[ -n $f ]]
-	result $? "package $p built"
+	ok $? "package $p built"
 	[[ -n $f ]] && debs+=("$f")
 done
 
@@ -89,7 +78,7 @@ done
 lintian --fail-on error,warning "$changes" >"$logs/lintian.log" 2>&1
 st=$?
 grep -q '^[EW]: ' "$logs/lintian.log" && st=1
-result $st "lintian: no errors, no warnings" "$logs/lintian.log"
+ok $st "lintian: no errors, no warnings" "$logs/lintian.log"
 
 # --- dkms ------------------------------------------------------------------
 # The two DKMS source trees exactly as the packages install them.
@@ -101,7 +90,7 @@ dpkg-deb -x "$out/deb/vmpi-dkms_${ver}_all.deb" "$srcroot"
 key=$(cd "$srcroot/usr/src" && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)
 for k in $kernels; do
 	if ! eval "$(scripts/kernel.sh "$k" 2>"$logs/kernel-$k.log")"; then
-		result 1 "dkms: kernel $k" "$logs/kernel-$k.log"
+		ok 1 "dkms: kernel $k" "$logs/kernel-$k.log"
 		continue
 	fi
 	tree=$out/dkms/$KVER inst=$out/modules/$KVER log=$logs/dkms-$k.log
@@ -118,12 +107,12 @@ for k in $kernels; do
 		echo "dkms: sources unchanged since the last build ($key)" >"$log"
 		st=0
 	fi
-	result $st "dkms autoinstall builds and installs vale and vmpi for $k ($KVER)" "$log"
+	ok $st "dkms autoinstall builds and installs vale and vmpi for $k ($KVER)" "$log"
 	for m in vale vmpi; do
 		f=$(find "$inst/$KVER" -name "$m.ko*" | head -n1)
 		vm=$(modinfo -F vermagic "$f" 2>/dev/null)
 		[[ -n $f && ${vm%% *} == "$KVER" ]]
-		result $? "dkms: $m.ko for $KVER in updates/dkms (vermagic '${vm%% *}')"
+		ok $? "dkms: $m.ko for $KVER in updates/dkms (vermagic '${vm%% *}')"
 	done
 done
 
@@ -144,7 +133,7 @@ if [[ ! -f $rtar ]]; then
 		mv "$rtar.tmp" "$rtar"
 fi
 [[ -f $rtar ]]
-result $? "clean Debian 12 root (mmdebstrap, cached in $rtar)" "$logs/mmdebstrap.log"
+ok $? "clean Debian 12 root (mmdebstrap, cached in $rtar)" "$logs/mmdebstrap.log"
 [[ -f $rtar ]] || finish
 
 root=$out/root
@@ -161,13 +150,13 @@ in_root() {
 }
 
 in_root sh -c 'dpkg -i /tmp/debs/*.deb' >"$logs/install.log" 2>&1
-result $? "dpkg -i installs the ${#debs[@]} packages into the clean root" "$logs/install.log"
+ok $? "dpkg -i installs the ${#debs[@]} packages into the clean root" "$logs/install.log"
 st=0
 for p in "${PKGS[@]}"; do
 	s=$(in_root dpkg-query -W -f '${db:Status-Abbrev}' "$p" 2>/dev/null)
 	[[ $s == ii* ]] || { echo "$p: '$s'"; st=1; }
 done >"$logs/status.log"
-result $st "every package is installed and configured" "$logs/status.log"
+ok $st "every package is installed and configured" "$logs/status.log"
 
 # Where Documentation/packaging.md says the files are.
 ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
@@ -176,7 +165,7 @@ while read -r pkg path; do
 	path=${path//@V@/$ver}
 	path=${path//@MA@/$ma}
 	[[ -e $root$path ]]
-	result $? "$pkg: $path"
+	ok $? "$pkg: $path"
 done <<'EOF'
 vale-dkms	/usr/src/vale-@V@/dkms.conf
 vale-dkms	/usr/src/vale-@V@/kmod/Kbuild
@@ -214,16 +203,16 @@ EOF
 grep -q 'AUTOINSTALL="yes"' "$root/usr/src/vale-$ver/dkms.conf" &&
 	grep -q 'AUTOINSTALL="yes"' "$root/usr/src/vmpi-$ver/dkms.conf" &&
 	grep -q "PACKAGE_VERSION=\"$ver\"" "$root/usr/src/vale-$ver/dkms.conf"
-result $? "dkms.conf: version $ver, rebuilt for new kernels (AUTOINSTALL)"
+ok $? "dkms.conf: version $ver, rebuilt for new kernels (AUTOINSTALL)"
 in_root dkms status >"$logs/dkms-root.log" 2>&1
 grep -q "^vale/$ver: added" "$logs/dkms-root.log" && grep -q "^vmpi/$ver: added" "$logs/dkms-root.log"
-result $? "the packages registered vale/$ver and vmpi/$ver with dkms" "$logs/dkms-root.log"
+ok $? "the packages registered vale/$ver and vmpi/$ver with dkms" "$logs/dkms-root.log"
 grep -q 'KERNEL=="vale", GROUP="vale", MODE="0660"' "$root/lib/udev/rules.d/60-vale.rules"
-result $? "udev rule: /dev/vale group vale, mode 0660"
+ok $? "udev rule: /dev/vale group vale, mode 0660"
 in_root getent group vale >/dev/null
-result $? "group vale exists"
+ok $? "group vale exists"
 [[ $(in_root id -gn vale 2>/dev/null) == vale ]]
-result $? "system user vale (the daemons), in group vale"
+ok $? "system user vale (the daemons), in group vale"
 
 # libvale-dev and libvale0 work: a program builds with vale.pc's flags
 # against the root's headers and library (compiled on the host: the root
@@ -249,23 +238,23 @@ cflags=${cflags//\$\{includedir\}/$root$(pcvar includedir=)}
   cc -Wall -Werror $cflags -o "$root/tmp/t" "$out/t.c" $libs &&
   in_root sh -c '/tmp/t && ldd /tmp/t | grep "libvale.so.0 => /.*/libvale.so.0 "'; } \
 	>"$logs/libvale.log" 2>&1
-result $? "a program built with vale.pc's flags runs with libvale0 in the root" "$logs/libvale.log"
+ok $? "a program built with vale.pc's flags runs with libvale0 in the root" "$logs/libvale.log"
 
 for u in vale-vhost@ vale-vmpi@; do
 	in_root systemd-analyze verify --man=no "/lib/systemd/system/${u}x.service" \
 		>"$logs/verify-$u.log" 2>&1
 	st=$?
 	[[ -s $logs/verify-$u.log ]] && st=1
-	result $st "systemd-analyze verify ${u}.service" "$logs/verify-$u.log"
+	ok $st "systemd-analyze verify ${u}.service" "$logs/verify-$u.log"
 	in_root systemd-analyze security --offline=yes --threshold=20 \
 		"/lib/systemd/system/${u}.service" >"$logs/security-$u.log" 2>&1
-	result $? "systemd-analyze security ${u}.service: exposure at most 2.0 ($(grep -o 'level for .*: [0-9.]*' "$logs/security-$u.log" | sed 's/.*: //'))" \
+	ok $? "systemd-analyze security ${u}.service: exposure at most 2.0 ($(grep -o 'level for .*: [0-9.]*' "$logs/security-$u.log" | sed 's/.*: //'))" \
 		"$logs/security-$u.log"
 	# a crashed or killed daemon comes back (vm-attach.md, vmpi.md)
 	in_root grep -x 'Restart=on-failure\|RestartSec=1\|RuntimeDirectoryPreserve=yes' \
 		"/lib/systemd/system/${u}.service" >"$logs/restart-$u.log" 2>&1
 	[[ $(wc -l <"$logs/restart-$u.log") == 3 ]]
-	result $? "${u}.service restarts the daemon: Restart=on-failure, RestartSec=1, RuntimeDirectoryPreserve=yes" \
+	ok $? "${u}.service restarts the daemon: Restart=on-failure, RestartSec=1, RuntimeDirectoryPreserve=yes" \
 		"$logs/restart-$u.log"
 done
 
@@ -274,17 +263,17 @@ for p in "${PKGS[@]}"; do
 	in_root dpkg -L "$p" 2>/dev/null
 done | sort -u >"$out/files.txt"
 in_root dpkg --purge "${PKGS[@]}" >"$logs/purge.log" 2>&1
-result $? "dpkg --purge removes the packages" "$logs/purge.log"
+ok $? "dpkg --purge removes the packages" "$logs/purge.log"
 left=()
 while read -r f; do
 	[[ -z $f || -d $root$f ]] && continue
 	[[ -e $root$f || -L $root$f ]] && left+=("$f")
 done <"$out/files.txt"
 printf '%s\n' "${left[@]}" >"$logs/left.log"
-result ${#left[@]} "purged: no file of the packages is left" "$logs/left.log"
+ok ${#left[@]} "purged: no file of the packages is left" "$logs/left.log"
 for d in /etc/vale /usr/src/vale-$ver /usr/src/vmpi-$ver /var/lib/dkms/vale /var/lib/dkms/vmpi; do
 	[[ ! -e $root$d ]]
-	result $? "purged: $d is gone"
+	ok $? "purged: $d is gone"
 done
 
 # --- ynl -------------------------------------------------------------------
@@ -296,15 +285,15 @@ if eval "$(scripts/ynl.sh 2>"$logs/ynl.log")"; then
 		"ok "*|"not ok "*)
 			desc=$(sed -E 's/^(not )?ok [0-9]+ (- )?//' <<<"$line")
 			[[ $line == ok* ]]
-			result $? "ynl: $desc"
+			ok $? "ynl: $desc"
 			;;
 		"# "*) echo "$line" ;;
 		esac
 	done <"$logs/ynl-schema.log"
 	if [[ $st != 0 ]] && ! grep -q '^not ok' "$logs/ynl-schema.log"; then
-		result 1 "ynl: ynl-schema.py exit status $st" "$logs/ynl-schema.log"
+		ok 1 "ynl: ynl-schema.py exit status $st" "$logs/ynl-schema.log"
 	fi
 else
-	result 1 "ynl: the kernel's YNL tools (scripts/ynl.sh)" "$logs/ynl.log"
+	ok 1 "ynl: the kernel's YNL tools (scripts/ynl.sh)" "$logs/ynl.log"
 fi
 finish

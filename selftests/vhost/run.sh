@@ -87,17 +87,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-n=0 nfail=0
-ok() {	# status description
-	n=$((n + 1))
-	if [[ $1 == 0 ]]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		nfail=$((nfail + 1))
-	fi
-}
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+# shellcheck source=scripts/lib/tap.sh
+. "$top/scripts/lib/tap.sh"
 
 # Re-number the TAP lines of a sub-test under a prefix.
 relay() {	# prefix < tap

@@ -77,16 +77,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-n=0 failed=0
-tap() {	# status description
-	n=$((n + 1))
-	if [[ $1 == 0 ]]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
+# shellcheck source=scripts/lib/tap.sh
+. "$top/scripts/lib/tap.sh"
 
 # What ASan, LSan and UBSan print; a halt is the default for all three.
 sanitized='ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY: (AddressSanitizer|UndefinedBehaviorSanitizer)'
@@ -105,7 +97,7 @@ tapcount() {
 $O/asan/vale-vmpi --dir "$work" --vm t --vm h -v >"$logs/vale-vmpi.log" 2>&1 &
 dpid=$!
 for _ in $(seq 50); do [[ -S $work/vmpi.ctl ]] && break; sleep 0.1; done
-tap "$([[ -S $work/vmpi.ctl ]]; echo $?)" "vale-vmpi (ASan+UBSan) is up"
+ok "$([[ -S $work/vmpi.ctl ]]; echo $?)" "vale-vmpi (ASan+UBSan) is up"
 
 # --- 1. host only ------------------------------------------------------------
 fds0=$(nofds $dpid)
@@ -115,19 +107,19 @@ rc=$?
 set -e
 while IFS= read -r l; do
 	case $l in
-	"ok "*) tap 0 "host: ${l#ok * - }" ;;
-	"not ok "*) l=${l#not }; tap 1 "host: ${l#ok * - }" ;;
+	"ok "*) ok 0 "host: ${l#ok * - }" ;;
+	"not ok "*) l=${l#not }; ok 1 "host: ${l#ok * - }" ;;
 	esac
 done <"$logs/fakeguest.tap"
 read -r plan got < <(tapcount "$logs/fakeguest.tap")
 san=$(nsan "$logs/fakeguest.tap")
-tap "$([[ $rc == 0 && $got == "$plan" && $san == 0 ]]; echo $?)" \
+ok "$([[ $rc == 0 && $got == "$plan" && $san == 0 ]]; echo $?)" \
 	"host: fakeguest (ASan+UBSan) ran its plan: $got of $plan results, exit $rc, $san sanitizer report lines"
 # The daemon sees the last connections close asynchronously.
 for _ in $(seq 20); do [[ $(nofds $dpid) == "$fds0" ]] && break; sleep 0.1; done
 fds1=$(nofds $dpid)
 san=$(nsan "$logs/vale-vmpi.log")
-tap "$(kill -0 $dpid 2>/dev/null && [[ $fds1 == "$fds0" && $san == 0 ]]; echo $?)" \
+ok "$(kill -0 $dpid 2>/dev/null && [[ $fds1 == "$fds0" && $san == 0 ]]; echo $?)" \
 	"vale-vmpi survived the hostile guest and the junk: $san sanitizer report lines, no fd kept ($fds0 -> $fds1 open)"
 
 $O/vmpi-tests/hostpeer --ctl "$work/vmpi.ctl" --vm t >"$logs/hostpeer.log" 2>&1 &
@@ -143,10 +135,10 @@ vmtap() {	# phase log [expected-fail-regex]: vm-run's PASS/FAIL lines as TAP
 	local l
 	while IFS= read -r l; do
 		case $l in
-		"PASS "*) tap 0 "$1: ${l#PASS }" ;;
+		"PASS "*) ok 0 "$1: ${l#PASS }" ;;
 		"FAIL "*)
 			[[ -n ${3:-} && ${l#FAIL } =~ $3 ]] && continue
-			tap 1 "$1: ${l#FAIL }" ;;
+			ok 1 "$1: ${l#FAIL }" ;;
 		"SKIP "*) n=$((n + 1)); echo "ok $n - $1: ${l#SKIP } # SKIP" ;;
 		esac
 	done <"$2"
@@ -184,9 +176,9 @@ if [[ $quick == 0 ]]; then
 		sleep 0.1
 	done
 	echoed=$(sed -n 's/.*session 1 ended.*echoed \([0-9]*\).*/\1/p' "$logs/hostpeer.log")
-	tap "$([[ $killed == 0 && ${echoed:-0} -gt 0 ]]; echo $?)" \
+	ok "$([[ $killed == 0 && ${echoed:-0} -gt 0 ]]; echo $?)" \
 		"QEMU killed under traffic ($echoed messages echoed): host peer saw the reset"
-	tap "$(kill -0 $dpid 2>/dev/null && kill -0 $hpid 2>/dev/null; echo $?)" \
+	ok "$(kill -0 $dpid 2>/dev/null && kill -0 $hpid 2>/dev/null; echo $?)" \
 		"vale-vmpi and the host peer are still running"
 	# That boot's verdicts: the guest's results up to the kill and the
 	# kernel log.  Our kill is what ended the test and the VM, so only
@@ -201,7 +193,7 @@ if [[ $quick == 0 ]]; then
 	got=$(grep -cE $'^D\t(not )?ok ' "$rt" 2>/dev/null || true)
 	rbad=$(grep -cE $'^D\tnot ok ' "$rt" 2>/dev/null || true)
 	plan=${plan:-none}
-	tap "$([[ $killed == 0 && $rc != 0 && $got == "$plan" && $rbad == 0 ]] &&
+	ok "$([[ $killed == 0 && $rc != 0 && $got == "$plan" && $rbad == 0 ]] &&
 		grep -qE "^(PASS|FAIL) $kre/kernel-log" "$logs/restart.out" &&
 		grep -q "^FAIL $kver/guest_tests (did not finish" "$logs/restart.out"; echo $?)" \
 		"restart: the guest ran its plan ($got of $plan results) and traffic until the kill; kernel log scanned (vm-run exit $rc)"
@@ -242,7 +234,7 @@ c0=$(connects "$dlog")
 qa=$(qemu_s "$logs/qemu-a.log")
 for _ in $(seq 50); do [[ $(connects "$dlog") -gt $c0 ]] && break; sleep 0.1; done
 fdsa1=$(settled $dpid)
-tap "$([[ $(connects "$dlog") -gt $c0 && $fdsa1 -gt $fdsb1 ]]; echo $?)" \
+ok "$([[ $(connects "$dlog") -gt $c0 && $fdsa1 -gt $fdsb1 ]]; echo $?)" \
 	"restart: a QEMU attached to vale-vmpi, the host peer opened its channels ($fdsb1 -> $fdsa1 fds)"
 kill -9 $dpid
 wait $dpid 2>/dev/null || true
@@ -251,7 +243,7 @@ $O/asan/vale-vmpi --dir "$work" --vm t --vm h -v >"$dlog" 2>&1 &
 dpid=$!
 for _ in $(seq 50); do grep -q 'control socket' "$dlog" 2>/dev/null && break; sleep 0.1; done
 sleep 3
-tap "$(kill -0 $dpid 2>/dev/null && kill -0 "$qa" 2>/dev/null && kill -0 $hpid 2>/dev/null &&
+ok "$(kill -0 $dpid 2>/dev/null && kill -0 "$qa" 2>/dev/null && kill -0 $hpid 2>/dev/null &&
 	[[ $(connects "$dlog") == 0 ]]; echo $?)" \
 	"restart: vale-vmpi killed with SIGKILL and started again on its old sockets; the attached QEMU and the host peer keep running, the QEMU does not come back (ivshmem takes its memory once)"
 kill -9 "$qa"
@@ -259,12 +251,12 @@ wait "$qa" 2>/dev/null || true
 qb=$(qemu_s "$logs/qemu-b.log")
 for _ in $(seq 50); do [[ $(connects "$dlog") -gt 0 ]] && break; sleep 0.1; done
 fdsa2=$(settled $dpid)
-tap "$([[ $(connects "$dlog") == 1 && $fdsa2 == "$fdsa1" ]]; echo $?)" \
+ok "$([[ $(connects "$dlog") == 1 && $fdsa2 == "$fdsa1" ]]; echo $?)" \
 	"restart: the VM's next QEMU gets the new daemon's memory; the new daemon holds as many fds as the old one did ($fdsa2, $fdsa1)"
 kill -9 "$qb"
 wait "$qb" 2>/dev/null || true
 fdsb2=$(settled $dpid)
-tap "$([[ $fdsb2 == "$fdsb1" && $(tmemfds) == 0 && $(ls /dev/shm | sort | md5sum) == "$shm0" ]]; echo $?)" \
+ok "$([[ $fdsb2 == "$fdsb1" && $(tmemfds) == 0 && $(ls /dev/shm | sort | md5sum) == "$shm0" ]]; echo $?)" \
 	"restart: QEMU gone, nothing kept: $fdsb2 fds as before ($fdsb1), no memfd of the VM in the daemon or the host peer, /dev/shm unchanged"
 
 # --- 3. the next VM: the guest suite --------------------------------------------
@@ -282,16 +274,16 @@ set -e
 grep -E '^# (interrupts|hammer|chan)' "$logs/main.out" || true
 vmtap main "$logs/main.out"
 read -r plan got < <(guestcount "$logs/main.out")
-tap "$([[ $got == "$plan" ]]; echo $?)" \
+ok "$([[ $got == "$plan" ]]; echo $?)" \
 	"main: the guest suite ran its plan ($got of $plan results)"
-tap "$([[ $rc == 0 ]] && grep -q "^PASS $kver/kernel-log" "$logs/main.out"; echo $?)" \
+ok "$([[ $rc == 0 ]] && grep -q "^PASS $kver/kernel-log" "$logs/main.out"; echo $?)" \
 	"main: the VM ran to its end with a clean kernel log (vm-run exit $rc)"
 # A failure's context: the end of what the guest suite printed.
 if grep -q '^FAIL ' "$logs/main.out"; then
 	grep -v '^PASS ' "$logs/main.out" | tail -n 80 | sed 's/^/# | /'
 fi
 
-tap "$(kill -0 $dpid 2>/dev/null; echo $?)" "vale-vmpi still running at the end"
+ok "$(kill -0 $dpid 2>/dev/null; echo $?)" "vale-vmpi still running at the end"
 # Stopped, the daemon frees everything: LeakSanitizer checks at exit.
 kill "$hpid" 2>/dev/null || true
 wait "$hpid" 2>/dev/null || true
@@ -301,8 +293,8 @@ kill -TERM "$dpid" 2>/dev/null || true
 wait "$dpid" || st=$?
 dpid=
 san=$(nsan "$dlog")
-tap "$([[ $st == 0 && $san == 0 ]]; echo $?)" \
+ok "$([[ $st == 0 && $san == 0 ]]; echo $?)" \
 	"vale-vmpi (ASan+UBSan) stopped cleanly: exit $st, $san sanitizer report or leak lines"
 echo "1..$n"
-echo "# $((n - failed)) passed, $failed failed; logs in $logs"
-[[ $failed == 0 ]]
+echo "# $((n - nfail)) passed, $nfail failed; logs in $logs"
+[[ $nfail == 0 ]]
