@@ -37,8 +37,9 @@
  *   attach   netdev-attach of the veth to S, then netdev-detach or
  *            port-del, in turn;
  *   set      switch-set S: lookup learning, p2p, rules in turn, a batch;
- *   rule     switch-set S lookup rules, rule-new (S:a's frames output to
- *            S:r), rule-flush, back to learning;
+ *   rule     switch-set S lookup rules (learning one time in four),
+ *            rule-new (S:a's frames output to S:r), port-get S:r,
+ *            rule-flush;
  *   get      port-get S:a, port dump of S, switch-get S, switch dump;
  * racer C (a second netlink child, in two rows):
  *   resv     port-new S:y and rule-new on S, port-del S:y now and then:
