@@ -27,7 +27,8 @@
  *   poll     a child blocked in poll() on S:r, woken by this process's
  *            S:a, is SIGKILLed while it sleeps;
  * racer B (a child with its own netlink socket):
- *   swdel    switch-new S, netdev-attach of a veth to S, switch-del S;
+ *   swdel    switch-new S, netdev-attach of a veth to S, switch-del S,
+ *            a pause of half a round (with A);
  *            a switch-del that succeeded leaves no S behind (at most one
  *            a register of A made afresh, unrestricted), and in a row
  *            without A nothing at all;
@@ -263,12 +264,14 @@ static void b_check(struct nlracer *nr, uint64_t ok, const char *what, int ret)
 static void b_step(struct nlracer *nr, enum bkind b, uint64_t ok,
 		   unsigned int i, int alone)
 {
+	int64_t t0;
 	int n, ret;
 
 	switch (b) {
 	case B_NONE:
 		break;
 	case B_SWDEL:
+		t0 = now_ms();
 		b_check(nr, ok, "switch-new", sw_req(VALE_CMD_SWITCH_NEW, sw));
 		b_check(nr, ok, "netdev-attach", attach_req(sw, VETH));
 		ret = sw_req(VALE_CMD_SWITCH_DEL, sw);
@@ -286,6 +289,12 @@ static void b_step(struct nlracer *nr, enum bkind b, uint64_t ok,
 				 sw, n < 0 ? strerror(-n) :
 				 n ? "still there, restricted" : "still there");
 		}
+		/*
+		 * S is gone or dying for much of a round: a pause of half a
+		 * round lets A's registers find it absent too.
+		 */
+		if (!alone)
+			usleep(1000 + (now_ms() - t0) * 500);
 		break;
 	case B_PORT:
 		b_check(nr, ok, "port-new r", port_req(VALE_CMD_PORT_NEW, sw, "r"));
