@@ -447,6 +447,13 @@ int vale_netdev_attach(const char *swname, struct net_device *dev,
 
 	mutex_lock(&vale_mutex);
 	sw = vale_switch_lookup(swname);
+	if (sw && sw->dying) {
+		/* its last ring port is still going (vale_switch_delete()) */
+		mutex_unlock(&vale_mutex);
+		vale_nd_free(port);
+		NL_SET_ERR_MSG(extack, "a switch of this name is being deleted");
+		return -EBUSY;
+	}
 	if (!sw) {
 		sw = vale_switch_new(swname);
 		if (!sw) {

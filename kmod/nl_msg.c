@@ -69,7 +69,7 @@ int vale_nl_require_switch(struct genl_info *info, int type)
 struct vale_switch *vale_nl_switch(const struct nlattr *a,
 				   struct netlink_ext_ack *extack)
 {
-	struct vale_switch *sw = vale_switch_lookup(nla_data(a));
+	struct vale_switch *sw = vale_switch_visible(nla_data(a));
 
 	if (!sw)
 		NL_SET_ERR_MSG_ATTR(extack, a, "no such switch");

@@ -194,7 +194,7 @@ int vale_nl_port_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	list_for_each_entry(sw, &vale_switches, node) {
 		if (s++ < cb->args[0])
 			continue;
-		if (swa && strcmp(sw->name, nla_data(swa))) {
+		if (sw->dying || (swa && strcmp(sw->name, nla_data(swa)))) {
 			cb->args[1] = 0;
 			continue;
 		}

@@ -314,7 +314,7 @@ int vale_nl_rule_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	list_for_each_entry(sw, &vale_switches, node) {
 		if (s++ < cb->args[0])
 			continue;
-		if (na && strcmp(sw->name, nla_data(na)))
+		if (sw->dying || (na && strcmp(sw->name, nla_data(na))))
 			continue;
 		rs = vale_steer_rules(sw);
 		for (i = cb->args[1]; rs && i < rs->n; i++) {

@@ -43,7 +43,14 @@ int vale_nl_switch_new(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	mutex_lock(&vale_mutex);
-	if (vale_switch_lookup(nla_data(na))) {
+	sw = vale_switch_lookup(nla_data(na));
+	if (sw && sw->dying) {
+		NL_SET_ERR_MSG_ATTR(info->extack, na,
+				    "a switch of this name is being deleted");
+		err = -EBUSY;
+		goto out;
+	}
+	if (sw) {
 		NL_SET_ERR_MSG_ATTR(info->extack, na, "switch exists");
 		err = -EEXIST;
 		goto out;
@@ -150,7 +157,7 @@ int vale_nl_switch_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	list_for_each_entry(sw, &vale_switches, node) {
 		if (i++ < cb->args[0])
 			continue;
-		if (na && strcmp(sw->name, nla_data(na)))
+		if (sw->dying || (na && strcmp(sw->name, nla_data(na))))
 			continue;
 		err = vale_nl_fill_switch(skb, sw, NETLINK_CB(cb->skb).portid,
 					  cb->nlh->nlmsg_seq, NLM_F_MULTI,

@@ -222,6 +222,13 @@ struct vale_switch *vale_switch_lookup(const char *name)
 	return vale_switch_find(name);
 }
 
+struct vale_switch *vale_switch_visible(const char *name)
+{
+	struct vale_switch *sw = vale_switch_find(name);
+
+	return sw && !sw->dying ? sw : NULL;
+}
+
 struct vale_switch *vale_switch_new(const char *name)
 {
 	return vale_switch_create(name);
@@ -267,15 +274,20 @@ int vale_switch_delete(struct vale_switch *sw)
 	/* no ring port is open, so no reservation is bound */
 	list_for_each_entry_safe(r, tmp, &sw->resv_list, node)
 		vale_resv_del(sw, r);
-	/* nobody joins while its other ports go; the last one frees it */
+	/*
+	 * Nobody joins or sees it while its other ports go, with vale_mutex
+	 * dropped (a port-new then would keep it alive); the last port
+	 * frees it.  A switch of the same name found below that is not
+	 * dying is a new one, not ours.
+	 */
 	sw->persistent = false;
-	sw->restricted = true;
+	sw->dying = true;
 	strscpy(name, sw->name, sizeof(name));
 	vale_switch_put(sw);
 	for (;;) {
 		p = NULL;
 		sw = vale_switch_find(name);
-		if (sw)
+		if (sw && sw->dying)
 			p = list_first_entry_or_null(&sw->port_list,
 						     struct vale_port, node);
 		if (!p || !p->ops->detach)
@@ -358,7 +370,9 @@ int vale_switch_attach(struct vale_port *port, const char *swname,
 	}
 	/* restricted switches: admin-created ports only, owners only */
 	r = vale_resv_find(sw, pname);
-	if (r && r->port)
+	if (sw->dying)
+		err = -EPERM;	/* switch-del under way: nobody joins */
+	else if (r && r->port)
 		err = -EBUSY;
 	else if (r && !vale_resv_may_open(r))
 		err = -EPERM;

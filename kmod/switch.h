@@ -33,8 +33,8 @@ struct vale_port;
 /*
  * Locking:
  *   vale_mutex (switch.c) protects the list of switches and, in every
- *   switch, node, port_list, nports, max_idx and busy, and serializes
- *   updates of ports[].
+ *   switch, node, port_list, nports, max_idx, busy and dying, and
+ *   serializes updates of ports[].
  *   ports[] is read by forwarders under rcu_read_lock(); a slot is set only
  *   after the port is fully built and cleared before it is torn down, with
  *   a grace period in between (vale_switch_detach()).
@@ -60,6 +60,7 @@ struct vale_switch {
 	struct list_head resv_list;	/* admin-created ports, vale_resv */
 	bool persistent;		/* created over netlink */
 	bool restricted;		/* only admin-created ports may open */
+	bool dying;			/* switch-del under way (below) */
 	u8 lookup_mode;			/* enum vale_lookup_mode */
 	struct vale_steer steer;	/* rules and pairs (steer.h) */
 };
@@ -101,11 +102,16 @@ void vale_switch_put(struct vale_switch *sw);
 /*
  * Delete @sw at the administrator's request, RTNL held too: -EBUSY (and
  * nothing changes) when a port of it is open through /dev/vale; else its
- * admin-created ports go, nobody may join, and its ports that can be
+ * admin-created ports go, @sw becomes dying and its ports that can be
  * detached (ops->detach) go, the last one freeing @sw.  Drops and retakes
- * vale_mutex while ports go.
+ * vale_mutex while ports go.  A dying switch stays on the list until its
+ * last port has gone (a ring port still in vale_switch_detach() may
+ * outlive the call) but is no more: the control plane does not see it
+ * (vale_switch_visible()), nothing joins it, no name of it is reserved.
  */
 int vale_switch_delete(struct vale_switch *sw);
+/* The switch called @name unless it is dying (control plane), or NULL. */
+struct vale_switch *vale_switch_visible(const char *name);
 /* Module exit: free what the control plane kept (no port is left). */
 void vale_switch_free_all(void);
 /* Set the lookup mode (the switch may be forwarding). */

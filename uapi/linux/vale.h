@@ -208,7 +208,8 @@ struct vale_info {
  * switch is joined); -ENOSPC when the switch has no free port (1024 ports
  * per switch); -ENOMEM when the region cannot be allocated (regions above
  * a quarter of the machine's RAM are refused); -EPERM when the switch is
- * restricted and the caller may not open that port.
+ * restricted and the caller may not open that port, or is being deleted
+ * (netlink switch-del).
  */
 struct vale_register {
 	__u32 version;
