@@ -41,6 +41,10 @@
 #   AB_OUT       output directory (default build/bench/ab)
 # Settings of bench-instr.sh (INSTR_*) apply to both trees.
 set -euo pipefail
+if [[ ${1:-} == -h || ${1:-} == --help ]]; then
+	sed -n '3,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"
+	exit 0
+fi
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
