@@ -30,8 +30,12 @@ set_batch() {
 
 sw=0
 emit() {	# round variant case role index file
-	if [ -s "$6" ]; then
+	if [ -s "$6" ] && ! grep -q '"packets":0,' "$6"; then
 		echo "AB round=$1 variant=$2 case=$3 role=$4 index=$5 $(cat "$6")"
+	elif [ -s "$6" ]; then
+		echo "AB round=$1 variant=$2 case=$3 role=$4 index=$5 $(cat "$6")"
+		diag "round $1 $2 $3 $4 $5: no packets"
+		missing=$((missing + 1))
 	else
 		echo "AB round=$1 variant=$2 case=$3 role=$4 index=$5 {}"
 		diag "round $1 $2 $3 $4 $5: no result: $(tail -n 3 "$6.err" 2>/dev/null)"
@@ -39,17 +43,35 @@ emit() {	# round variant case role index file
 	fi
 }
 
+# ready PID: the receiver has mapped its port's region (libvale maps it
+# after the register ioctl, so the port is on the switch); under TCG on a
+# loaded host three receivers can take a while to start.  All receivers
+# of a point share one budget of 2.5 s ($j), below their 3 s idle
+# timeout, which counts from their start.
+ready() {
+	while [ $j -lt 25 ] && ! grep -q /dev/vale "/proc/$1/maps" 2>/dev/null; do
+		kill -0 "$1" 2>/dev/null || return
+		sleep 0.1
+		j=$((j + 1))
+	done
+}
+
 # one_point round variant case len batch nrx dst
 one_point() {
 	sw=$((sw + 1))
 	set_batch "$5"
-	i=0
+	i=0 pids=
 	while [ $i -lt "$6" ]; do
-		taskset -c 0 /ab/"$2"/vale-pktgen rx -i vale$sw:r$i -d $((D + 3)) -T 2 \
+		taskset -c 0 /ab/"$2"/vale-pktgen rx -i vale$sw:r$i -d $((D + 6)) -T 3 \
 			-j >/tmp/rx$i.json 2>/tmp/rx$i.json.err &
+		pids="$pids $!"
 		i=$((i + 1))
 	done
-	sleep 0.5
+	j=0
+	for p in $pids; do
+		ready "$p"
+	done
+	sleep 0.2
 	taskset -c 1 /ab/"$2"/vale-pktgen tx -i vale$sw:tx -l "$4" -b "$5" -d "$D" \
 		-D "$7" -j >/tmp/tx.json 2>/tmp/tx.json.err
 	wait
