@@ -192,8 +192,10 @@ fi
 
 if [[ ${AB_INSTR:-1} == 1 ]]; then
 	echo "bench-ab: callgrind, old tree" >&2
+	# An old tree may not know a case the new one has (INSTR_CASES):
+	# what it measured is still compared, the rest shows as "-".
 	(cd "$wt" && nice -n 10 scripts/bench-instr.sh) >"$raw/old/instr.txt" ||
-		die "bench-instr.sh failed in the old tree"
+		echo "bench-ab: bench-instr.sh failed in the old tree; its counts are partial" >&2
 	echo "bench-ab: callgrind, new tree" >&2
 	nice -n 10 scripts/bench-instr.sh >"$raw/new/instr.txt" ||
 		die "bench-instr.sh failed in the new tree"
