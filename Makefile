@@ -14,6 +14,8 @@
 #   make demo-vnets two VNets over two "hosts" in the test VM (vale-net,
 #                   Documentation/vnets.md): traffic in each, none between
 #   make bench      benchmarks, JSON and Markdown under bench/results/
+#   make bench-ab   BASE=<git ref> (default bf5a01a): old and new vale.ko and
+#                   vale-pktgen alternated in one VM, build/bench/ab/
 #   make install    libvale, headers, pkg-config file, tools, man pages
 #   make deb        Debian packages (dpkg-buildpackage) under build/deb/
 #   make install-dkms   the DKMS source trees under /usr/src (dkms add)
@@ -40,13 +42,13 @@ KSFT_DIR = $(shell scripts/ksft.sh)
 
 .PHONY: all deps modules user check check-tier0 check-vm demo bench \
 	install clean checkpatch help progs deb install-dkms install-system \
-	check-mutants demo-vnets fuzz
+	check-mutants demo-vnets fuzz bench-ab
 .DEFAULT_GOAL := all
 
 all: deps modules user
 
 help:
-	@sed -n '3,26s/^# \{0,1\}//p' Makefile
+	@sed -n '3,28s/^# \{0,1\}//p' Makefile
 
 deps:
 	@scripts/deps.sh
@@ -134,6 +136,9 @@ demo-vnets: deps
 
 bench: deps
 	@scripts/bench.sh
+
+bench-ab: deps
+	@BASE=$(BASE) scripts/bench-ab.sh
 
 checkpatch:
 	@scripts/checkpatch.sh

@@ -218,6 +218,10 @@ if has_tier tier0; then
 	st=0
 	timeout 300 tools/vale-bench/tests/run.sh >"$logs/tier0-vale-bench.log" 2>&1 || st=$?
 	tap_results "tier0: vale-bench" "$logs/tier0-vale-bench.log" "$st"
+	# make bench-ab's comparison (bench/ab.py) on fixed inputs.
+	st=0
+	timeout 60 python3 bench/test_ab.py >"$logs/tier0-bench-ab.log" 2>&1 || st=$?
+	tap_results "tier0: bench-ab" "$logs/tier0-bench-ab.log" "$st"
 fi
 
 # --- harness self-test ---------------------------------------------------
