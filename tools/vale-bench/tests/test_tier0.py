@@ -426,25 +426,33 @@ def _():
                 n += 1
         return n
     old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    sigint = {signal.SIGINT}
     hit = 0
     try:
         for i in range(150):
             dep = deploy.Deployment(tag="vt")
             # The SIGINT comes from another process, as kill -INT's does
-            # (a thread of this one would take it itself).
+            # (a thread of this one would take it itself).  It is held
+            # outside the try, so that it can only interrupt spawn().
+            signal.pthread_sigmask(signal.SIG_BLOCK, sigint)
             killer = os.fork()
             if killer == 0:
                 time.sleep(0.0005 * (i % 20))
                 os.kill(os.getppid(), signal.SIGINT)
                 os._exit(0)
             try:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, sigint)
                 for _ in range(50):
                     dep.spawn(["sleep", mark])
                 time.sleep(1)
             except KeyboardInterrupt:
                 hit += 1
             finally:
+                signal.pthread_sigmask(signal.SIG_BLOCK, sigint)
                 os.waitpid(killer, 0)
+                if signal.SIGINT in signal.sigpending():
+                    signal.sigwait(sigint)	# sent, but too late
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, sigint)
                 dep.cleanup()
             if alive():
                 raise AssertionError("round %d: %d child(ren) left" % (i, alive()))
