@@ -1045,7 +1045,11 @@ static int kernel_61(void)
 	return !uname(&u) && !strncmp(u.release, "6.1.", 4);
 }
 
-/* Check the n frames of a segmented row in r[] (lens[]). */
+/*
+ * Check the n frames of a segmented row in r[] (lens[]): TCP segments and
+ * UDP datagrams (UDP_L4, taken from 6.2 on) with their own headers and
+ * checksums, or the IP fragments of UFO.
+ */
 static int check_segs(const struct hrow *h, const uint8_t *f, size_t flen,
 		      uint8_t (*r)[2048], const int *lens, unsigned int n)
 {
@@ -1068,7 +1072,7 @@ static int check_segs(const struct hrow *h, const uint8_t *f, size_t flen,
 				i);
 			e++;
 		}
-		if (h->udp) {
+		if (h->gso_type == UFO) {
 			/* IP fragments: the payload goes on in order */
 			size_t fo = (get16(ip + 6) & 0x1fff) * 8;
 			size_t dl = get16(ip + 2) - 20;
@@ -1099,7 +1103,7 @@ static int check_segs(const struct hrow *h, const uint8_t *f, size_t flen,
 		}
 		off += seg;
 	}
-	if (off != (h->udp ? flen - l2 - 20 : h->plen)) {
+	if (off != (h->gso_type == UFO ? flen - l2 - 20 : h->plen)) {
 		fprintf(stderr, "# %s: %zu payload bytes arrived\n", h->what,
 			off);
 		e++;
