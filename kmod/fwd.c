@@ -450,7 +450,7 @@ static __always_inline bool vale_fwd_lookup(const struct vale_fwd_src *fs,
 		if (unlikely(!vale_fwd_head_ok(p, f))) {
 			d = VALE_DST_DROP;
 		} else if (mode == VALE_LK_FN) {
-			d = lookup(priv, frame, f->len, src);
+			d = lookup(priv, frame, f->len, p->len, src);
 		} else if (mode == VALE_LK_LEARN) {
 			d = vale_learn(priv, frame, f->len, src);
 		} else {

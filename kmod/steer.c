@@ -45,7 +45,8 @@ void vale_steer_destroy(struct vale_steer *st)
 	vale_steer_init(st);
 }
 
-u16 vale_lookup_rules(void *priv, const u8 *frame, u32 len, u16 src)
+u16 vale_lookup_rules(void *priv, const u8 *frame, u32 len, u32 plen,
+		      u16 src)
 {
 	struct vale_mac_table *mac = priv;
 	struct vale_switch *sw = container_of(mac, struct vale_switch, mac);
@@ -60,7 +61,7 @@ u16 vale_lookup_rules(void *priv, const u8 *frame, u32 len, u16 src)
 	if (hit >= 0) {
 		r = &rs->rule[hit];
 		this_cpu_inc(r->ctr->packets);
-		this_cpu_add(r->ctr->bytes, len);
+		this_cpu_add(r->ctr->bytes, plen);
 	}
 	return d;
 }

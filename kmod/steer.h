@@ -46,7 +46,8 @@ void vale_steer_init(struct vale_steer *st);
 void vale_steer_destroy(struct vale_steer *st);
 
 /* The "rules" lookup (vale_lookup_fn); priv is the switch's MAC table. */
-u16 vale_lookup_rules(void *priv, const u8 *frame, u32 len, u16 src);
+u16 vale_lookup_rules(void *priv, const u8 *frame, u32 len, u32 plen,
+		      u16 src);
 
 /*
  * Add @r (replace: the rule of the same id), delete rule @id, delete all.
