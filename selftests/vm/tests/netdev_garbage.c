@@ -11,7 +11,7 @@
  *    slot that cuts the Ethernet header or the tag).  Each row is either
  *    read back from the tap byte for byte or dropped and counted in the
  *    one counter uapi.md names for it; every other counter of both ports
- *    stays unchanged;
+ *    stays unchanged; a rule counts the whole length of what it decided;
  *  - a device whose header is longer (a VLAN device: hard_header_len 18 or
  *    a tag inserted by its lower device) gets the same frames, tag added;
  *    non-Ethernet devices (ipip, gre) are refused at attach;
