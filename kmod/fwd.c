@@ -403,6 +403,24 @@ static void vale_fwd_deliver_one(const struct vale_fwd_src *src,
 	vale_fwd_deliver(src, dst, l);
 }
 
+/* What the first slot of a packet in several slots holds at least. */
+#define VALE_FWD_MULTI_HEAD	(ETH_HLEN + 4)	/* + one VLAN tag */
+
+/*
+ * Does the first slot of @p hold the header that every lookup reads from
+ * it (and only from it)?  An Ethernet header, and when the packet goes on
+ * in further slots, a VLAN tag as well: the rules read the outer tag, and
+ * a tag cut at the end of the first slot must not hide the one that is
+ * delivered.  Decided on lengths alone, without reading the frame (which
+ * the sender may change meanwhile).  Otherwise: no destination (uapi.md),
+ * whatever the lookup; p2p reads no header, but a device needs one.
+ */
+static __always_inline bool vale_fwd_head_ok(const struct vale_pkt *p,
+					     const struct vale_frag *f)
+{
+	return f->len >= (p->nfrags > 1 ? VALE_FWD_MULTI_HEAD : ETH_HLEN);
+}
+
 enum vale_fwd_lk {
 	VALE_LK_FN,		/* the switch's lookup function */
 	VALE_LK_LEARN,		/* vale_learn() inline */
@@ -433,20 +451,12 @@ static __always_inline bool vale_fwd_lookup(const struct vale_fwd_src *fs,
 		const struct vale_frag *f = &s->frags[p->frag];
 		const u8 *frame = bufs + f->buf_idx * bs;
 
-		if (mode == VALE_LK_FN) {
-			/*
-			 * Shorter than an Ethernet header: no destination,
-			 * whatever the lookup (p2p reads no header; a device
-			 * needs one, and the ABI counts the drop here).
-			 */
-			if (unlikely(p->len < ETH_HLEN))
-				d = VALE_DST_DROP;
-			else
-				d = lookup(priv, frame, f->len, src);
+		if (unlikely(!vale_fwd_head_ok(p, f))) {
+			d = VALE_DST_DROP;
+		} else if (mode == VALE_LK_FN) {
+			d = lookup(priv, frame, f->len, p->len, src);
 		} else if (mode == VALE_LK_LEARN) {
 			d = vale_learn(priv, frame, f->len, src);
-		} else if (unlikely(f->len < ETH_HLEN)) {
-			d = VALE_DST_DROP;
 		} else {
 			/* the addresses of the frame before: its answer */
 			vale_mac_keys(frame, &dkey, &skey);
@@ -474,11 +484,11 @@ static inline bool vale_fwd_is_port(u16 d, u16 src)
 /*
  * Stages 2 and 3 for a port of a point-to-point pair (@fp): no lookup,
  * the batch in ring order is its peer's list.  What the lookup would
- * have done is done here: a frame shorter than an Ethernet header has no
- * destination, and the rule that decides every frame of the port counts
- * the others, as vale_lookup_rules() counts them (the first slot's
- * bytes).  Called under rcu_read_lock(); returns the number of packets
- * without a destination.
+ * have done is done here: a packet whose first slot does not hold the
+ * header (vale_fwd_head_ok()) has no destination, and the rule that
+ * decides every frame of the port counts the others, as
+ * vale_lookup_rules() counts them.  Called under rcu_read_lock(); returns
+ * the number of packets without a destination.
  */
 static u32 vale_fwd_pair(const struct vale_fwd_src *fs,
 			 const struct vale_fast *fp, u32 npkts, u32 one_len)
@@ -499,9 +509,9 @@ static u32 vale_fwd_pair(const struct vale_fwd_src *fs,
 	for (i = 0; i < npkts; i++) {
 		struct vale_pkt *p = &s->pkts[i];
 
-		if (unlikely(p->len < ETH_HLEN))
+		if (unlikely(!vale_fwd_head_ok(p, &s->frags[p->frag])))
 			continue;
-		bytes += s->frags[p->frag].len;
+		bytes += p->len;
 		if (prev == VALE_NIL)
 			l.uc = i;
 		else

@@ -11,12 +11,13 @@
 
 #include "lookup.h"
 
-u16 vale_lookup_learn(void *priv, const u8 *frame, u32 len, u16 src)
+u16 vale_lookup_learn(void *priv, const u8 *frame, u32 len, u32 plen,
+		      u16 src)
 {
 	return vale_learn(priv, frame, len, src);
 }
 
-u16 vale_lookup_p2p(void *priv, const u8 *frame, u32 len, u16 src)
+u16 vale_lookup_p2p(void *priv, const u8 *frame, u32 len, u32 plen, u16 src)
 {
 	return src ^ 1;
 }

@@ -17,7 +17,12 @@
 #define VALE_DST_BCAST	0xfffe
 #define VALE_DST_DROP	0xffff
 
-typedef u16 (*vale_lookup_fn)(void *priv, const u8 *frame, u32 len, u16 src);
+/*
+ * @frame: the first slot of a packet, @len bytes of it (at least ETH_HLEN,
+ * fwd.c), @plen: the whole packet's length.
+ */
+typedef u16 (*vale_lookup_fn)(void *priv, const u8 *frame, u32 len, u32 plen,
+			      u16 src);
 
 /*
  * Learning-bridge table: a fixed-size hash of MAC addresses, no chaining
@@ -42,7 +47,8 @@ struct vale_mac_table {
 };
 
 /* priv is a struct vale_mac_table. */
-u16 vale_lookup_learn(void *priv, const u8 *frame, u32 len, u16 src);
+u16 vale_lookup_learn(void *priv, const u8 *frame, u32 len, u32 plen,
+		      u16 src);
 
 static inline u32 vale_mac_hash(u64 key)
 {
@@ -133,7 +139,7 @@ static __always_inline u16 vale_learn(struct vale_mac_table *t,
  * Static point-to-point: ports are paired by index (0 with 1, 2 with 3,
  * ...); everything from a port goes to its peer.  priv is unused.
  */
-u16 vale_lookup_p2p(void *priv, const u8 *frame, u32 len, u16 src);
+u16 vale_lookup_p2p(void *priv, const u8 *frame, u32 len, u32 plen, u16 src);
 
 /*
  * Forget every address learned on @port.  The caller makes sure nothing

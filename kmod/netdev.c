@@ -180,12 +180,19 @@ static void vale_nd_send(struct vale_netdev *nd, struct sk_buff_head *q,
 		vale_nd_add(nd, VALE_ND_DROP_LINK_DOWN, 1);
 		goto out;
 	}
+	/* a tagged frame may be VLAN_HLEN longer: decided on the copy */
 	max = READ_ONCE(dev->mtu) + ETH_HLEN;
-	eh = (const struct ethhdr *)vale_mem_buf(smem, f->buf_idx);
-	if (f->len >= ETH_HLEN && eth_type_vlan(eh->h_proto))
-		max += VLAN_HLEN;
-	if (unlikely(len > max)) {
+	if (unlikely(len > max + VLAN_HLEN)) {
 		vale_nd_add(nd, VALE_ND_DROP_TOO_LONG, 1);
+		goto out;
+	}
+	/*
+	 * The lookup let no frame shorter than ETH_HLEN through; a device
+	 * with a longer minimal header (none is Ethernet today) gets none
+	 * shorter than that either, as dev_validate_header() would say.
+	 */
+	if (unlikely(len < dev->min_header_len)) {
+		vale_nd_add(nd, VALE_ND_DROP_XMIT, 1);
 		goto out;
 	}
 	skb = alloc_skb(LL_RESERVED_SPACE(dev) + len, GFP_ATOMIC | __GFP_NOWARN);
@@ -206,6 +213,15 @@ static void vale_nd_send(struct vale_netdev *nd, struct sk_buff_head *q,
 	skb_reset_mac_header(skb);
 	skb_set_network_header(skb, ETH_HLEN);
 	eh = eth_hdr(skb);
+	/*
+	 * The tag allowance from the copy, which the sender can no longer
+	 * change (the frame is at least ETH_HLEN long here).
+	 */
+	if (unlikely(len > max && !eth_type_vlan(eh->h_proto))) {
+		kfree_skb(skb);
+		vale_nd_add(nd, VALE_ND_DROP_TOO_LONG, 1);
+		goto out;
+	}
 	skb->protocol = eth_proto_is_802_3(eh->h_proto) ? eh->h_proto :
 			htons(ETH_P_802_2);
 	VALE_ND_CB(skb)->nd = nd;

@@ -45,7 +45,8 @@ void vale_steer_destroy(struct vale_steer *st)
 	vale_steer_init(st);
 }
 
-u16 vale_lookup_rules(void *priv, const u8 *frame, u32 len, u16 src)
+u16 vale_lookup_rules(void *priv, const u8 *frame, u32 len, u32 plen,
+		      u16 src)
 {
 	struct vale_mac_table *mac = priv;
 	struct vale_switch *sw = container_of(mac, struct vale_switch, mac);
@@ -60,7 +61,7 @@ u16 vale_lookup_rules(void *priv, const u8 *frame, u32 len, u16 src)
 	if (hit >= 0) {
 		r = &rs->rule[hit];
 		this_cpu_inc(r->ctr->packets);
-		this_cpu_add(r->ctr->bytes, len);
+		this_cpu_add(r->ctr->bytes, plen);
 	}
 	return d;
 }
@@ -368,47 +369,77 @@ int vale_steer_add(struct vale_switch *sw, const struct vale_rule *r,
 	return 0;
 }
 
+/*
+ * Counters of deleted rules are freed after a grace period by RCU
+ * callbacks (free_percpu() may run in atomic context), never by waiting
+ * under vale_mutex; vale_steer_unregister() waits for the last ones.
+ */
+struct steer_ctr_gone {
+	struct rcu_head rcu;
+	struct vale_rule_ctr __percpu *ctr;
+};
+
+static void steer_ctr_free_rcu(struct rcu_head *head)
+{
+	struct steer_ctr_gone *g = container_of(head, struct steer_ctr_gone,
+						 rcu);
+
+	free_percpu(g->ctr);
+	kfree(g);
+}
+
+/* A whole set no forwarder can reach after the grace period, counters too. */
+static void steer_set_free_rcu(struct rcu_head *head)
+{
+	struct vale_ruleset *rs = container_of(head, struct vale_ruleset, rcu);
+	u32 i;
+
+	for (i = 0; i < rs->n; i++)
+		free_percpu(rs->rule[i].ctr);
+	kfree(rs);
+}
+
 int vale_steer_del(struct vale_switch *sw, u32 id,
 		   struct netlink_ext_ack *extack)
 {
 	struct vale_ruleset *rs = steer_set(sw), *next;
-	struct vale_rule_ctr __percpu *ctr;
+	struct steer_ctr_gone *gone;
 	int i;
 
 	lockdep_assert_held(&vale_mutex);
 	i = vale_ruleset_index(rs, id);
 	if (i < 0)
 		return steer_why(-ENOENT, extack);
-	ctr = rs->rule[i].ctr;
+	gone = kmalloc(sizeof(*gone), GFP_KERNEL);
+	if (!gone)
+		return -ENOMEM;
 	next = vale_ruleset_del(rs, id, GFP_KERNEL);
-	if (IS_ERR(next))
+	if (IS_ERR(next)) {
+		kfree(gone);
 		return PTR_ERR(next);
+	}
+	gone->ctr = rs->rule[i].ctr;
 	if (!next->n) {
 		kfree(next);
 		next = NULL;
 	}
 	steer_publish(sw, next);
+	/* the fast paths counting on @gone->ctr go before the grace period */
 	steer_repair(sw);
-	/* After the grace period no forwarder counts on @ctr any more. */
-	synchronize_rcu();
-	free_percpu(ctr);
+	call_rcu(&gone->rcu, steer_ctr_free_rcu);
 	return 0;
 }
 
 void vale_steer_flush(struct vale_switch *sw)
 {
 	struct vale_ruleset *rs = steer_set(sw);
-	u32 i;
 
 	lockdep_assert_held(&vale_mutex);
 	if (!rs)
 		return;
 	rcu_assign_pointer(sw->steer.set, NULL);
 	steer_repair(sw);
-	synchronize_rcu();
-	for (i = 0; i < rs->n; i++)
-		free_percpu(rs->rule[i].ctr);
-	kfree(rs);
+	call_rcu(&rs->rcu, steer_set_free_rcu);
 }
 
 /* A listener on the core's events: ports came, went, or the mode changed. */
@@ -444,4 +475,6 @@ int vale_steer_register(void)
 void vale_steer_unregister(void)
 {
 	vale_event_unregister(&steer_notifier);
+	/* the callbacks that free deleted rules' counters are this module's */
+	rcu_barrier();
 }

@@ -15,7 +15,9 @@
  * under vale_mutex with rcu_assign_pointer(); pairs and npairs are
  * read and written only under vale_mutex.  A rule's counters are per CPU,
  * added to by the lookup and summed by readers without a lock (64-bit
- * counters: exact on 64-bit kernels, where a load is never torn).
+ * counters: exact on 64-bit kernels, where a load is never torn); those
+ * of deleted rules are freed by RCU callbacks, nothing waits for a grace
+ * period under vale_mutex.
  */
 #ifndef _VALE_STEER_H
 #define _VALE_STEER_H
@@ -46,7 +48,8 @@ void vale_steer_init(struct vale_steer *st);
 void vale_steer_destroy(struct vale_steer *st);
 
 /* The "rules" lookup (vale_lookup_fn); priv is the switch's MAC table. */
-u16 vale_lookup_rules(void *priv, const u8 *frame, u32 len, u16 src);
+u16 vale_lookup_rules(void *priv, const u8 *frame, u32 len, u32 plen,
+		      u16 src);
 
 /*
  * Add @r (replace: the rule of the same id), delete rule @id, delete all.

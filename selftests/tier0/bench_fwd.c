@@ -66,7 +66,7 @@ int main(int argc, char **argv)
 		p[i] = t0_port_new(sw, i, 1, 1, SLOTS, 0);
 	/* learn port 1's address without going through the forwarder */
 	t0_frame(f, T0_MAC_BCAST, T0_MAC(1), PKT_LEN, 0);
-	vale_lookup_learn(&sw->mac, f, PKT_LEN, 1);
+	vale_lookup_learn(&sw->mac, f, PKT_LEN, PKT_LEN, 1);
 	if (!strcmp(argv[1], "pair"))
 		rcu_assign_pointer(tx->fast, &fast);
 

@@ -604,16 +604,16 @@ static struct vale_rule_ctr ref_ctr;
 static u32 lookups;
 
 /* The rules lookup with one rule, "from port 0 output port 1", counting. */
-static u16 rule_out1(void *priv, const u8 *frame, u32 len, u16 src)
+static u16 rule_out1(void *priv, const u8 *frame, u32 len, u32 plen, u16 src)
 {
 	lookups++;
 	ref_ctr.packets++;
-	ref_ctr.bytes += len;
+	ref_ctr.bytes += plen;
 	return src == 0 ? 1 : VALE_DST_DROP;
 }
 
 /* The fast path must never come here. */
-static u16 no_lookup(void *priv, const u8 *frame, u32 len, u16 src)
+static u16 no_lookup(void *priv, const u8 *frame, u32 len, u32 plen, u16 src)
 {
 	lookups++;
 	return VALE_DST_DROP;

@@ -49,7 +49,7 @@ FIXTURE_TEARDOWN(bridge)
 
 static u16 lk(struct vale_mac_table *t, u64 dst, u64 src, u16 port)
 {
-	return vale_lookup_learn(t, fr(dst, src), 60, port);
+	return vale_lookup_learn(t, fr(dst, src), 60, 60, port);
 }
 
 TEST_F(bridge, broadcast_and_multicast_flood)
@@ -96,9 +96,9 @@ TEST_F(bridge, multicast_source_not_learned)
 TEST_F(bridge, short_frame_dropped)
 {
 	EXPECT_EQ(VALE_DST_DROP, vale_lookup_learn(self->t, fr(BCAST, MAC(1)),
-						   13, 0));
+						   13, 13, 0));
 	EXPECT_EQ(VALE_DST_BCAST, vale_lookup_learn(self->t, fr(BCAST, MAC(1)),
-						    14, 0));
+						    14, 14, 0));
 }
 
 /* Table entries that belong to @port. */
@@ -172,9 +172,9 @@ TEST_F(bridge, many_ports)
 
 TEST(p2p)
 {
-	EXPECT_EQ(1, vale_lookup_p2p(NULL, fr(BCAST, MAC(1)), 60, 0));
-	EXPECT_EQ(0, vale_lookup_p2p(NULL, fr(MAC(9), MAC(1)), 60, 1));
-	EXPECT_EQ(7, vale_lookup_p2p(NULL, fr(MAC(9), MAC(1)), 60, 6));
+	EXPECT_EQ(1, vale_lookup_p2p(NULL, fr(BCAST, MAC(1)), 60, 60, 0));
+	EXPECT_EQ(0, vale_lookup_p2p(NULL, fr(MAC(9), MAC(1)), 60, 60, 1));
+	EXPECT_EQ(7, vale_lookup_p2p(NULL, fr(MAC(9), MAC(1)), 60, 60, 6));
 }
 
 TEST_HARNESS_MAIN
