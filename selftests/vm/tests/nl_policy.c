@@ -10,13 +10,17 @@
  * with the errno and extack message the docs and kmod/netlink.c promise,
  * the extack pointing at the offending attribute (NLMSGERR_ATTR_OFFS) or
  * naming the missing one (NLMSGERR_ATTR_MISS_TYPE); a dump of every switch
- * and port must be the same afterwards.  Mutations from an unprivileged uid fail with EPERM.
+ * and port must be the same afterwards.  The steering-rule operations are
+ * in the table too (u16s, a 6-byte address, port names), with the rule
+ * attributes that exclude or need each other.  Mutations from an
+ * unprivileged uid fail with EPERM.
  * Then vale-ctl --json (when /bin/vale-ctl exists) must print what a dump
  * returns.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
@@ -65,7 +69,7 @@ static char *snapshot(void)
 
 /* ---- the table ---- */
 
-enum kind { STR, U8, U32 };
+enum kind { STR, U8, U16, U32, MAC };
 
 struct attr {
 	uint16_t type;
@@ -114,6 +118,29 @@ static const struct attr netdev[] = {
 	{ 0 },
 };
 
+static const struct attr rule_all[] = {
+	{ VALE_A_RULE_SWITCH, STR, 63 },
+	{ VALE_A_RULE_ID, U32, 0 },
+	{ VALE_A_RULE_PRIO, U16, 0 },
+	{ VALE_A_RULE_IN_PORT, STR, 63 },
+	{ VALE_A_RULE_DST, MAC, 0 },
+	{ VALE_A_RULE_VID, U32, 0 },
+	{ VALE_A_RULE_ETHERTYPE, U16, 0 },
+	{ VALE_A_RULE_ACTION, U32, 0 },
+	{ VALE_A_RULE_OUT_PORT, STR, 63 },
+	{ 0 },
+};
+
+static const struct attr rule_id[] = {
+	{ VALE_A_RULE_SWITCH, STR, 63 },
+	{ VALE_A_RULE_ID, U32, 0 },
+	{ 0 },
+};
+
+static const struct attr rule_sw[] = {
+	{ VALE_A_RULE_SWITCH, STR, 63 }, { 0 },
+};
+
 static const struct op ops[] = {
 	{ VALE_CMD_SWITCH_NEW, "switch-new", VALE_A_SWITCH_MAX, sw_all,
 	  VALE_A_SWITCH_NPORTS },
@@ -133,7 +160,30 @@ static const struct op ops[] = {
 	  VALE_A_PORT_NAME },
 	{ VALE_CMD_NETDEV_DETACH, "netdev-detach", VALE_A_PORT_MAX, netdev,
 	  VALE_A_PORT_KIND },
+	{ VALE_CMD_RULE_NEW, "rule-new", VALE_A_RULE_MAX, rule_all,
+	  VALE_A_RULE_PACKETS },
+	{ VALE_CMD_RULE_SET, "rule-set", VALE_A_RULE_MAX, rule_all,
+	  VALE_A_RULE_BYTES },
+	{ VALE_CMD_RULE_DEL, "rule-del", VALE_A_RULE_MAX, rule_id,
+	  VALE_A_RULE_PRIO },
+	{ VALE_CMD_RULE_GET, "rule-get", VALE_A_RULE_MAX, rule_id,
+	  VALE_A_RULE_ACTION },
+	{ VALE_CMD_RULE_FLUSH, "rule-flush", VALE_A_RULE_MAX, rule_sw,
+	  VALE_A_RULE_ID },
 };
+
+static bool is_rule_op(const struct op *op)
+{
+	return op->maxattr == VALE_A_RULE_MAX;
+}
+
+/* Does attribute @type of @op hold a port name (not a switch name)? */
+static bool is_port_name(const struct op *op, uint16_t type)
+{
+	if (is_rule_op(op))
+		return type == VALE_A_RULE_IN_PORT || type == VALE_A_RULE_OUT_PORT;
+	return type == VALE_A_PORT_NAME;
+}
 
 /*
  * Put a valid value of every attribute of @op except @skip, so that the
@@ -141,7 +191,8 @@ static const struct op ops[] = {
  * its port "p" exist; "lo" is not attachable, so attach fails anyway, but
  * only after the policy; the values keep the other operations harmless
  * (an existing name for new, a missing one for del: switch-del names the
- * switch "valenone", port-del the port "valenone" of "valet").
+ * switch "valenone", port-del the port "valenone" of "valet"; a rule
+ * outputs to a port "valet", action output).
  */
 static void put_valid(struct nlmsghdr *nlh, const struct op *op, uint16_t skip)
 {
@@ -162,8 +213,16 @@ static void put_valid(struct nlmsghdr *nlh, const struct op *op, uint16_t skip)
 		case U8:
 			mnl_attr_put_u8(nlh, a->type, 0);
 			break;
+		case U16:
+			mnl_attr_put_u16(nlh, a->type, 1);
+			break;
 		case U32:
-			mnl_attr_put_u32(nlh, a->type, 1);
+			mnl_attr_put_u32(nlh, a->type, is_rule_op(op) &&
+					 a->type == VALE_A_RULE_ACTION ?
+					 VALE_RULE_ACT_OUTPUT : 1);
+			break;
+		case MAC:
+			mnl_attr_put(nlh, a->type, 6, "\x02\0\0\0\0\x01");
 			break;
 		}
 	}
@@ -221,6 +280,7 @@ struct want {
 #define CORE_RANGE	"integer out of range"
 #define CORE_UNKNOWN	"Unknown attribute type"
 #define CORE_UNSUPP	"Unsupported attribute"
+#define CORE_BINLEN	"binary attribute size out of range"
 /* ... and of kmod/netlink.c and kmod/netdev.c */
 #define BAD_SWITCH	"bad switch name: \"vale\" and at least one of [A-Za-z0-9_.-]"
 #define BAD_PORT	"bad port name: one or more of [A-Za-z0-9_.-]"
@@ -261,6 +321,9 @@ static struct want want_missing(const struct op *op)
 	if (op->cmd == VALE_CMD_NETDEV_DETACH)
 		return (struct want){ -EINVAL, "missing ifindex or ifname", 0,
 				      VALE_A_PORT_IFINDEX };
+	if (is_rule_op(op))
+		return (struct want){ -EINVAL, "missing switch name", 0,
+				      VALE_A_RULE_SWITCH };
 	return (struct want){ -EINVAL, "missing switch name", 0,
 			      op->maxattr == VALE_A_SWITCH_MAX ?
 			      VALE_A_SWITCH_NAME : VALE_A_PORT_SWITCH };
@@ -275,6 +338,10 @@ static struct want want_missing(const struct op *op)
  */
 static struct want want_bad_name(const struct op *op, uint16_t type)
 {
+	/* rule operations check the syntax of every name they get */
+	if (is_rule_op(op))
+		return CORE(-EINVAL, is_port_name(op, type) ? BAD_PORT :
+			    BAD_SWITCH, type);
 	switch (op->cmd) {
 	case VALE_CMD_SWITCH_NEW:
 	case VALE_CMD_NETDEV_ATTACH:
@@ -352,7 +419,7 @@ TEST_F_TIMEOUT(nl, every_attribute_refuses_garbage, 120)
 				CASE("bad characters",
 				     mnl_attr_put_strz(nlh, a->type, "vale x/y"),
 				     want_bad_name(op, a->type));
-				if (a->type == VALE_A_PORT_NAME)
+				if (is_port_name(op, a->type))
 					break;
 				CASE("not vale...", mnl_attr_put_strz(nlh, a->type, "eth0"),
 				     want_bad_name(op, a->type));
@@ -369,6 +436,23 @@ TEST_F_TIMEOUT(nl, every_attribute_refuses_garbage, 120)
 				     POLICY(-EINVAL, CORE_LEN));
 				CASE("out of range", mnl_attr_put_u8(nlh, a->type, 2),
 				     POLICY(-ERANGE, CORE_RANGE));
+				break;
+			case U16:
+				CASE("u8 instead of u16", mnl_attr_put(nlh, a->type, 1, &u8v),
+				     POLICY(-EINVAL, CORE_LEN));
+				CASE("u32 instead of u16",
+				     mnl_attr_put_u32(nlh, a->type, 1),
+				     POLICY(-EINVAL, CORE_LEN));
+				CASE("empty", mnl_attr_put(nlh, a->type, 0, ""),
+				     POLICY(-EINVAL, CORE_LEN));
+				break;
+			case MAC:
+				CASE("5 bytes", mnl_attr_put(nlh, a->type, 5, &u64v),
+				     POLICY(-ERANGE, CORE_BINLEN));
+				CASE("7 bytes", mnl_attr_put(nlh, a->type, 7, &u64v),
+				     POLICY(-ERANGE, CORE_BINLEN));
+				CASE("empty", mnl_attr_put(nlh, a->type, 0, ""),
+				     POLICY(-ERANGE, CORE_BINLEN));
 				break;
 			case U32:
 				CASE("u8 instead of u32", mnl_attr_put(nlh, a->type, 1, &u8v),
@@ -387,6 +471,14 @@ TEST_F_TIMEOUT(nl, every_attribute_refuses_garbage, 120)
 				if (a->type == VALE_A_SWITCH_LOOKUP && op->maxattr == VALE_A_SWITCH_MAX)
 					CASE("unknown mode",
 					     mnl_attr_put_u32(nlh, a->type, VALE_LOOKUP_RULES + 1),
+					     POLICY(-ERANGE, CORE_RANGE));
+				if (a->type == VALE_A_RULE_VID && is_rule_op(op))
+					CASE("vid 4096", mnl_attr_put_u32(nlh, a->type, 4096),
+					     POLICY(-ERANGE, CORE_RANGE));
+				if (a->type == VALE_A_RULE_ACTION && is_rule_op(op))
+					CASE("unknown action",
+					     mnl_attr_put_u32(nlh, a->type,
+							      VALE_RULE_ACT_MAX + 1),
 					     POLICY(-ERANGE, CORE_RANGE));
 				if (a->type == VALE_A_PORT_IFINDEX && op->maxattr == VALE_A_PORT_MAX)
 					CASE("ifindex 0", mnl_attr_put_u32(nlh, a->type, 0),
@@ -430,6 +522,40 @@ TEST_F_TIMEOUT(nl, every_attribute_refuses_garbage, 120)
 	mnl_attr_put_strz(nlh, VALE_A_PORT_NAME, "p");
 	REFUSED(nlh, "port-new on a missing switch",
 		CORE(-ENOENT, "no such switch", VALE_A_PORT_SWITCH));
+	/* rule-new: attributes that exclude or need each other */
+	for (i = 0; ops[i].cmd != VALE_CMD_RULE_NEW; i++)
+		;
+	nlh = msg(buf, fam, VALE_CMD_RULE_NEW, 0);
+	put_valid(nlh, &ops[i], 0);
+	mnl_attr_put(nlh, VALE_A_RULE_UNTAGGED, 0, NULL);
+	REFUSED(nlh, "rule-new with a vid and untagged",
+		CORE(-EINVAL, "a vid and untagged exclude each other",
+		     VALE_A_RULE_UNTAGGED));
+	nlh = msg(buf, fam, VALE_CMD_RULE_NEW, 0);
+	put_valid(nlh, &ops[i], VALE_A_RULE_VID);
+	mnl_attr_put(nlh, VALE_A_RULE_UNTAGGED, 1, "x");
+	REFUSED(nlh, "rule-new with a flag that carries a byte",
+		CORE(-ERANGE, CORE_POLICY, VALE_A_RULE_UNTAGGED));
+	nlh = msg(buf, fam, VALE_CMD_RULE_NEW, 0);
+	put_valid(nlh, &ops[i], VALE_A_RULE_OUT_PORT);
+	REFUSED(nlh, "rule-new: action output without an output port",
+		((struct want){ -EINVAL, "action output needs an output port",
+				VALE_A_RULE_ACTION, VALE_A_RULE_OUT_PORT }));
+	nlh = msg(buf, fam, VALE_CMD_RULE_NEW, 0);
+	put_valid(nlh, &ops[i], VALE_A_RULE_ACTION);
+	mnl_attr_put_u32(nlh, VALE_A_RULE_ACTION, VALE_RULE_ACT_FLOOD);
+	REFUSED(nlh, "rule-new: an output port with action flood",
+		CORE(-EINVAL, "an output port only goes with action output",
+		     VALE_A_RULE_OUT_PORT));
+	nlh = msg(buf, fam, VALE_CMD_RULE_NEW, 0);
+	put_valid(nlh, &ops[i], VALE_A_RULE_ID);
+	REFUSED(nlh, "rule-new without an id",
+		((struct want){ -EINVAL, "missing rule id", 0, VALE_A_RULE_ID }));
+	nlh = msg(buf, fam, VALE_CMD_RULE_NEW, 0);
+	put_valid(nlh, &ops[i], VALE_A_RULE_ACTION);
+	REFUSED(nlh, "rule-new without an action",
+		((struct want){ -EINVAL, "missing action", 0,
+				VALE_A_RULE_ACTION }));
 	/* devices that do not exist, by index and by name */
 	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		if (ops[i].cmd != VALE_CMD_NETDEV_ATTACH &&
@@ -472,12 +598,18 @@ TEST_F(nl, unprivileged_mutations_refused)
 		for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 			int e;
 
-			if (ops[i].cmd == VALE_CMD_SWITCH_GET ||
-			    ops[i].cmd == VALE_CMD_PORT_GET)
-				continue;
+			bool read = ops[i].cmd == VALE_CMD_SWITCH_GET ||
+				    ops[i].cmd == VALE_CMD_PORT_GET ||
+				    ops[i].cmd == VALE_CMD_RULE_GET;
+
 			nlh = msg(buf, fam, ops[i].cmd, 0);
 			put_valid(nlh, &ops[i], 0);
 			e = talk(nlh, ok_cb, NULL);
+			/* a read is allowed: rule 1 does not exist, that is all */
+			if (read && ops[i].cmd == VALE_CMD_RULE_GET && e == -ENOENT)
+				continue;
+			if (read && ops[i].cmd != VALE_CMD_RULE_GET)
+				continue;
 			if (e != -EPERM) {
 				fprintf(stderr, "# %s as uid 1001: %d\n",
 					ops[i].name, e);
