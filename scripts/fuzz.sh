@@ -13,7 +13,7 @@
 #                   [--summary FILE]
 #
 #   --check          the fixed run of make check: seed 1, 10 programs
-#                    (about 40 s), then trinity with seed 1 for 60 s
+#                    (about 40 s), then trinity with seed 1 for 50 s
 #                    (TRINITY_CHECK_SECS=S changes that, 0: none), in one
 #                    boot
 #   --duration SECS  vale-kfuzz runs batches for SECS seconds (make fuzz:
@@ -37,7 +37,7 @@ cd "$top"
 kernel=debug seed= programs= duration=${DURATION:-600} tsecs=60 only= summary=
 while (($#)); do
 	case $1 in
-	--check) seed=1 programs=10 tsecs=${TRINITY_CHECK_SECS:-60}; shift ;;
+	--check) seed=1 programs=10 tsecs=${TRINITY_CHECK_SECS:-50}; shift ;;
 	--duration) duration=$2; programs=; shift 2 ;;
 	--seed) seed=$2; shift 2 ;;
 	--programs) programs=$2; shift 2 ;;
