@@ -3,25 +3,29 @@
 #
 # Fuzzers of vale.ko in the test VM (Documentation/fuzzing.md): vale-kfuzz,
 # the sequence fuzzer (selftests/fuzz/), and Debian's trinity on /dev/vale
-# and netlink sockets, in one boot of the debug kernel (KASAN, lockdep,
-# kmemleak): the harness's kernel-log scan and kmemleak report are the
-# oracle, with vale-kfuzz's own invariants and the module unload after
-# each test.
+# and netlink sockets (selftests/fuzz/trinity-guest.sh), in one boot of
+# the debug kernel (KASAN, lockdep, kmemleak): the harness's kernel-log
+# scan and kmemleak report are the oracle, with vale-kfuzz's own
+# invariants and the module unload after each test.
 #
 #   scripts/fuzz.sh [--check] [--duration SECS] [--seed S] [--programs N]
 #                   [--trinity-secs S] [--kernel K] [--only kfuzz|trinity]
 #                   [--summary FILE]
 #
 #   --check          the fixed run of make check: seed 1, 10 programs
-#                    (about 30 s and the boot); trinity only with
-#                    TRINITY_CHECK_SECS=S (it made no call in the guest
-#                    yet: Documentation/fuzzing.md)
+#                    (about 40 s), then trinity with seed 1 for 50 s
+#                    (TRINITY_CHECK_SECS=S changes that, 0: none), in one
+#                    boot
 #   --duration SECS  vale-kfuzz runs batches for SECS seconds (make fuzz:
 #                    DURATION, default 600); the seed is the time of day
 #                    unless --seed is given, and is printed first
 #   --programs N     a fixed number of programs instead (replay: --seed S
 #                    --programs 1 runs program S alone)
-#   --trinity-secs S trinity's time per target (default 60; 0: no trinity)
+#   --seed S         also trinity's seed (-s): its start-up, which fds and
+#                    sockets it makes, is the same for the same seed
+#   --trinity-secs S trinity's time on /dev/vale and netlink sockets,
+#                    counted from its first child (default 60; 0: no
+#                    trinity)
 #   --kernel K       guest kernel (default debug)
 #   --summary FILE   vm-run appends its PASS/FAIL/SKIP lines to FILE
 #
@@ -33,7 +37,7 @@ cd "$top"
 kernel=debug seed= programs= duration=${DURATION:-600} tsecs=60 only= summary=
 while (($#)); do
 	case $1 in
-	--check) seed=1 programs=10 tsecs=${TRINITY_CHECK_SECS:-0}; shift ;;
+	--check) seed=1 programs=10 tsecs=${TRINITY_CHECK_SECS:-50}; shift ;;
 	--duration) duration=$2; programs=; shift 2 ;;
 	--seed) seed=$2; shift 2 ;;
 	--programs) programs=$2; shift 2 ;;
@@ -74,10 +78,12 @@ if [[ (-z $only || $only == trinity) && $tsecs != 0 ]]; then
 	if [[ -x /usr/bin/trinity ]]; then
 		args+=(--bin /usr/bin/trinity)
 	fi
-	printf '#!/bin/sh\nTRINITY_SECS=%s\n. /bin/vale-trinity.sh\n' "$tsecs" \
-		>"$out/trinity.sh"
+	echo "# trinity --seed $seed, ${tsecs}s"
+	printf '#!/bin/sh\nTRINITY_SECS=%s TRINITY_SEED=%s\n. /bin/vale-trinity.sh\n' \
+		"$tsecs" "$seed" >"$out/trinity.sh"
 	args+=(--file selftests/fuzz/trinity-guest.sh:/bin/vale-trinity.sh)
-	limit=$((2 * tsecs + 300))
+	# start-up (up to 120 s), the run, its exit (up to 20 s)
+	limit=$((tsecs + 240))
 	tests+=("$out/trinity.sh:$limit")
 	total=$((total + limit))
 fi
