@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Debian's trinity in the test VM (scripts/fuzz.sh copies it in with
-# vm-run --bin; Documentation/fuzzing.md): one run of TRINITY_SECS seconds
-# (default 60, counted from its first child) with seed TRINITY_SEED
-# (default 1), four children, logging off, as root, on descriptors of
+# vm-run --bin; Documentation/fuzzing.md): TRINITY_SECS seconds (default
+# 60, counted from its first child) with seed TRINITY_SEED (default 1;
+# run again with the next seed when trinity stops itself on its own lock
+# check, below), four children, logging off, as root, on descriptors of
 # /dev/vale and on netlink sockets.
 #
 # Its descriptors come from four fd providers:
@@ -103,38 +104,62 @@ others=UNSPEC,UNIX,INET,AX25,IPX,APPLETALK,NETROM,BRIDGE,ATMPVC,X25,INET6,ROSE
 others=$others,NETBEUI,SECURITY,KEY,PACKET,ASH,ECONET,ATMSVC,RDS,SNA,IRDA,PPPOX
 others=$others,WANPIPE,LLC,IB,MPLS,CAN,TIPC,BLUETOOTH,IUCV,RXRPC,ISDN,PHONET
 others=$others,IEEE802154,CAIF,ALG,NFC,VSOCK,KCM,QIPCRTR,SMC,XDP
-cd $run || exit 1
-/usr/bin/trinity --dangerous --clowntown -q -l off --stats -C 4 -s "$seed" \
-	-V $victims --enable-fds=pseudo,pipes,testfile,sockets -E $others \
-	-c open -c openat -c ioctl -c mmap -c poll -c ppoll -c select \
-	-c sendmsg -c sendto -c sendmmsg -c setsockopt -c getsockopt \
-	-c bind -c connect -c getsockname >$log 2>&1 &
-main=$!
-# Its start-up (the files, about 50 sockets) takes seconds to tens of
-# seconds under TCG: the time counts from its first child on.
-started=0 i=0
-while [ $i -lt 120 ] && alive $main; do
-	if grep -qs '^trinity-c' /proc/[0-9]*/comm; then
-		started=1
+# One run of trinity for up to $1 seconds after its first child: sets
+# started, rc and the time it ran (ran); its output is in $log.
+trinity_once() {
+	rm -f $log $run/trinity.socketcache $run/fds
+	cd $run || exit 1
+	/usr/bin/trinity --dangerous --clowntown -q -l off --stats -C 4 -s "$seed" \
+		-V $victims --enable-fds=pseudo,pipes,testfile,sockets -E $others \
+		-c open -c openat -c ioctl -c mmap -c poll -c ppoll -c select \
+		-c sendmsg -c sendto -c sendmmsg -c setsockopt -c getsockopt \
+		-c bind -c connect -c getsockname >$log 2>&1 &
+	main=$!
+	# Its start-up (the files, about 50 sockets) takes seconds to tens of
+	# seconds under TCG: the time counts from its first child on.
+	started=0 i=0
+	while [ $i -lt 120 ] && alive $main; do
+		if grep -qs '^trinity-c' /proc/[0-9]*/comm; then
+			started=1
+			break
+		fi
+		sleep 1; i=$((i + 1))
+	done
+	diag "trinity's start-up: ${i}s"
+	ls -l /proc/$main/fd/ >$run/fds 2>/dev/null
+	ran=0
+	while [ $started = 1 ] && [ $ran -lt "$1" ] && alive $main; do
+		sleep 1; ran=$((ran + 1))
+	done
+	kill -INT $main 2>/dev/null
+	i=0
+	while alive $main && [ $i -lt 20 ]; do
+		sleep 1; i=$((i + 1))
+	done
+	for p in /proc/[0-9]*; do
+		case $(cat "$p/comm" 2>/dev/null) in
+		trinity*) kill -KILL "${p#/proc/}" 2>/dev/null ;;
+		esac
+	done
+	wait $main
+	rc=$?
+	cd /
+}
+
+# trinity sometimes stops by itself on a check of the locks it shares with
+# its children ("locking catastrophe", its bookkeeping, not the kernel's):
+# then it runs again, with the next seed, for the time that is left, at
+# most three times; the results are those of the last run.
+left=$secs attempt=1
+while :; do
+	trinity_once $left
+	left=$((left - ran))
+	grep -q 'Bailing main loop because some kind of locking catastrophe' $log ||
 		break
-	fi
-	sleep 1; i=$((i + 1))
+	diag "run $attempt: trinity stopped itself after ${ran}s (locking catastrophe)"
+	[ $attempt -lt 3 ] && [ $left -gt 10 ] || break
+	attempt=$((attempt + 1)) seed=$((seed + 1))
 done
-diag "trinity's start-up: ${i}s"
-ls -l /proc/$main/fd/ >$run/fds 2>/dev/null
-[ $started = 1 ] && sleep "$secs"
-kill -INT $main 2>/dev/null
-i=0
-while alive $main && [ $i -lt 20 ]; do
-	sleep 1; i=$((i + 1))
-done
-for p in /proc/[0-9]*; do
-	case $(cat "$p/comm" 2>/dev/null) in
-	trinity*) kill -KILL "${p#/proc/}" 2>/dev/null ;;
-	esac
-done
-wait $main
-rc=$?
 cd /
 diag "trinity-main: exit status $rc, ${i}s after SIGINT"
 grep -E '^\[main\] (.*seed|Enabled|Ran|Bailing)' $log | sed 's/^/# | /'
