@@ -72,8 +72,9 @@
  *
  * mmap() takes the whole region only: MAP_SHARED, offset 0, length
  * region_size, else -EINVAL.  On a file not yet bound by VALE_IOC_REGISTER,
- * mmap() and every ioctl but VALE_IOC_REGISTER fail with -ENXIO and poll()
- * reports POLLERR.
+ * mmap() and every vale ioctl but VALE_IOC_REGISTER fail with -ENXIO and
+ * poll() reports POLLERR.  A command that is not vale's is -ENOTTY, bound
+ * or not.
  */
 #ifndef _UAPI_LINUX_VALE_H
 #define _UAPI_LINUX_VALE_H
