@@ -70,14 +70,7 @@ if [ -x $TP ] && command -v vale-vhost >/dev/null; then
 			i=$((i + 1))
 		done
 		sleep $D
-		kill -INT $tp
-		i=0
-		while kill -0 $tp 2>/dev/null && [ $i -lt 40 ]; do
-			sleep 0.5
-			i=$((i + 1))
-		done
-		kill -9 $tp 2>/dev/null
-		wait $tp
+		stop_int $tp
 		sleep 0.5
 		kill -INT $rp
 		wait $rp

@@ -9,7 +9,9 @@
  * extack text in errmsg, the offset of the attribute it names in erroff
  * and the type of a missing attribute it reports in errmiss (-1 when
  * absent).  nl_mcast_group() asks for a multicast group's id;
- * nl_switch_req() sends a switch request with the usual attributes.
+ * nl_switch_req() sends a switch request with the usual attributes,
+ * nl_port_req() a port request, nl_attach() and nl_detach() the netdev
+ * requests.
  *
  * Include after <libmnl/libmnl.h>, <linux/genetlink.h> and
  * <linux/vale.h>; each test is one translation unit, linked with vnl.o
@@ -100,6 +102,38 @@ static inline int nl_switch_req(uint8_t cmd, const char *name, int restricted,
 		mnl_attr_put_u32(nlh, VALE_A_SWITCH_LOOKUP, lookup);
 	if (batch >= 0)
 		mnl_attr_put_u32(nlh, VALE_A_SWITCH_BATCH, batch);
+	return talk(nlh, ok_cb, NULL);
+}
+
+/* Port request @cmd on port @port of switch @sw.  0 or -errno. */
+static inline int nl_port_req(uint8_t cmd, const char *sw, const char *port)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = msg(buf, fam, cmd, 0);
+
+	mnl_attr_put_strz(nlh, VALE_A_PORT_SWITCH, sw);
+	mnl_attr_put_strz(nlh, VALE_A_PORT_NAME, port);
+	return talk(nlh, ok_cb, NULL);
+}
+
+/* netdev-attach of device @ifname to switch @sw.  0 or -errno. */
+static inline int nl_attach(const char *sw, const char *ifname)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = msg(buf, fam, VALE_CMD_NETDEV_ATTACH, 0);
+
+	mnl_attr_put_strz(nlh, VALE_A_PORT_SWITCH, sw);
+	mnl_attr_put_strz(nlh, VALE_A_PORT_IFNAME, ifname);
+	return talk(nlh, ok_cb, NULL);
+}
+
+/* netdev-detach of device @ifname.  0 or -errno. */
+static inline int nl_detach(const char *ifname)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = msg(buf, fam, VALE_CMD_NETDEV_DETACH, 0);
+
+	mnl_attr_put_strz(nlh, VALE_A_PORT_IFNAME, ifname);
 	return talk(nlh, ok_cb, NULL);
 }
 

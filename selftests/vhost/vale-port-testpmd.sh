@@ -72,44 +72,12 @@ up() {
 	done
 	return 1
 }
-# stop: SIGINT makes testpmd print the accumulated statistics and exit.
-stop() {
-	kill -INT $tpid 2>/dev/null
-	i=0
-	while kill -0 $tpid 2>/dev/null && [ $i -lt 40 ]; do
-		sleep 0.5
-		i=$((i + 1))
-	done
-	kill -9 $tpid 2>/dev/null
-	wait $tpid 2>/dev/null
-}
 # last COUNTER LOG: the last value of "COUNTER: n" (the accumulated block)
 last() { grep -o "$1: *[0-9]*" $2 | tail -n 1 | grep -o '[0-9]*$'; }
-# ports FILE: vale-ctl's JSON of vale0's ports, one object per line
-ports() {
-	vale-ctl -j port show vale0 | sed 's/,{"switch"/\
-{"switch"/g' >$1
-}
-# pstat FILE PORT KEY: one counter of vale0:PORT
-pstat() {
-	grep "\"name\":\"$2\"" "$1" | sed -n "s/.*\"$3\":\([0-9]*\).*/\1/p"
-}
-# pdrops FILE PORT: the sum of every drop_* counter of vale0:PORT
-pdrops() {
-	_s=0
-	for _v in $(grep "\"name\":\"$2\"" "$1" | grep -o '"drop_[a-z_]*":[0-9]*' |
-		    sed 's/.*://'); do
-		_s=$((_s + _v))
-	done
-	echo $_s
-}
-# vstat VM KEY: one counter of vale-vhost (SIGUSR1 JSON on its stdout)
-vstat() {
-	kill -USR1 $vp
-	sleep 0.3
-	tail -n 1 /tmp/vhost.out | sed 's/,{"name"/\
-{"name"/g' | grep "\"name\":\"$1\"" | sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p"
-}
+# ports FILE: vale0's ports into FILE (vale_ports); vstat VM KEY:
+# vhost_stat of this test's vale-vhost (/tests/lib.sh)
+ports() { vale_ports vale0 >"$1"; }
+vstat() { vhost_stat $vp /tmp/vhost.out "$@"; }
 
 vale-vhost --vm vm1,path=/tmp/vm1.sock,port=vale0:vm1 </dev/null >/tmp/vhost.out 2>/tmp/vhost.log &
 vp=$!
@@ -122,7 +90,7 @@ rp=$!
 testpmd txonly /tmp/tx.log
 ok "testpmd txonly starts on net_virtio_user through vale-vhost" up /tmp/tx.log
 sleep 3
-stop
+stop_int $tpid
 sleep 0.5
 ports /tmp/ports1.json
 kill -INT $rp
@@ -131,7 +99,7 @@ sent=$(last TX-packets /tmp/tx.log)
 got=$(sed -n 's/.*"packets":\([0-9]*\).*/\1/p' /tmp/rx.json | head -n 1)
 pps=$(sed -n 's/.*"pps":\([0-9.]*\).*/\1/p' /tmp/rx.json | head -n 1)
 vtx=$(vstat vm1 tx_packets) vdrop=$(vstat vm1 tx_drops)
-sdrop=$(pdrops /tmp/ports1.json sink)
+sdrop=$(port_drops /tmp/ports1.json sink)
 diag "testpmd txonly sent ${sent:-?}, vale-vhost took ${vtx:-?} and dropped ${vdrop:-?}; vale-pktgen rx on vale0:sink got ${got:-?} (${pps:-?} pps), vale0:sink drops ${sdrop:-?}"
 ok "testpmd transmitted frames" test "${sent:-0}" -gt 0
 is "$((${vtx:-0} + ${vdrop:-0}))" "${sent:-x}" \
@@ -150,7 +118,7 @@ ok "vale-pktgen sends 2000 frames into vale0" pgtx -i vale0:src -n 2000 -R 5000
 i=0
 while [ $i -lt 120 ]; do
 	ports /tmp/ports2.json
-	prx=$(pstat /tmp/ports2.json vm1 rx_packets)
+	prx=$(port_stat /tmp/ports2.json vm1 rx_packets)
 	vrx=$(($(vstat vm1 rx_packets) + $(vstat vm1 rx_drops)))
 	[ "${prx:-x}" = "$vrx" ] && break
 	sleep 0.5
@@ -160,13 +128,13 @@ diag "vale0:vm1 rx_packets ${prx:-?}, vale-vhost rx_packets + rx_drops $vrx afte
 sleep 2
 ports /tmp/ports2.json
 vrdrop=$(vstat vm1 rx_drops)
-stop
+stop_int $tpid
 rcv=$(last RX-packets /tmp/rxonly.log)
-rdrop=$(pstat /tmp/ports2.json vm1 drop_ring_full)
+rdrop=$(port_stat /tmp/ports2.json vm1 drop_ring_full)
 diag "testpmd rxonly received ${rcv:-?} of 2000 frames from vale0:src; vale0:vm1 drop_ring_full ${rdrop:-?}, vale-vhost rx_drops ${vrdrop:-?}"
 is "$((${rcv:-0} + ${rdrop:-0} + ${vrdrop:-0}))" 2000 \
 	"testpmd received + vale0:vm1 drop_ring_full + vale-vhost rx_drops == 2000 sent"
-is "$(pstat /tmp/ports2.json vm1 rx_packets)" "${rcv:-x}" \
+is "$(port_stat /tmp/ports2.json vm1 rx_packets)" "${rcv:-x}" \
 	"vale0:vm1's rx_packets == what testpmd received"
 
 ok "vale-vhost still running" kill -0 $vp

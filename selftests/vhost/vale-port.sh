@@ -31,31 +31,13 @@ vale-vhost --vm vm1,path=/tmp/vm1.sock,port=vale0:vm1 \
 vp=$!
 sleep 0.5
 
-# ports: vale-ctl's JSON of vale0's ports, one object per line
-ports() {
-	vale-ctl -j port show vale0 | sed 's/,{"switch"/\
-{"switch"/g'
-}
-# pstat PORT KEY: one counter of vale0:PORT (from the file $pj)
-pstat() {
-	grep "\"name\":\"$1\"" "$pj" | sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p"
-}
-# pdrops PORT: the sum of every drop_* counter of vale0:PORT (from $pj)
-pdrops() {
-	_s=0
-	for _v in $(grep "\"name\":\"$1\"" "$pj" | grep -o '"drop_[a-z_]*":[0-9]*' |
-		    sed 's/.*://'); do
-		_s=$((_s + _v))
-	done
-	echo $_s
-}
-# vstat VM KEY: one counter of vale-vhost (SIGUSR1 JSON on its stdout)
-vstat() {
-	kill -USR1 $vp
-	sleep 0.3
-	tail -n 1 /tmp/vhost.out | sed 's/,{"name"/\
-{"name"/g' | grep "\"name\":\"$1\"" | sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p"
-}
+# ports: vale0's ports (vale_ports); pstat PORT KEY and pdrops PORT:
+# port_stat and port_drops of the file $pj; vstat VM KEY: vhost_stat of
+# this test's vale-vhost (/tests/lib.sh)
+ports() { vale_ports vale0; }
+pstat() { port_stat "$pj" "$@"; }
+pdrops() { port_drops "$pj" "$@"; }
+vstat() { vhost_stat $vp /tmp/vhost.out "$@"; }
 # wait_line FILE PATTERN SECS
 wait_line() {
 	_i=0

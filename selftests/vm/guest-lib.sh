@@ -9,6 +9,9 @@
 # plan or no plan was declared.  vm-run fails a test whose TAP has no plan or
 # a result count other than the plan.  A test that has nothing to run says
 # skip_all REASON (the plan 1..0 with the reason) and exits.
+# At the end: helpers the vale-vhost tests (selftests/vhost/vale-port*.sh)
+# and bench/vm-switch.sh share: stop_int, vale_ports, port_stat,
+# port_drops, vhost_stat.
 
 _tap_n=0
 _tap_fail=0
@@ -96,4 +99,44 @@ kmod_load() {
 	grep -qE "(^|/)($_u|$_h)\.ko\$" "/lib/modules/$(uname -r)/modules.builtin" \
 		2>/dev/null && return 0
 	modprobe "$1"
+}
+
+# stop_int PID: SIGINT (dpdk-testpmd then prints its accumulated statistics
+# and exits), up to 20 s for PID to end, then SIGKILL; reaps PID.
+stop_int() {
+	kill -INT "$1" 2>/dev/null
+	_si=0
+	while kill -0 "$1" 2>/dev/null && [ $_si -lt 40 ]; do
+		sleep 0.5
+		_si=$((_si + 1))
+	done
+	kill -9 "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
+# vale_ports SWITCH: vale-ctl's JSON of SWITCH's ports, one object per line
+vale_ports() {
+	vale-ctl -j port show "$1" | sed 's/,{"switch"/\
+{"switch"/g'
+}
+# port_stat FILE PORT KEY: counter KEY of PORT in FILE (vale_ports' output)
+port_stat() {
+	grep "\"name\":\"$2\"" "$1" | sed -n "s/.*\"$3\":\([0-9]*\).*/\1/p"
+}
+# port_drops FILE PORT: the sum of every drop_* counter of PORT in FILE
+port_drops() {
+	_s=0
+	for _v in $(grep "\"name\":\"$2\"" "$1" | grep -o '"drop_[a-z_]*":[0-9]*' |
+		    sed 's/.*://'); do
+		_s=$((_s + _v))
+	done
+	echo $_s
+}
+# vhost_stat PID OUT VM KEY: counter KEY of VM of the vale-vhost PID, whose
+# stdout is the file OUT (SIGUSR1 makes it print its JSON there)
+vhost_stat() {
+	kill -USR1 "$1"
+	sleep 0.3
+	tail -n 1 "$2" | sed 's/,{"name"/\
+{"name"/g' | grep "\"name\":\"$3\"" | sed -n "s/.*\"$4\":\([0-9]*\).*/\1/p"
 }

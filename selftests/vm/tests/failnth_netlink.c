@@ -105,36 +105,18 @@ static char *snapshot(void)
 
 static int switch_new(const char *name)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = msg(buf, fam, VALE_CMD_SWITCH_NEW, 0);
-
-	mnl_attr_put_strz(nlh, VALE_A_SWITCH_NAME, name);
-	mnl_attr_put_u8(nlh, VALE_A_SWITCH_RESTRICTED, 1);
-	mnl_attr_put_u32(nlh, VALE_A_SWITCH_LOOKUP, VALE_LOOKUP_P2P);
-	mnl_attr_put_u32(nlh, VALE_A_SWITCH_BATCH, 100);
-	return talk(nlh, ok_cb, NULL);
+	return nl_switch_req(VALE_CMD_SWITCH_NEW, name, 1, VALE_LOOKUP_P2P, 100);
 }
 
 static int switch_del(const char *name)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = msg(buf, fam, VALE_CMD_SWITCH_DEL, 0);
-
-	mnl_attr_put_strz(nlh, VALE_A_SWITCH_NAME, name);
-	return talk(nlh, ok_cb, NULL);
+	return nl_switch_req(VALE_CMD_SWITCH_DEL, name, -1, -1, -1);
 }
 
-static int switch_set(const char *name, int restricted, uint32_t lookup,
-		      uint32_t batch)
+static int switch_set(const char *name, int restricted, int lookup, int batch)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = msg(buf, fam, VALE_CMD_SWITCH_SET, 0);
-
-	mnl_attr_put_strz(nlh, VALE_A_SWITCH_NAME, name);
-	mnl_attr_put_u8(nlh, VALE_A_SWITCH_RESTRICTED, restricted);
-	mnl_attr_put_u32(nlh, VALE_A_SWITCH_LOOKUP, lookup);
-	mnl_attr_put_u32(nlh, VALE_A_SWITCH_BATCH, batch);
-	return talk(nlh, ok_cb, NULL);
+	return nl_switch_req(VALE_CMD_SWITCH_SET, name, restricted, lookup,
+			     batch);
 }
 
 static int port_new(const char *sw, const char *name)
@@ -146,35 +128,6 @@ static int port_new(const char *sw, const char *name)
 	mnl_attr_put_strz(nlh, VALE_A_PORT_NAME, name);
 	mnl_attr_put_u32(nlh, VALE_A_PORT_UID, 1001);
 	mnl_attr_put_u32(nlh, VALE_A_PORT_GID, 1001);
-	return talk(nlh, ok_cb, NULL);
-}
-
-static int port_del(const char *sw, const char *name)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = msg(buf, fam, VALE_CMD_PORT_DEL, 0);
-
-	mnl_attr_put_strz(nlh, VALE_A_PORT_SWITCH, sw);
-	mnl_attr_put_strz(nlh, VALE_A_PORT_NAME, name);
-	return talk(nlh, ok_cb, NULL);
-}
-
-static int attach(const char *sw, const char *ifname)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = msg(buf, fam, VALE_CMD_NETDEV_ATTACH, 0);
-
-	mnl_attr_put_strz(nlh, VALE_A_PORT_SWITCH, sw);
-	mnl_attr_put_strz(nlh, VALE_A_PORT_IFNAME, ifname);
-	return talk(nlh, ok_cb, NULL);
-}
-
-static int detach(const char *ifname)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = msg(buf, fam, VALE_CMD_NETDEV_DETACH, 0);
-
-	mnl_attr_put_strz(nlh, VALE_A_PORT_IFNAME, ifname);
 	return talk(nlh, ok_cb, NULL);
 }
 
@@ -311,9 +264,9 @@ static int op_switch_del(void) { return switch_del(SW); }
 static int op_switch_set(void) { return switch_set(SW, 0, VALE_LOOKUP_LEARNING, 7); }
 static int op_switch_reset(void) { return switch_set(SW, 1, VALE_LOOKUP_P2P, 100); }
 static int op_port_new(void) { return port_new(SW, "p"); }
-static int op_port_del(void) { return port_del(SW, "p"); }
-static int op_attach(void) { return attach(DSW, VETH); }
-static int op_detach(void) { return detach(VETH); }
+static int op_port_del(void) { return nl_port_req(VALE_CMD_PORT_DEL, SW, "p"); }
+static int op_attach(void) { return nl_attach(DSW, VETH); }
+static int op_detach(void) { return nl_detach(VETH); }
 
 /* switch-del of a switch with an admin port and an attached device */
 static int op_switch_del_full(void)
@@ -323,7 +276,7 @@ static int op_switch_del_full(void)
 
 static int op_switch_remake(void)
 {
-	return switch_new(SW) ?: port_new(SW, "p") ?: attach(SW, VETH);
+	return switch_new(SW) ?: port_new(SW, "p") ?: nl_attach(SW, VETH);
 }
 
 FIXTURE(fn) {
@@ -337,7 +290,7 @@ FIXTURE_SETUP(fn)
 		return;
 	ASSERT_EQ(0, open_nl()) TH_LOG("no generic netlink family vale (vale.ko not loaded?)");
 	/* leftovers of an earlier test of this program */
-	detach(VETH);
+	nl_detach(VETH);
 	switch_del(SW);
 	switch_del(DSW);
 	sh("/usr/bin/ip link del " VETH " 2>/dev/null");
@@ -352,7 +305,7 @@ FIXTURE_TEARDOWN(fn)
 {
 	if (!self->ready)
 		return;
-	detach(VETH);
+	nl_detach(VETH);
 	switch_del(SW);
 	switch_del(DSW);
 	sh("/usr/bin/ip link del " VETH " 2>/dev/null");
@@ -437,7 +390,7 @@ TEST_F_TIMEOUT(fn, netdev_detach, 300)
 			      .undo = op_attach };
 
 	skip_unless_ready();
-	ASSERT_EQ(0, attach(DSW, VETH)) TH_LOG("%s", errmsg);
+	ASSERT_EQ(0, nl_attach(DSW, VETH)) TH_LOG("%s", errmsg);
 	run_nl_sweep(_metadata, &w);
 }
 

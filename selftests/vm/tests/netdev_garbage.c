@@ -60,8 +60,7 @@
 
 #include "nl_test.h"
 #include "raw_port.h"
-
-#define IP	"/usr/bin/ip"
+#include "netdev_test.h"
 
 #define SW	"vale8"
 #define TAP	"vgt0"
@@ -71,30 +70,9 @@
 #define MAC_VP		MAC(0x0b01)	/* source of frames of the ring port */
 #define MAC_BLK		MAC(0x0c01)	/* rules mode: "dst MAC_BLK drop" */
 #define MAC_DECOY	MAC(0x0a01)
-#define VNET_HLEN	((int)sizeof(struct virtio_net_hdr))
 #define BUFSZ		2048
 
 /* ---- netlink ---- */
-
-static int nl_attach(const char *sw, const char *dev)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = msg(buf, fam, VALE_CMD_NETDEV_ATTACH, 0);
-
-	mnl_attr_put_strz(nlh, VALE_A_PORT_SWITCH, sw);
-	mnl_attr_put_strz(nlh, VALE_A_PORT_IFNAME, dev);
-	return talk(nlh, NULL, NULL);
-}
-
-static int nl_set_lookup(const char *sw, uint32_t mode)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = msg(buf, fam, VALE_CMD_SWITCH_SET, 0);
-
-	mnl_attr_put_strz(nlh, VALE_A_SWITCH_NAME, sw);
-	mnl_attr_put_u32(nlh, VALE_A_SWITCH_LOOKUP, mode);
-	return talk(nlh, NULL, NULL);
-}
 
 /* rule @id: prio, one match (vid >= 0, dst, in), action, out */
 static int nl_rule(uint32_t id, uint16_t prio, int vid, const uint64_t *dst,
@@ -123,212 +101,7 @@ static int nl_rule(uint32_t id, uint16_t prio, int vid, const uint64_t *dst,
 	return talk(nlh, NULL, NULL);
 }
 
-struct cnt {
-	uint64_t c[VALE_A_STATS_MAX + 1];
-	uint32_t index;
-	int got;
-};
-
-static const char *const cnt_name[VALE_A_STATS_MAX + 1] = {
-	[VALE_A_STATS_TX_PACKETS] = "tx-packets",
-	[VALE_A_STATS_TX_BYTES] = "tx-bytes",
-	[VALE_A_STATS_RX_PACKETS] = "rx-packets",
-	[VALE_A_STATS_RX_BYTES] = "rx-bytes",
-	[VALE_A_STATS_DROP_BAD_SLOT] = "drop-bad-slot",
-	[VALE_A_STATS_DROP_BAD_FRAG] = "drop-bad-frag",
-	[VALE_A_STATS_DROP_RING_FULL] = "drop-ring-full",
-	[VALE_A_STATS_DROP_NO_DEST] = "drop-no-dest",
-	[VALE_A_STATS_DROP_TOO_LONG] = "drop-too-long",
-	[VALE_A_STATS_DROP_LINK_DOWN] = "drop-link-down",
-	[VALE_A_STATS_DROP_XMIT] = "drop-xmit",
-	[VALE_A_STATS_DROP_RX_ERROR] = "drop-rx-error",
-	[VALE_A_STATS_DROP_RECURSION] = "drop-recursion",
-};
-
-static int port_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct cnt *s = data;
-	const struct nlattr *a, *b;
-
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(a) == VALE_A_PORT_INDEX)
-			s->index = mnl_attr_get_u32(a);
-		if (mnl_attr_get_type(a) != VALE_A_PORT_STATS)
-			continue;
-		s->got++;
-		mnl_attr_for_each_nested(b, a) {
-			unsigned int t = mnl_attr_get_type(b);
-
-			if (t >= VALE_A_STATS_TX_PACKETS &&
-			    t <= VALE_A_STATS_MAX)
-				s->c[t] = mnl_attr_get_u64(b);
-		}
-	}
-	return MNL_CB_OK;
-}
-
-static struct cnt counters(const char *sw, const char *port)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = msg(buf, fam, VALE_CMD_PORT_GET, 0);
-	struct cnt s;
-
-	memset(&s, 0, sizeof(s));
-	mnl_attr_put_strz(nlh, VALE_A_PORT_SWITCH, sw);
-	mnl_attr_put_strz(nlh, VALE_A_PORT_NAME, port);
-	if (talk(nlh, port_cb, &s))
-		s.got = 0;
-	return s;
-}
-
-/* Every counter changed by what want says (pairs ended by 0), no other. */
-static int delta(const char *who, const struct cnt *b, const struct cnt *a,
-		 const uint64_t *want)
-{
-	uint64_t w[VALE_A_STATS_MAX + 1] = { 0 };
-	int t, bad = 0;
-
-	if (!b->got || !a->got) {
-		fprintf(stderr, "# %s: no counters from port-get\n", who);
-		return 1;
-	}
-	for (; want && want[0]; want += 2)
-		w[want[0]] += want[1];
-	for (t = VALE_A_STATS_TX_PACKETS; t <= VALE_A_STATS_MAX; t++) {
-		uint64_t d = a->c[t] - b->c[t];
-
-		if (d != w[t]) {
-			fprintf(stderr, "# %s: %s changed by %llu, want %llu\n",
-				who, cnt_name[t], (unsigned long long)d,
-				(unsigned long long)w[t]);
-			bad++;
-		}
-	}
-	return bad;
-}
-
-#define W(...)	((const uint64_t[]){ __VA_ARGS__, 0 })
-#define TXP	VALE_A_STATS_TX_PACKETS
-#define TXB	VALE_A_STATS_TX_BYTES
-#define RXP	VALE_A_STATS_RX_PACKETS
-#define RXB	VALE_A_STATS_RX_BYTES
-#define BADSLOT	VALE_A_STATS_DROP_BAD_SLOT
-#define BADFRAG	VALE_A_STATS_DROP_BAD_FRAG
-#define NODEST	VALE_A_STATS_DROP_NO_DEST
-#define TOOLONG	VALE_A_STATS_DROP_TOO_LONG
-#define RXERR	VALE_A_STATS_DROP_RX_ERROR
-
 /* ---- devices ---- */
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	rc = system(cmd);
-	if (rc)
-		fprintf(stderr, "# '%s' failed (%d)\n", cmd, rc);
-	return rc;
-}
-
-static int put_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (int)strlen(s) ? 0 : -EIO;
-}
-
-static void no_ipv6(const char *dev)
-{
-	char p[128];
-
-	snprintf(p, sizeof(p), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", dev);
-	put_file(p, "1");
-}
-
-static int if_ioctl(const char *dev, unsigned long req, struct ifreq *ifr)
-{
-	int s = socket(AF_INET, SOCK_DGRAM, 0), rc;
-
-	if (s < 0)
-		return -errno;
-	strncpy(ifr->ifr_name, dev, IFNAMSIZ - 1);
-	rc = ioctl(s, req, ifr) ? -errno : 0;
-	close(s);
-	return rc;
-}
-
-static int if_up(const char *dev)
-{
-	struct ifreq ifr;
-	int rc;
-
-	memset(&ifr, 0, sizeof(ifr));
-	rc = if_ioctl(dev, SIOCGIFFLAGS, &ifr);
-	if (rc)
-		return rc;
-	ifr.ifr_flags |= IFF_UP;
-	return if_ioctl(dev, SIOCSIFFLAGS, &ifr);
-}
-
-static int if_mtu(const char *dev, int mtu)
-{
-	struct ifreq ifr;
-
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_mtu = mtu;
-	return if_ioctl(dev, SIOCSIFMTU, &ifr);
-}
-
-static int tap_open(const char *name)
-{
-	struct ifreq ifr;
-	int fd;
-
-	if (access("/dev/net/tun", F_OK)) {
-		mkdir("/dev/net", 0755);
-		mknod("/dev/net/tun", S_IFCHR | 0666, makedev(10, 200));
-	}
-	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
-	strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
-	if (ioctl(fd, TUNSETIFF, &ifr)) {
-		close(fd);
-		return -errno;
-	}
-	return fd;
-}
-
-static int tap_write(int fd, const struct virtio_net_hdr *vh,
-		     const uint8_t *f, size_t len)
-{
-	static uint8_t buf[VNET_HLEN + 65536];
-	struct virtio_net_hdr z;
-	ssize_t n;
-
-	if (!vh) {
-		memset(&z, 0, sizeof(z));
-		vh = &z;
-	}
-	memcpy(buf, vh, VNET_HLEN);
-	memcpy(buf + VNET_HLEN, f, len);
-	n = write(fd, buf, VNET_HLEN + len);
-	if (n < 0)
-		return -errno;
-	return n == (ssize_t)(VNET_HLEN + len) ? 0 : -EIO;
-}
 
 /*
  * Next frame the tap was sent from MAC_VP (or shorter than a source
@@ -361,39 +134,6 @@ static int tap_read(int fd, uint8_t *out, size_t max, int ms)
 }
 
 /* ---- frames ---- */
-
-static void put_mac(uint8_t *p, uint64_t mac)
-{
-	int i;
-
-	for (i = 0; i < 6; i++)
-		p[i] = mac >> (40 - 8 * i);
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p + 2, v);
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void pattern(uint8_t *p, size_t n, unsigned int seed)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		p[i] = (uint8_t)(i * 13 + seed + (i >> 8));
-}
 
 enum var { V_NONE, V_Q, V_AD, V_QINQ, V_9100, V_LEN, V_Q10, V_BLK };
 
@@ -891,8 +631,6 @@ TEST(non_ethernet_refused)
 
 /* ---- device -> ring port: hostile virtio_net_hdr ---- */
 
-#define IP_SRC	0x0a090001
-#define IP_DST	0x0a090002
 #define TCP_SEQ	0x10000000u
 
 static uint16_t eth_l2(uint8_t *f, int tags)
@@ -906,25 +644,6 @@ static uint16_t eth_l2(uint8_t *f, int tags)
 		put16(f + 14 + 4 * i, 0x2000 | (20 + i));
 	}
 	return 14 + 4 * tags;
-}
-
-static void ip4(uint8_t *ip, uint8_t proto, size_t l4len)
-{
-	memset(ip, 0, 20);
-	ip[0] = 0x45;
-	put16(ip + 2, 20 + l4len);
-	put16(ip + 4, 0x1234);
-	put16(ip + 6, 0x4000);
-	ip[8] = 64;
-	ip[9] = proto;
-	put32(ip + 12, IP_SRC);
-	put32(ip + 16, IP_DST);
-	put16(ip + 10, ~csum_fold(csum_add(0, ip, 20)));
-}
-
-static uint32_t pseudo4(const uint8_t *ip, uint8_t proto, size_t l4len)
-{
-	return csum_add(0, ip + 12, 8) + proto + (uint32_t)l4len;
 }
 
 /*

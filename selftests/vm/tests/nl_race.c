@@ -137,40 +137,7 @@ static int debug_kernel(void)
 
 static int sw_req(uint8_t cmd, const char *name)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = msg(buf, fam, cmd, 0);
-
-	mnl_attr_put_strz(nlh, VALE_A_SWITCH_NAME, name);
-	return talk(nlh, ok_cb, NULL);
-}
-
-static int port_req(uint8_t cmd, const char *s, const char *p)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = msg(buf, fam, cmd, 0);
-
-	mnl_attr_put_strz(nlh, VALE_A_PORT_SWITCH, s);
-	mnl_attr_put_strz(nlh, VALE_A_PORT_NAME, p);
-	return talk(nlh, ok_cb, NULL);
-}
-
-static int attach_req(const char *s, const char *ifname)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = msg(buf, fam, VALE_CMD_NETDEV_ATTACH, 0);
-
-	mnl_attr_put_strz(nlh, VALE_A_PORT_SWITCH, s);
-	mnl_attr_put_strz(nlh, VALE_A_PORT_IFNAME, ifname);
-	return talk(nlh, ok_cb, NULL);
-}
-
-static int detach_req(const char *ifname)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = msg(buf, fam, VALE_CMD_NETDEV_DETACH, 0);
-
-	mnl_attr_put_strz(nlh, VALE_A_PORT_IFNAME, ifname);
-	return talk(nlh, ok_cb, NULL);
+	return nl_switch_req(cmd, name, -1, -1, -1);
 }
 
 static int rule_new_req(const char *s)
@@ -273,7 +240,7 @@ static void b_step(struct nlracer *nr, enum bkind b, uint64_t ok,
 	case B_SWDEL:
 		t0 = now_ms();
 		b_check(nr, ok, "switch-new", sw_req(VALE_CMD_SWITCH_NEW, sw));
-		b_check(nr, ok, "netdev-attach", attach_req(sw, VETH));
+		b_check(nr, ok, "netdev-attach", nl_attach(sw, VETH));
 		ret = sw_req(VALE_CMD_SWITCH_DEL, sw);
 		b_check(nr, ok, "switch-del", ret);
 		/*
@@ -297,20 +264,20 @@ static void b_step(struct nlracer *nr, enum bkind b, uint64_t ok,
 			usleep(1000 + (now_ms() - t0) * 500);
 		break;
 	case B_PORT:
-		b_check(nr, ok, "port-new r", port_req(VALE_CMD_PORT_NEW, sw, "r"));
-		b_check(nr, ok, "port-new x", port_req(VALE_CMD_PORT_NEW, sw, "x"));
-		b_check(nr, ok, "netdev-attach", attach_req(sw, VETH));
-		b_check(nr, ok, "port-del r", port_req(VALE_CMD_PORT_DEL, sw, "r"));
-		b_check(nr, ok, "port-del x", port_req(VALE_CMD_PORT_DEL, sw, "x"));
-		b_check(nr, ok, "port-del veth", port_req(VALE_CMD_PORT_DEL, sw, VETH));
+		b_check(nr, ok, "port-new r", nl_port_req(VALE_CMD_PORT_NEW, sw, "r"));
+		b_check(nr, ok, "port-new x", nl_port_req(VALE_CMD_PORT_NEW, sw, "x"));
+		b_check(nr, ok, "netdev-attach", nl_attach(sw, VETH));
+		b_check(nr, ok, "port-del r", nl_port_req(VALE_CMD_PORT_DEL, sw, "r"));
+		b_check(nr, ok, "port-del x", nl_port_req(VALE_CMD_PORT_DEL, sw, "x"));
+		b_check(nr, ok, "port-del veth", nl_port_req(VALE_CMD_PORT_DEL, sw, VETH));
 		break;
 	case B_ATTACH:
-		b_check(nr, ok, "netdev-attach", attach_req(sw, VETH));
+		b_check(nr, ok, "netdev-attach", nl_attach(sw, VETH));
 		if (i & 1)
-			b_check(nr, ok, "netdev-detach", detach_req(VETH));
+			b_check(nr, ok, "netdev-detach", nl_detach(VETH));
 		else
 			b_check(nr, ok, "port-del veth",
-				port_req(VALE_CMD_PORT_DEL, sw, VETH));
+				nl_port_req(VALE_CMD_PORT_DEL, sw, VETH));
 		break;
 	case B_SET:
 		b_check(nr, ok, "switch-set",
@@ -330,7 +297,7 @@ static void b_step(struct nlracer *nr, enum bkind b, uint64_t ok,
 			b_check(nr, ok, "rule-new", rule_new_req(sw));
 			break;
 		case 2:
-			b_check(nr, ok, "port-get", port_req(VALE_CMD_PORT_GET, sw, "r"));
+			b_check(nr, ok, "port-get", nl_port_req(VALE_CMD_PORT_GET, sw, "r"));
 			break;
 		default:
 			b_check(nr, ok, "rule-flush", rule_flush_req(sw));
@@ -338,18 +305,18 @@ static void b_step(struct nlracer *nr, enum bkind b, uint64_t ok,
 		}
 		break;
 	case B_GET:
-		b_check(nr, ok, "port-get", port_req(VALE_CMD_PORT_GET, sw, "a"));
+		b_check(nr, ok, "port-get", nl_port_req(VALE_CMD_PORT_GET, sw, "a"));
 		b_check(nr, ok, "port dump", dump_req(1, sw, &n));
 		b_check(nr, ok, "switch-get", sw_req(VALE_CMD_SWITCH_GET, sw));
 		b_check(nr, ok, "switch dump", dump_req(0, NULL, &n));
 		break;
 	case B_RESV:
 		/* admin-created ports and a rule on whatever S there is */
-		b_check(nr, ok, "port-new y", port_req(VALE_CMD_PORT_NEW, sw, "y"));
+		b_check(nr, ok, "port-new y", nl_port_req(VALE_CMD_PORT_NEW, sw, "y"));
 		b_check(nr, ok, "rule-new", rule_new_req(sw));
 		if (i % 8 == 7)
 			b_check(nr, ok, "port-del y",
-				port_req(VALE_CMD_PORT_DEL, sw, "y"));
+				nl_port_req(VALE_CMD_PORT_DEL, sw, "y"));
 		break;
 	}
 }
@@ -886,13 +853,13 @@ static int cleanup_b(enum bkind b, char *what, size_t len)
 	} while (0)
 
 	if (b == B_SWDEL || b == B_PORT || b == B_ATTACH)
-		CLEAN(detach_req(VETH), "netdev-detach");
+		CLEAN(nl_detach(VETH), "netdev-detach");
 	if (b == B_PORT) {
-		CLEAN(port_req(VALE_CMD_PORT_DEL, sw, "r"), "port-del r");
-		CLEAN(port_req(VALE_CMD_PORT_DEL, sw, "x"), "port-del x");
+		CLEAN(nl_port_req(VALE_CMD_PORT_DEL, sw, "r"), "port-del r");
+		CLEAN(nl_port_req(VALE_CMD_PORT_DEL, sw, "x"), "port-del x");
 	}
 	if (b == B_RESV)
-		CLEAN(port_req(VALE_CMD_PORT_DEL, sw, "y"), "port-del y");
+		CLEAN(nl_port_req(VALE_CMD_PORT_DEL, sw, "y"), "port-del y");
 	if (b == B_SWDEL)
 		CLEAN(sw_req(VALE_CMD_SWITCH_DEL, sw), "switch-del");
 #undef CLEAN
@@ -996,8 +963,8 @@ TEST_F_TIMEOUT(race, row, 120)
 	EXPECT_EQ(0, veth_flags() & IFF_PROMISC)
 		TH_LOG("flags 0x%x", veth_flags());
 	snprintf(chk, sizeof(chk), "valenlrchk%d", getpid());
-	EXPECT_EQ(0, attach_req(chk, VETH)) TH_LOG("attach: %s", errmsg);
-	EXPECT_EQ(0, detach_req(VETH)) TH_LOG("detach: %s", errmsg);
+	EXPECT_EQ(0, nl_attach(chk, VETH)) TH_LOG("attach: %s", errmsg);
+	EXPECT_EQ(0, nl_detach(VETH)) TH_LOG("detach: %s", errmsg);
 	EXPECT_EQ(-ENOENT, sw_req(VALE_CMD_SWITCH_GET, chk));
 	EXPECT_EQ(0, veth_flags() & IFF_PROMISC);
 }
