@@ -51,6 +51,7 @@
  * file exists (at most 60 s), so that the vale port's counters can still
  * be read.  Used by vale-port.sh.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -1653,6 +1654,55 @@ static long long vm_size(pid_t pid)
 	return kb < 0 ? -1 : kb * 1024;
 }
 
+
+/* The daemon's open files now. */
+static int fd_count(pid_t pid)
+{
+	char path[64];
+	struct dirent *e;
+	int n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	d = opendir(path);
+	while (d && (e = readdir(d)))
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/*
+ * A connected VM's socket is not a door to more: 20 more front-ends on
+ * g1's socket are each refused (logged, closed), the daemon holds no file
+ * more afterwards, and g1 -> g2 goes on working.
+ */
+static void t_second_conn(void)
+{
+	struct fe x[20];
+	int i, closed = 0, fds0, fds1, logged = 0;
+	bool okay = true;
+
+	log_skip();
+	fds0 = fd_count(daemon_pid);
+	for (i = 0; i < 20; i++)
+		okay = fe_connect(&x[i], "g1") == 0 && okay;
+	for (i = 0; i < 20; i++)
+		closed += x[i].sock >= 0 && peer_closed(x[i].sock, 3);
+	for (i = 0; i < 20; i++) {
+		logged += log_wait("second connection on", 1);
+		fe_close(&x[i]);
+	}
+	fds1 = fd_count(daemon_pid);
+	if (closed != 20 || logged != 20 || fds1 != fds0)
+		printf("# %d of 20 closed, %d logged, daemon fds %d -> %d\n",
+		       closed, logged, fds0, fds1);
+	tap(okay && closed == 20 && logged == 20 && fds1 == fds0 &&
+	    daemon_alive() && good_pair_works(0xd1),
+	    "20 more connections to a connected VM's socket: each refused, closed and "
+	    "logged, no file kept; g1 -> g2 works");
+}
+
 /* A sparse memfd of @size bytes, or -1. */
 static int sparse_memfd(uint64_t size)
 {
@@ -2817,9 +2867,9 @@ int main(int argc, char **argv)
 	 * 2 (good pair) + 5 (stats socket) + 3 per case + 2 (books, survived)
 	 * + 6 (direct hold and drop) + 4 (fds) + 1 (flood) + 1 (1-byte
 	 * segments) + 3 (memory limits) + 2 per order row + 2 (fuzz) + 1 (exit)
-	 * + 8 (config, client) + 6 (limits)
+	 * + 8 (config, client) + 6 (limits) + 1 (second connections)
 	 */
-	printf("1..%u\n", 2 + 5 + 3 * ncases + 2 + 6 + 4 + 1 + 1 + 3 + 2 * (unsigned int)NOSEQS +
+	printf("1..%u\n", 2 + 5 + 3 * ncases + 2 + 6 + 4 + 1 + 1 + 3 + 2 * (unsigned int)NOSEQS + 1 +
 	       2 + 1 + 8 + 6);
 	okay = fe_connect(&g1, "g1") == 0 && fe_setup(&g1) == 0 &&
 	       fe_connect(&g2, "g2") == 0 && fe_setup(&g2) == 0;
@@ -2891,6 +2941,7 @@ int main(int argc, char **argv)
 	t_tiny_segments();
 	t_mem_limits();
 	t_order();
+	t_second_conn();
 	printf("# fuzz seed %#llx (HOSTILE_SEED to repeat)\n", (unsigned long long)rng);
 	t_fuzz("messages", fuzz_msgs, 60, 0x90);
 	t_fuzz("descriptors", fuzz_descs, 40, 0x91);
