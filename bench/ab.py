@@ -18,19 +18,16 @@ that case's ratios and counted as missing.
 """
 import argparse
 import json
+import os
 import re
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "tools", "vale-bench"))
+from vale_bench.stats import median  # noqa: E402  (one median for both)
+
 LINE = re.compile(r"^AB round=(\d+) variant=(old|new) case=(\S+) role=(rx|tx) index=(\d+) (.*)$")
 INSTR = re.compile(r"^INSTR case=(\S+) batch=(\d+) per_packet=([0-9.]+)\s*$")
-
-
-def median(xs):
-    s = sorted(xs)
-    n = len(s)
-    if n == 0:
-        return None
-    return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
 
 
 def quantile(xs, q):
