@@ -10,6 +10,7 @@
  *   tx.c      the tx role
  *   rx.c      the receiving roles' wait, rx and pong
  *   ping.c    the ping role, RTT samples (tools/common/samples.c)
+ *   fwd.c     the fwd role (two ports, both directions)
  *   report.c  the result as text or JSON
  *
  * Slots and packet chains go through libvale (vale_ring_send(),
@@ -33,12 +34,13 @@
 #define MIN_LEN 60
 #define MAX_LEN VALE_MAX_PKT_LEN
 
-enum role { ROLE_TX, ROLE_RX, ROLE_PING, ROLE_PONG };
+enum role { ROLE_TX, ROLE_RX, ROLE_PING, ROLE_PONG, ROLE_FWD, ROLE_COUNT };
 extern const char *const role_names[];
 
 struct cfg {
 	enum role role;
 	const char *port;
+	const char *out_port;	/* fwd: -o */
 	unsigned int len;
 	unsigned int batch;
 	double rate;
@@ -61,6 +63,13 @@ struct payload {
 	uint64_t ts_ns;
 } __attribute__((packed));
 
+/* fwd: one direction (0: port -> out_port, 1: back). */
+struct fwd_count {
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t dropped;	/* bad slot, or too long for the other port */
+};
+
 struct result {
 	uint64_t packets;
 	uint64_t bytes;
@@ -72,6 +81,11 @@ struct result {
 	uint64_t ignored;
 	/* rx */
 	uint64_t bad;
+	/* fwd */
+	struct fwd_count dir[2];
+	/* every role: this process's CPU time (getrusage) */
+	double cpu_user;
+	double cpu_sys;
 };
 
 extern volatile sig_atomic_t stop;
@@ -102,9 +116,13 @@ void run_pong(struct vale_handle *p, const struct cfg *c, struct result *res);
 void run_ping(struct vale_handle *p, const struct cfg *c, struct result *res,
 	      uint8_t *frame, unsigned int nfrags);
 
+void run_fwd(struct vale_handle *a, struct vale_handle *b,
+	     const struct cfg *c, struct result *res);
+
 /* ---- report.c ---------------------------------------------------------- */
 
 void report(const struct cfg *c, struct result *res,
-	    const struct vale_port_stats *st, bool have_st);
+	    const struct vale_port_stats *st, bool have_st,
+	    const struct vale_port_stats *ost, bool have_ost);
 
 #endif /* VALE_PKTGEN_H */

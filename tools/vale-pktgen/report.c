@@ -27,8 +27,40 @@ static const char *scale(double v, char *buf, size_t n)
 	return buf;
 }
 
+static void json_stats(const char *key, const struct vale_port_stats *st)
+{
+	printf(",\"%s\":{\"tx_packets\":%llu,\"tx_bytes\":%llu,"
+	       "\"rx_packets\":%llu,\"rx_bytes\":%llu,"
+	       "\"drop_bad_slot\":%llu,\"drop_bad_frag\":%llu,"
+	       "\"drop_ring_full\":%llu,\"drop_no_dest\":%llu,"
+	       "\"drop_too_long\":%llu}", key,
+	       (unsigned long long)st->tx_packets,
+	       (unsigned long long)st->tx_bytes,
+	       (unsigned long long)st->rx_packets,
+	       (unsigned long long)st->rx_bytes,
+	       (unsigned long long)st->drop_bad_slot,
+	       (unsigned long long)st->drop_bad_frag,
+	       (unsigned long long)st->drop_ring_full,
+	       (unsigned long long)st->drop_no_dest,
+	       (unsigned long long)st->drop_too_long);
+}
+
+static void text_stats(const char *name, const struct vale_port_stats *st)
+{
+	printf("port %s: tx %llu rx %llu; drops: bad slot %llu, bad frag %llu, "
+	       "ring full %llu, no dest %llu, too long %llu\n", name,
+	       (unsigned long long)st->tx_packets,
+	       (unsigned long long)st->rx_packets,
+	       (unsigned long long)st->drop_bad_slot,
+	       (unsigned long long)st->drop_bad_frag,
+	       (unsigned long long)st->drop_ring_full,
+	       (unsigned long long)st->drop_no_dest,
+	       (unsigned long long)st->drop_too_long);
+}
+
 void report(const struct cfg *c, struct result *res,
-		   const struct vale_port_stats *st, bool have_st)
+	    const struct vale_port_stats *st, bool have_st,
+	    const struct vale_port_stats *ost, bool have_ost)
 {
 	double secs = res->seconds > 0 ? res->seconds : 1e-9;
 	double pps = res->packets / secs;
@@ -68,21 +100,24 @@ void report(const struct cfg *c, struct result *res,
 			printf(",\"dropped\":%" PRIu64, res->lost);
 		if (c->role == ROLE_PING || c->role == ROLE_PONG)
 			printf(",\"ignored\":%" PRIu64, res->ignored);
+		if (c->role == ROLE_FWD) {
+			int i;
+
+			printf(",\"out_port\":");
+			out_json_string(stdout, c->out_port);
+			for (i = 0; i < 2; i++)
+				printf(",\"%s\":{\"packets\":%" PRIu64
+				       ",\"bytes\":%" PRIu64 ",\"dropped\":%"
+				       PRIu64 "}", i ? "out_to_in" : "in_to_out",
+				       res->dir[i].packets, res->dir[i].bytes,
+				       res->dir[i].dropped);
+		}
+		printf(",\"cpu_user_s\":%.3f,\"cpu_sys_s\":%.3f",
+		       res->cpu_user, res->cpu_sys);
 		if (have_st)
-			printf(",\"port_stats\":{\"tx_packets\":%llu,\"tx_bytes\":%llu,"
-			       "\"rx_packets\":%llu,\"rx_bytes\":%llu,"
-			       "\"drop_bad_slot\":%llu,\"drop_bad_frag\":%llu,"
-			       "\"drop_ring_full\":%llu,\"drop_no_dest\":%llu,"
-			       "\"drop_too_long\":%llu}",
-			       (unsigned long long)st->tx_packets,
-			       (unsigned long long)st->tx_bytes,
-			       (unsigned long long)st->rx_packets,
-			       (unsigned long long)st->rx_bytes,
-			       (unsigned long long)st->drop_bad_slot,
-			       (unsigned long long)st->drop_bad_frag,
-			       (unsigned long long)st->drop_ring_full,
-			       (unsigned long long)st->drop_no_dest,
-			       (unsigned long long)st->drop_too_long);
+			json_stats("port_stats", st);
+		if (have_ost)
+			json_stats("out_port_stats", ost);
 		printf("}\n");
 		return;
 	}
@@ -103,14 +138,17 @@ void report(const struct cfg *c, struct result *res,
 	if (c->role == ROLE_PONG && (res->lost || res->ignored))
 		printf("pong: %" PRIu64 " not echoed (tx ring full), %" PRIu64
 		       " ignored (too short)\n", res->lost, res->ignored);
+	if (c->role == ROLE_FWD)
+		printf("fwd: %s -> %s %" PRIu64 " packets %" PRIu64 " bytes (%"
+		       PRIu64 " dropped), %s -> %s %" PRIu64 " packets %" PRIu64
+		       " bytes (%" PRIu64 " dropped)\n",
+		       c->port, c->out_port, res->dir[0].packets,
+		       res->dir[0].bytes, res->dir[0].dropped, c->out_port,
+		       c->port, res->dir[1].packets, res->dir[1].bytes,
+		       res->dir[1].dropped);
+	printf("CPU: user %.3f s, system %.3f s\n", res->cpu_user, res->cpu_sys);
 	if (have_st)
-		printf("port: tx %llu rx %llu; drops: bad slot %llu, bad frag %llu, "
-		       "ring full %llu, no dest %llu, too long %llu\n",
-		       (unsigned long long)st->tx_packets,
-		       (unsigned long long)st->rx_packets,
-		       (unsigned long long)st->drop_bad_slot,
-		       (unsigned long long)st->drop_bad_frag,
-		       (unsigned long long)st->drop_ring_full,
-		       (unsigned long long)st->drop_no_dest,
-		       (unsigned long long)st->drop_too_long);
+		text_stats(c->port, st);
+	if (have_ost)
+		text_stats(c->out_port, ost);
 }
