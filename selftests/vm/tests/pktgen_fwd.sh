@@ -11,7 +11,7 @@
 . /tests/lib.sh
 
 PG=/bin/vale-pktgen
-field() { sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p" "$2" | head -n1; }
+field() { grep -o "\"$1\":[0-9.]*" "$2" | head -n1 | cut -d: -f2; }
 dir() { sed -n "s/.*\"$1\":{\"packets\":\([0-9]*\),\"bytes\":\([0-9]*\),\"dropped\":\([0-9]*\)}.*/\1 \2 \3/p" "$2"; }
 
 plan 14
