@@ -9,6 +9,8 @@ Input (RAW directory):
   instr.txt   lines "INSTR key=value..." from scripts/bench-instr.sh
   vhost.txt   lines "BENCH vhost-vale|vhost-dpdk len=N <json>" from
               bench/host-vhost.sh
+  chain.txt   lines "BENCH chain-* round=R variant=V n=N len=L <json>" from
+              bench/vm-chain.sh (analysed by bench/chain.py)
   vmpi.txt    lines "BENCH vmpi|vmpi-udp|vmpi-rtt|udp-rtt size=N <json>"
               from bench/vm-vmpi.sh
 
@@ -19,6 +21,8 @@ params, where.
 import json
 import os
 import sys
+
+from chain import chain_results, chain_summary
 
 
 def parse_bench(path):
@@ -324,6 +328,7 @@ def main(raw, out):
         })
 
     results += vmpi_results(raw)
+    results += chain_results(parse_bench(os.path.join(raw, "chain.txt")))
 
     os.makedirs(out, exist_ok=True)
     for r in results:
@@ -356,6 +361,7 @@ def main(raw, out):
                         " | ".join(str(s.get(str(b), "")) for b in batches) +
                         " |\n")
         vmpi_summary(f, results)
+        chain_summary(f, results)
     return 0 if results else 1
 
 

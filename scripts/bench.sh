@@ -25,10 +25,17 @@
 #   vmpi      (VM) VMPI goodput guest -> host, sizes 0..4000 step 250, 8,
 #             16, 64 KiB, and round trips, against UDP over virtio-net
 #             (tap) from the same guest (bench/vm-vmpi.sh)
+#   chain     (VM) chains of 1, 2, 4, 8 vale-pktgen fwd forwarders, one
+#             two-port switch between each: the p2p fast path against the
+#             same pair decided by two rules (lookup per frame) and the
+#             learning bridge, alternated over BENCH_ROUNDS rounds (3):
+#             Mpps at 60 and 1514 bytes, ping round trips p50/p99, CPU
+#             per million frames (bench/vm-chain.sh, bench/chain.py)
 #
 # Results: one JSON file per comparison in bench/results/, plus
 # bench/results/summary.md.  Environment: BENCH_KERNEL (default 6.1),
 # BENCH_SECONDS, BENCH_LENS, BENCH_BATCHES, BENCH_FANOUT, BENCH_ONLY,
+# BENCH_ROUNDS, BENCH_CHAIN (chain lengths),
 # BENCH_RUN (the framework's run file, default bench/standard.yaml),
 # BENCH_ARGS (more vale-bench options, e.g. "-n 5 -d 3s").
 set -euo pipefail
@@ -40,10 +47,11 @@ raw=$out/raw
 rm -rf "$raw"
 mkdir -p "$raw"
 kernel=${BENCH_KERNEL:-6.1}
-only=${BENCH_ONLY:-framework switch instr vhost vmpi}
+only=${BENCH_ONLY:-framework switch instr vhost vmpi chain}
 
 # vhost alone needs only the user-space build (bench/host-vhost.sh makes it)
 [[ " $only " == *" switch "* || " $only " == *" instr "* ||
+   " $only " == *" chain "* ||
    " $only " == *" framework "* ]] &&
 	make -s all KERNEL="$kernel" >&2
 
@@ -106,6 +114,26 @@ if [[ " $only " == *" vmpi "* ]]; then
 		echo "bench: the vmpi benchmark failed" >&2
 		exit 1
 	}
+fi
+
+if [[ " $only " == *" chain "* ]]; then
+	: >"$raw/bench-chain.sh"
+	for v in BENCH_SECONDS BENCH_ROUNDS BENCH_CHAIN; do
+		if [[ -n ${!v:-} ]]; then
+			printf "%s='%s'\n" "$v" "${!v}" >>"$raw/bench-chain.sh"
+		fi
+	done
+	cat bench/vm-chain.sh >>"$raw/bench-chain.sh"
+	selftests/vm/vm-run -v --kernel "$kernel" --timeout 1800 \
+		--test-timeout 1500 --out "$raw/vm-chain" \
+		--file build/user/tools/vale-pktgen:/bin/vale-pktgen \
+		--file build/user/tools/vale-ctl:/bin/vale-ctl \
+		"$raw/bench-chain.sh" >"$raw/chain.log" 2>&1 || {
+		cat "$raw/chain.log" >&2
+		echo "bench: the chain benchmark failed" >&2
+		exit 1
+	}
+	grep '^BENCH chain' "$raw/chain.log" >"$raw/chain.txt"
 fi
 
 python3 bench/report.py "$raw" "$out"
