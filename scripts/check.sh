@@ -222,6 +222,10 @@ if has_tier tier0; then
 	st=0
 	timeout 60 python3 bench/test_ab.py >"$logs/tier0-bench-ab.log" 2>&1 || st=$?
 	tap_results "tier0: bench-ab" "$logs/tier0-bench-ab.log" "$st"
+	# make bench's chain analysis (bench/chain.py) on fixed inputs.
+	st=0
+	timeout 60 python3 bench/test_chain.py >"$logs/tier0-bench-chain.log" 2>&1 || st=$?
+	tap_results "tier0: bench-chain" "$logs/tier0-bench-chain.log" "$st"
 fi
 
 # --- harness self-test ---------------------------------------------------
