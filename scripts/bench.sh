@@ -30,7 +30,9 @@
 #             same pair decided by two rules (lookup per frame) and the
 #             learning bridge, alternated over BENCH_ROUNDS rounds (3):
 #             Mpps at 60 and 1514 bytes, ping round trips p50/p99, CPU
-#             per million frames (bench/vm-chain.sh, bench/chain.py)
+#             per million frames (bench/vm-chain.sh, bench/chain.py).
+#             Not in the default list yet: its first full run did not
+#             finish within 16 minutes (Documentation/performance.md)
 #
 # Results: one JSON file per comparison in bench/results/, plus
 # bench/results/summary.md.  Environment: BENCH_KERNEL (default 6.1),
@@ -47,7 +49,7 @@ raw=$out/raw
 rm -rf "$raw"
 mkdir -p "$raw"
 kernel=${BENCH_KERNEL:-6.1}
-only=${BENCH_ONLY:-framework switch instr vhost vmpi chain}
+only=${BENCH_ONLY:-framework switch instr vhost vmpi}
 
 # vhost alone needs only the user-space build (bench/host-vhost.sh makes it)
 [[ " $only " == *" switch "* || " $only " == *" instr "* ||
