@@ -412,8 +412,13 @@ static int session(void)
 		err = vale_vmpi_open(ctl_path, vm, 0, &chans[0].h);
 		if (!err)
 			break;
+		/*
+		 * Not there yet, or gone: no VM, no daemon, a daemon killed
+		 * while it answered this very request (reset, broken pipe:
+		 * run.sh phase 2b kills it while we retry), the channel held.
+		 */
 		if (err != -ENOTCONN && err != -ECONNREFUSED && err != -ENOENT &&
-		    err != -EBUSY) {
+		    err != -EBUSY && err != -ECONNRESET && err != -EPIPE) {
 			note("open: %s", strerror(-err));
 			return -1;
 		}
