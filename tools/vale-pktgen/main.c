@@ -4,8 +4,9 @@
  *
  * Roles: tx (send as fast as allowed), rx (count what arrives), ping (send
  * one packet, wait for its echo, measure the round trip), pong (echo every
- * packet back to its sender), fwd (forward between two ports, both ways).  Frames are Ethernet/IPv4/UDP; longer than a
- * buffer they are split over several slots with VALE_SLOT_MOREFRAG.
+ * packet back to its sender), fwd (forward between two ports, both ways).
+ * Frames are Ethernet/IPv4/UDP; longer than a buffer they are split over
+ * several slots with VALE_SLOT_MOREFRAG.
  *
  * Counting follows pkt-gen: "bytes" are the frame bytes put in (or found
  * in) the slots, from the Ethernet destination address to the end of the
@@ -73,6 +74,18 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+/* Open port @name with the geometry of -s and -B, or die. */
+static struct vale_handle *open_port(const struct cfg *c, const char *name)
+{
+	VALE_PORT_OPTS(o, .num_slots = c->slots, .buf_size = c->buf_size);
+	struct vale_handle *h;
+	int err = vale_port_open(name, &o, &h);
+
+	if (err)
+		die("cannot open %s: %s", name, vale_strerror(err));
+	return h;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -105,7 +118,7 @@ int main(int argc, char **argv)
 	bool frame_opt = false;
 	unsigned int nfrags, cap, i;
 	uint8_t *frame;
-	int opt, err;
+	int opt;
 
 	while ((opt = getopt_long(argc, argv, "i:o:l:b:R:n:d:T:S:D:s:B:jh",
 				  lopts, NULL)) != -1) {
@@ -181,20 +194,9 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	{
-		VALE_PORT_OPTS(o, .num_slots = c.slots, .buf_size = c.buf_size);
-
-		err = vale_port_open(c.port, &o, &p);
-	}
-	if (err)
-		die("cannot open %s: %s", c.port, vale_strerror(err));
+	p = open_port(&c, c.port);
 	if (c.role == ROLE_FWD) {
-		VALE_PORT_OPTS(o, .num_slots = c.slots, .buf_size = c.buf_size);
-
-		err = vale_port_open(c.out_port, &o, &q);
-		if (err)
-			die("cannot open %s: %s", c.out_port,
-			    vale_strerror(err));
+		q = open_port(&c, c.out_port);
 		cap = vale_port_num_slots(q) - 1;
 		if (c.batch > cap)
 			c.batch = cap;
