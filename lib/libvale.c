@@ -396,6 +396,13 @@ int vale_port_read_stats(struct vale_handle *p, struct vale_port_stats *st)
 	return do_ioctl(p->fd, VALE_IOC_GET_STATS, st);
 }
 
+LIBVALE_EXPORT
+int vale_port_report_bypass(struct vale_handle *p,
+			    const struct vale_bypass_report *rep)
+{
+	return do_ioctl(p->fd, VALE_IOC_BYPASS_REPORT, (void *)rep);
+}
+
 /*
  * libvale 0.1-0.3's names of the two functions above, in LIBVALE_0.1
  * still, for the binaries linked against them (the ABI of libvale.so.0

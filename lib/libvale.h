@@ -169,6 +169,14 @@ int vale_port_wait(struct vale_handle *port, short events, int timeout_ms);
 int vale_port_read_stats(struct vale_handle *port,
 			 struct vale_port_stats *st);
 
+/*
+ * Report frames carried beside the switch between this port and its
+ * point-to-point peer (VALE_IOC_BYPASS_REPORT in <linux/vale.h>).
+ * 0 or -errno.  (libvale 0.5)
+ */
+int vale_port_report_bypass(struct vale_handle *port,
+			    const struct vale_bypass_report *rep);
+
 /* --- convenience (not the fast path) ------------------------------------ */
 
 /*

@@ -248,7 +248,35 @@ struct vale_port_stats {
 	__u64 drop_ring_full;	/* destination rx ring had no room */
 	__u64 drop_no_dest;	/* no destination, see above */
 	__u64 drop_too_long;	/* larger than the receiver's ring allows */
-	__u64 __reserved[7];
+	__u64 bypass_tx_packets;	/* of tx_packets: reported, see below */
+	__u64 bypass_rx_packets;	/* of rx_packets: reported */
+	__u64 __reserved[5];
+};
+
+/*
+ * VALE_IOC_BYPASS_REPORT: the owner of a port that carried frames beside
+ * the switch (vale-vhost joining the two ports of a point-to-point pair
+ * directly, Documentation/steering.md) reports them, so that the port's
+ * counters and its pair rule's stay true.  tx_* are frames this port sent
+ * to its peer, rx_* frames it received from it; they are added to
+ * tx_packets/tx_bytes and rx_packets/rx_bytes, the packet counts also to
+ * bypass_tx_packets and bypass_rx_packets.  With VALE_BYPASS_F_RULE,
+ * tx_packets and tx_bytes are also added to the counters of rule
+ * @rule_id of the port's switch, which must exist (-ENOENT) and must not
+ * match on another input port (-EINVAL).  Other flags, a rule_id without
+ * the flag and nonzero __reserved are -EINVAL; -ENXIO on an unbound file,
+ * -EFAULT for a bad pointer.  On error nothing is added.
+ */
+#define VALE_BYPASS_F_RULE	(1U << 0)
+
+struct vale_bypass_report {
+	__u64 tx_packets;
+	__u64 tx_bytes;
+	__u64 rx_packets;
+	__u64 rx_bytes;
+	__u32 rule_id;
+	__u32 flags;		/* VALE_BYPASS_F_* */
+	__u64 __reserved[2];
 };
 
 /*
@@ -272,6 +300,7 @@ struct vale_port_stats {
 #define VALE_IOC_TXSYNC		_IOW(VALE_IOC_MAGIC, 2, __u32)
 #define VALE_IOC_RXSYNC		_IOW(VALE_IOC_MAGIC, 3, __u32)
 #define VALE_IOC_GET_STATS	_IOR(VALE_IOC_MAGIC, 4, struct vale_port_stats)
+#define VALE_IOC_BYPASS_REPORT	_IOW(VALE_IOC_MAGIC, 5, struct vale_bypass_report)
 
 /*
  * Generic netlink family "vale": the control plane.  The normative
@@ -441,6 +470,11 @@ enum vale_attr_pair {
 	VALE_A_PAIR_PORT_B,		/* string */
 	VALE_A_PAIR_INDEX_A,		/* u32 */
 	VALE_A_PAIR_INDEX_B,		/* u32 */
+	VALE_A_PAIR_BYPASS,		/* flag: the pair may be carried beside
+					 * the switch (steering.md)
+					 */
+	VALE_A_PAIR_RULE_A,		/* u32: the rule deciding A's frames */
+	VALE_A_PAIR_RULE_B,		/* u32: B's; absent: no rule */
 
 	__VALE_A_PAIR_MAX,
 	VALE_A_PAIR_MAX = (__VALE_A_PAIR_MAX - 1)
