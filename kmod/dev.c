@@ -54,6 +54,7 @@ static int vale_release(struct inode *inode, struct file *file)
 static long vale_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	u32 __user *uring = (u32 __user *)arg;
+	struct vale_bypass_report rep;
 	struct vale_port_stats stats;
 	struct vale_port *port;
 	u32 ring;
@@ -83,6 +84,12 @@ static long vale_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		if (copy_to_user((void __user *)arg, &stats, sizeof(stats)))
 			return -EFAULT;
 		return 0;
+	case VALE_IOC_BYPASS_REPORT:
+		if (!port)
+			return -ENXIO;
+		if (copy_from_user(&rep, (void __user *)arg, sizeof(rep)))
+			return -EFAULT;
+		return vale_bypass_report(port, &rep);
 	default:
 		return -ENOTTY;
 	}

@@ -146,7 +146,9 @@ static int vale_nl_put_stats(struct sk_buff *msg, struct vale_port *port)
 	    PUT(DROP_TOO_LONG, st.drop_too_long) ||
 	    PUT(DROP_LINK_DOWN, x.link_down) || PUT(DROP_XMIT, x.xmit) ||
 	    PUT(DROP_RX_ERROR, x.rx_error) ||
-	    PUT(DROP_RECURSION, x.recursion)) {
+	    PUT(DROP_RECURSION, x.recursion) ||
+	    PUT(BYPASS_TX_PACKETS, st.bypass_tx_packets) ||
+	    PUT(BYPASS_RX_PACKETS, st.bypass_rx_packets)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}

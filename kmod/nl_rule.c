@@ -41,10 +41,18 @@ const struct nla_policy vale_rule_switch_policy[VALE_A_RULE_MAX + 1] = {
 
 static int vale_nl_put_pair(struct sk_buff *msg, const struct vale_pair *p)
 {
-	return nla_put_string(msg, VALE_A_PAIR_PORT_A, p->name_a) ||
-	       nla_put_string(msg, VALE_A_PAIR_PORT_B, p->name_b) ||
-	       nla_put_u32(msg, VALE_A_PAIR_INDEX_A, p->a) ||
-	       nla_put_u32(msg, VALE_A_PAIR_INDEX_B, p->b) ? -EMSGSIZE : 0;
+	if (nla_put_string(msg, VALE_A_PAIR_PORT_A, p->name_a) ||
+	    nla_put_string(msg, VALE_A_PAIR_PORT_B, p->name_b) ||
+	    nla_put_u32(msg, VALE_A_PAIR_INDEX_A, p->a) ||
+	    nla_put_u32(msg, VALE_A_PAIR_INDEX_B, p->b))
+		return -EMSGSIZE;
+	if (p->bypass && nla_put_flag(msg, VALE_A_PAIR_BYPASS))
+		return -EMSGSIZE;
+	if (p->has_rules &&
+	    (nla_put_u32(msg, VALE_A_PAIR_RULE_A, p->rule_a) ||
+	     nla_put_u32(msg, VALE_A_PAIR_RULE_B, p->rule_b)))
+		return -EMSGSIZE;
+	return 0;
 }
 
 /* The steering part of a switch message: counts, the first pairs. */

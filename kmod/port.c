@@ -28,6 +28,7 @@ struct vale_port *vale_port_alloc(const struct vale_port_ops *ops, gfp_t gfp)
 	port->ops = ops;
 	port->deliver = ops->deliver;
 	init_waitqueue_head(&port->wq);
+	vale_bypass_init(&port->bypass);
 	INIT_LIST_HEAD(&port->node);
 	return port;
 }
@@ -302,6 +303,7 @@ void vale_port_get_stats(struct vale_port *port, struct vale_port_stats *st)
 		st->drop_too_long += kr->stats.drop_too_long;
 		spin_unlock_bh(&kr->lock);
 	}
+	vale_bypass_stats(&port->bypass, st);
 }
 
 static void vale_ring_port_stats(struct vale_port *port,

@@ -17,6 +17,7 @@
 
 #include "mem.h"
 #include "ring.h"
+#include "bypass.h"
 
 struct vale_switch;
 struct vale_fwd_scratch;
@@ -143,6 +144,7 @@ struct vale_port {
 	struct vale_netdev *nd;		/* netdev.c's, for a netdev port */
 	struct vale_resv *resv;		/* admin-created port it opened */
 	struct vale_fast __rcu *fast;	/* NULL: not a pair's fast path */
+	struct vale_port_bypass bypass;	/* reported by its owner (bypass.h) */
 };
 
 /*

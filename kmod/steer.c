@@ -156,6 +156,33 @@ static u32 steer_pairs(struct vale_switch *sw, u16 *peer)
 	}
 }
 
+/* Whether pair @p of @sw may be bypassed, with its rules (vale_pair). */
+static void steer_bypass(struct vale_switch *sw, struct vale_pair *p)
+{
+	const struct vale_ruleset *rs = steer_set(sw);
+	int ka, kb;
+
+	switch (sw->lookup_mode) {
+	case VALE_LOOKUP_RULES:
+		ka = vale_rules_fast(rs, p->a, p->b);
+		kb = vale_rules_fast(rs, p->b, p->a);
+		if (ka < 0 || kb < 0)
+			return;
+		p->bypass = true;
+		p->has_rules = true;
+		p->rule_a = rs->rule[ka].id;
+		p->rule_b = rs->rule[kb].id;
+		return;
+	case VALE_LOOKUP_P2P:
+		p->bypass = true;
+		return;
+	default:
+		/* vale_ports_p2p() pairs the only two ports of the switch */
+		p->bypass = true;
+		return;
+	}
+}
+
 /* The pairs of @peer as a list, with the ports' names as they are now. */
 static struct vale_pair *steer_list(struct vale_switch *sw, const u16 *peer,
 				    u32 n)
@@ -177,6 +204,7 @@ static struct vale_pair *steer_list(struct vale_switch *sw, const u16 *peer,
 		list[k].b = peer[x];
 		strscpy(list[k].name_a, pa->name, sizeof(list[k].name_a));
 		strscpy(list[k].name_b, pb->name, sizeof(list[k].name_b));
+		steer_bypass(sw, &list[k]);
 		k++;
 	}
 	return list;
@@ -185,7 +213,9 @@ static struct vale_pair *steer_list(struct vale_switch *sw, const u16 *peer,
 static bool steer_same(const struct vale_pair *p, const struct vale_pair *q)
 {
 	return p->a == q->a && p->b == q->b &&
-	       !strcmp(p->name_a, q->name_a) && !strcmp(p->name_b, q->name_b);
+	       !strcmp(p->name_a, q->name_a) && !strcmp(p->name_b, q->name_b) &&
+	       p->bypass == q->bypass && p->has_rules == q->has_rules &&
+	       p->rule_a == q->rule_a && p->rule_b == q->rule_b;
 }
 
 /*

@@ -29,10 +29,20 @@
 struct vale_switch;
 struct netlink_ext_ack;
 
-/* Two ports that only talk to each other, a < b, as they were named. */
+/*
+ * Two ports that only talk to each other, a < b, as they were named.
+ * bypass: their owners may carry their frames beside the switch and
+ * report them (VALE_IOC_BYPASS_REPORT): a pair of the p2p lookup, of a
+ * learning switch with two ports, or of rules where one rule decides all
+ * the frames of each end, rule_a's of a, rule_b's of b (has_rules).
+ */
 struct vale_pair {
 	u16 a;
 	u16 b;
+	bool bypass;
+	bool has_rules;
+	u32 rule_a;
+	u32 rule_b;
 	char name_a[VALE_NAME_MAX];
 	char name_b[VALE_NAME_MAX];
 };

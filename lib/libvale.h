@@ -36,7 +36,7 @@ extern "C" {
 #endif
 
 #define LIBVALE_VERSION_MAJOR	0
-#define LIBVALE_VERSION_MINOR	4
+#define LIBVALE_VERSION_MINOR	5
 #define LIBVALE_VERSION_PATCH	0
 
 /*

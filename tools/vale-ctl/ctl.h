@@ -60,6 +60,7 @@ void no_more(int argc, char **argv, int used);
 void print_switch(const struct attrs *t, const char *event);
 void print_port(const struct attrs *t, const char *event);
 void print_rule(const struct attrs *t, const char *event);
+void print_pair_fields(const struct attrs *t);
 void print_pair(const struct attrs *t, const char *event);
 
 extern const struct cmd switch_cmds[];

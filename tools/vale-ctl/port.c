@@ -32,6 +32,8 @@ static const char *const stat_names[] = {
 	[VALE_A_STATS_DROP_XMIT] = "drop_xmit",
 	[VALE_A_STATS_DROP_RX_ERROR] = "drop_rx_error",
 	[VALE_A_STATS_DROP_RECURSION] = "drop_recursion",
+	[VALE_A_STATS_BYPASS_TX_PACKETS] = "bypass_tx_packets",
+	[VALE_A_STATS_BYPASS_RX_PACKETS] = "bypass_rx_packets",
 };
 
 void print_port(const struct attrs *t, const char *event)
@@ -98,7 +100,7 @@ void print_port(const struct attrs *t, const char *event)
 				out_uint(OUT_JSON, stat_names[i], NULL, u64_of(st.a[i]));
 		out_close_object();
 	}
-	for (i = VALE_A_STATS_DROP_BAD_SLOT; i <= VALE_A_STATS_MAX; i++)
+	for (i = VALE_A_STATS_DROP_BAD_SLOT; i <= VALE_A_STATS_DROP_RECURSION; i++)
 		drops += u64_of(st.a[i]);
 	out_uint(OUT_TEXT, NULL, " %12" PRIu64, u64_of(st.a[VALE_A_STATS_TX_PACKETS]));
 	out_uint(OUT_TEXT, NULL, " %12" PRIu64, u64_of(st.a[VALE_A_STATS_RX_PACKETS]));

@@ -97,15 +97,32 @@ void print_rule(const struct attrs *t, const char *event)
 	record_end(event);
 }
 
+/* A pair's fields, "A <-> B [bypass [rules X/Y]]", for events and switches. */
+void print_pair_fields(const struct attrs *t)
+{
+	bool bypass = t->a[VALE_A_PAIR_BYPASS] != NULL;
+
+	out_string(OUT_ANY, "a", "%s", str_of(t->a[VALE_A_PAIR_PORT_A]));
+	out_string(OUT_ANY, "b", " <-> %s", str_of(t->a[VALE_A_PAIR_PORT_B]));
+	out_uint(OUT_JSON, "index_a", NULL, u32_of(t->a[VALE_A_PAIR_INDEX_A]));
+	out_uint(OUT_JSON, "index_b", NULL, u32_of(t->a[VALE_A_PAIR_INDEX_B]));
+	out_bool(OUT_JSON, "bypass", NULL, bypass);
+	if (bypass)
+		out_text(" bypass");
+	if (t->a[VALE_A_PAIR_RULE_A] && t->a[VALE_A_PAIR_RULE_B]) {
+		out_text(" rules %u/%u", u32_of(t->a[VALE_A_PAIR_RULE_A]),
+			 u32_of(t->a[VALE_A_PAIR_RULE_B]));
+		out_uint(OUT_JSON, "rule_a", NULL, u32_of(t->a[VALE_A_PAIR_RULE_A]));
+		out_uint(OUT_JSON, "rule_b", NULL, u32_of(t->a[VALE_A_PAIR_RULE_B]));
+	}
+}
+
 void print_pair(const struct attrs *t, const char *event)
 {
 	record_begin(event);
 	if (t->a[VALE_A_PAIR_SWITCH])
 		out_string(OUT_ANY, "switch", "%s ", str_of(t->a[VALE_A_PAIR_SWITCH]));
-	out_string(OUT_ANY, "a", "%s", str_of(t->a[VALE_A_PAIR_PORT_A]));
-	out_string(OUT_ANY, "b", " <-> %s", str_of(t->a[VALE_A_PAIR_PORT_B]));
-	out_uint(OUT_JSON, "index_a", NULL, u32_of(t->a[VALE_A_PAIR_INDEX_A]));
-	out_uint(OUT_JSON, "index_b", NULL, u32_of(t->a[VALE_A_PAIR_INDEX_B]));
+	print_pair_fields(t);
 	record_end(event);
 }
 

@@ -40,13 +40,9 @@ static void print_pairs(const struct nlmsghdr *nlh)
 			continue;
 		memset(&p, 0, sizeof(p));
 		mnl_attr_parse_nested(a, parse_cb, &p);
-		out_text("\n  pair %s <-> %s", str_of(p.a[VALE_A_PAIR_PORT_A]),
-			 str_of(p.a[VALE_A_PAIR_PORT_B]));
+		out_text("\n  pair ");
 		out_open_object(NULL);
-		out_string(OUT_JSON, "a", NULL, str_of(p.a[VALE_A_PAIR_PORT_A]));
-		out_string(OUT_JSON, "b", NULL, str_of(p.a[VALE_A_PAIR_PORT_B]));
-		out_uint(OUT_JSON, "index_a", NULL, u32_of(p.a[VALE_A_PAIR_INDEX_A]));
-		out_uint(OUT_JSON, "index_b", NULL, u32_of(p.a[VALE_A_PAIR_INDEX_B]));
+		print_pair_fields(&p);
 		out_close_object();
 	}
 	out_close_array();

@@ -432,6 +432,8 @@ enum vale_attr_stats {
 	VALE_A_STATS_DROP_XMIT,		/* skb allocation or xmit failed */
 	VALE_A_STATS_DROP_RX_ERROR,	/* frame from the netdev unusable */
 	VALE_A_STATS_DROP_RECURSION,	/* nesting limit of netdev ports */
+	VALE_A_STATS_BYPASS_TX_PACKETS,	/* of tx-packets: reported, beside */
+	VALE_A_STATS_BYPASS_RX_PACKETS,	/* the switch (bypass_*_packets) */
 
 	__VALE_A_STATS_MAX,
 	VALE_A_STATS_MAX = (__VALE_A_STATS_MAX - 1)

@@ -12,9 +12,9 @@
 
 VC=/bin/vale-ctl
 PG=/bin/vale-pktgen
-plan 20
+plan 21
 if [ ! -x $VC ] || [ ! -x $PG ]; then
-	for i in $(seq 20); do skip "steer_ctl" "needs /bin/vale-ctl and /bin/vale-pktgen"; done
+	for i in $(seq 21); do skip "steer_ctl" "needs /bin/vale-ctl and /bin/vale-pktgen"; done
 	done_testing
 	exit
 fi
@@ -38,7 +38,9 @@ ok "rule add: a to b" $VC rule add valesc id 1 in a action output b
 ok "rule add: b to a" $VC rule add valesc id 2 in b action output a
 is "$($VC -j switch show valesc | sed -n 's/.*"npairs":\([0-9]*\).*/\1/p')" 1 "a and b are a pair"
 # (the lower index first: which of a and b opened first decides)
-is "$($VC switch show valesc | grep -cE 'pair (a <-> b|b <-> a)$')" 1 "switch show lists it"
+is "$($VC switch show valesc | grep -cE 'pair (a <-> b|b <-> a) bypass rules (1/2|2/1)$')" 1 "switch show lists it, with its bypass rules"
+is "$($VC -j port show valesc:a | grep -c '"bypass_tx_packets":0,"bypass_rx_packets":0')" 1 \
+	"port show has the bypass counters"
 ok "rule add: a floods ARP" $VC rule add valesc id 3 prio 9 in a type 0x0806 action flood
 is "$($VC -j switch show valesc | sed -n 's/.*"npairs":\([0-9]*\).*/\1/p')" 0 "a may reach anyone: no pair"
 row=$($VC rule show valesc | awk '$2 == 3 { print $3, $4, $7, $8 }')

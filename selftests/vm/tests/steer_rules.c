@@ -16,10 +16,13 @@
  *    a learning switch with exactly two ports is a pair;
  *  - the fast path of a pair: frames and counters as the lookup gives
  *    them, a rule to a third port effective on the next frame;
+ *  - a pair's bypass attributes and the bypass report ioctl (counters
+ *    moved exactly, a table of bad reports that move nothing);
  *  - rules replaced under traffic: every frame a sender's sync took is
  *    accounted for, delivered or counted dropped, and nothing splats.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -27,6 +30,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/vale.h>
@@ -164,28 +170,64 @@ static int rule_dump(struct dump *d)
 	return talk(nlh, dump_cb, d);
 }
 
-/* switch-get: the pairs, as "a-b c-d" by port name. */
+/*
+ * switch-get: the pairs, as "a-b c-d" by port name, and with their bypass
+ * attributes as "a-b bypass 1/2, c-d" (rule ids only when given).
+ */
 struct swinfo {
 	uint32_t nrules, npairs;
 	char pairs[256];
+	char detail[256];
+};
+
+struct pairinfo {
+	const char *a, *b;
+	bool bypass, rules;
+	uint32_t rule_a, rule_b;
 };
 
 static int pair_cb(const struct nlattr *a, void *data)
 {
-	const char **p = data;
+	struct pairinfo *p = data;
 
-	if (mnl_attr_get_type(a) == VALE_A_PAIR_PORT_A)
-		p[0] = mnl_attr_get_str(a);
-	if (mnl_attr_get_type(a) == VALE_A_PAIR_PORT_B)
-		p[1] = mnl_attr_get_str(a);
+	switch (mnl_attr_get_type(a)) {
+	case VALE_A_PAIR_PORT_A:
+		p->a = mnl_attr_get_str(a);
+		break;
+	case VALE_A_PAIR_PORT_B:
+		p->b = mnl_attr_get_str(a);
+		break;
+	case VALE_A_PAIR_BYPASS:
+		p->bypass = true;
+		break;
+	case VALE_A_PAIR_RULE_A:
+		p->rules = true;
+		p->rule_a = mnl_attr_get_u32(a);
+		break;
+	case VALE_A_PAIR_RULE_B:
+		p->rule_b = mnl_attr_get_u32(a);
+		break;
+	}
 	return MNL_CB_OK;
+}
+
+/* One pair as swinfo's detail writes it, appended to @s (@n bytes). */
+static void pair_detail(char *s, size_t n, const struct pairinfo *p)
+{
+	size_t off = strlen(s);
+
+	off += snprintf(s + off, n - off, "%s%s-%s", off ? ", " : "", p->a, p->b);
+	if (p->bypass && off < n)
+		off += snprintf(s + off, n - off, " bypass");
+	if (p->rules && off < n)
+		snprintf(s + off, n - off, " %u/%u", p->rule_a, p->rule_b);
 }
 
 static int sw_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *a;
 	struct swinfo *s = data;
-	const char *p[2];
+	struct pairinfo p;
 	size_t off;
 
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
@@ -197,11 +239,13 @@ static int sw_cb(const struct nlmsghdr *nlh, void *data)
 			s->npairs = mnl_attr_get_u32(a);
 			break;
 		case VALE_A_SWITCH_PAIR:
-			p[0] = p[1] = "?";
-			mnl_attr_parse_nested(a, pair_cb, p);
+			memset(&p, 0, sizeof(p));
+			p.a = p.b = "?";
+			mnl_attr_parse_nested(a, pair_cb, &p);
 			off = strlen(s->pairs);
 			snprintf(s->pairs + off, sizeof(s->pairs) - off, "%s%s-%s",
-				 off ? " " : "", p[0], p[1]);
+				 off ? " " : "", p.a, p.b);
+			pair_detail(s->detail, sizeof(s->detail), &p);
 			break;
 		}
 	}
@@ -772,6 +816,212 @@ TEST_F(steer, rules_churned_under_traffic)
 		  offered + s1[0].drop_no_dest - s0[0].drop_no_dest);
 	EXPECT_EQ(rx, got);
 	EXPECT_EQ(0, s1[3].rx_packets - s0[3].rx_packets);
+}
+
+/* The next p2p event on @sock within a second, into @p; its command or -1. */
+static int next_pair_event(struct mnl_socket *sock, char *buf, size_t size,
+			   struct pairinfo *p)
+{
+	const struct nlmsghdr *nlh;
+	struct timeval tv = { .tv_sec = 1 };
+	const struct genlmsghdr *g;
+	ssize_t n;
+
+	setsockopt(mnl_socket_get_fd(sock), SOL_SOCKET, SO_RCVTIMEO, &tv,
+		   sizeof(tv));
+	for (;;) {
+		n = mnl_socket_recvfrom(sock, buf, size);
+		if (n <= 0)
+			return -1;
+		nlh = (const struct nlmsghdr *)buf;
+		if (!mnl_nlmsg_ok(nlh, n) || nlh->nlmsg_type != fam)
+			continue;
+		g = mnl_nlmsg_get_payload(nlh);
+		if (g->cmd != VALE_CMD_P2P_UP_NTF && g->cmd != VALE_CMD_P2P_DOWN_NTF)
+			continue;
+		memset(p, 0, sizeof(*p));
+		mnl_attr_parse(nlh, sizeof(*g), pair_cb, p);
+		return g->cmd;
+	}
+}
+
+/*
+ * A pair says whether its owners may carry it beside the switch, and by
+ * which rules: one rule per end, yes, with their ids; a second rule that
+ * decides some of a's frames (still to b) keeps the pair but not the
+ * bypass, announced as p2p-down then p2p-up without it; a learning switch
+ * of two ports, yes, without rules.
+ */
+TEST_F(steer, pair_bypass_attributes)
+{
+	struct rule ab = { .id = 1, .in = "a", .vid = -1, .type = -1,
+			   .act = VALE_RULE_ACT_OUTPUT, .out = "b" };
+	struct rule ba = { .id = 2, .in = "b", .vid = -1, .type = -1,
+			   .act = VALE_RULE_ACT_OUTPUT, .out = "a" };
+	struct rule ab2 = { .id = 5, .prio = 9, .in = "a", .vid = -1,
+			    .type = 0x88b5, .act = VALE_RULE_ACT_OUTPUT,
+			    .out = "b" };
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct mnl_socket *ev;
+	struct pairinfo p;
+	struct swinfo s;
+	uint32_t grp;
+	struct vp x, y;
+
+	vp_close(&self->p[2]);
+	vp_close(&self->p[3]);
+	ASSERT_EQ(0, rule_req(VALE_CMD_RULE_NEW, &ab));
+	ASSERT_EQ(0, rule_req(VALE_CMD_RULE_NEW, &ba));
+	ASSERT_EQ(0, sw_info(SW, &s));
+	EXPECT_STREQ("a-b bypass 1/2", s.detail);
+
+	ASSERT_EQ(0, nl_mcast_group(VALE_GENL_MCGRP_EVENTS, &grp));
+	ev = mnl_socket_open(NETLINK_GENERIC);
+	ASSERT_NE(NULL, ev);
+	ASSERT_EQ(0, mnl_socket_bind(ev, 0, MNL_SOCKET_AUTOPID));
+	ASSERT_EQ(0, mnl_socket_setsockopt(ev, NETLINK_ADD_MEMBERSHIP, &grp,
+					   sizeof(grp)));
+	ASSERT_EQ(0, rule_req(VALE_CMD_RULE_NEW, &ab2));
+	ASSERT_EQ(0, sw_info(SW, &s));
+	EXPECT_STREQ("a-b", s.detail);		/* two rules decide a's frames */
+	EXPECT_EQ(VALE_CMD_P2P_DOWN_NTF, next_pair_event(ev, buf, sizeof(buf), &p));
+	EXPECT_TRUE(p.bypass);
+	EXPECT_EQ(VALE_CMD_P2P_UP_NTF, next_pair_event(ev, buf, sizeof(buf), &p));
+	EXPECT_FALSE(p.bypass);
+	EXPECT_FALSE(p.rules);
+	ASSERT_EQ(0, rule_del(5));
+	ASSERT_EQ(0, sw_info(SW, &s));
+	EXPECT_STREQ("a-b bypass 1/2", s.detail);
+	EXPECT_EQ(VALE_CMD_P2P_DOWN_NTF, next_pair_event(ev, buf, sizeof(buf), &p));
+	EXPECT_EQ(VALE_CMD_P2P_UP_NTF, next_pair_event(ev, buf, sizeof(buf), &p));
+	EXPECT_TRUE(p.bypass);
+	EXPECT_TRUE(p.rules);
+	EXPECT_EQ(1, p.rule_a);
+	EXPECT_EQ(2, p.rule_b);
+	mnl_socket_close(ev);
+
+	ASSERT_EQ(0, vp_open(&x, "valelb:x", 0, 0));
+	ASSERT_EQ(0, vp_open(&y, "valelb:y", 0, 0));
+	ASSERT_EQ(0, sw_info("valelb", &s));
+	EXPECT_STREQ("x-y bypass", s.detail);
+	vp_close(&x);
+	vp_close(&y);
+}
+
+/* Counters a report may move: a's and b's port counters, the rules'. */
+struct counts {
+	struct vale_port_stats st[2];
+	struct dump d;
+};
+
+static void counts(struct __test_metadata *_metadata, FIXTURE_DATA(steer) *self,
+		   struct counts *c)
+{
+	c->st[0] = vp_stats(&self->p[0]);
+	c->st[1] = vp_stats(&self->p[1]);
+	ASSERT_EQ(0, rule_dump(&c->d));
+}
+
+static int report(struct vp *p, const struct vale_bypass_report *r)
+{
+	return ioctl(p->fd, VALE_IOC_BYPASS_REPORT, r) ? -errno : 0;
+}
+
+/*
+ * VALE_IOC_BYPASS_REPORT: good reports move exactly the port's counters
+ * (and the rule's, with VALE_BYPASS_F_RULE); each bad one is refused with
+ * its errno and moves nothing.
+ */
+TEST_F(steer, bypass_report)
+{
+	struct rule ab = { .id = 1, .in = "a", .vid = -1, .type = -1,
+			   .act = VALE_RULE_ACT_OUTPUT, .out = "b" };
+	struct rule ba = { .id = 2, .in = "b", .vid = -1, .type = -1,
+			   .act = VALE_RULE_ACT_OUTPUT, .out = "a" };
+	struct rule any = { .id = 3, .prio = 1, .vid = -1, .type = 0x88b5,
+			    .act = VALE_RULE_ACT_DROP };
+	const struct {
+		const char *what;
+		int port;
+		struct vale_bypass_report r;
+		int err;
+	} bad[] = {
+		{ "unknown flag", 0, { .tx_packets = 1, .flags = 2 }, -EINVAL },
+		{ "flags 3", 0, { .rule_id = 1, .flags = 3 }, -EINVAL },
+		{ "rule id without the flag", 0, { .tx_packets = 1, .rule_id = 1 },
+		  -EINVAL },
+		{ "reserved[0]", 0, { .tx_packets = 1, .__reserved = { 1, 0 } },
+		  -EINVAL },
+		{ "reserved[1]", 1, { .rx_packets = 1, .__reserved = { 0, 1 } },
+		  -EINVAL },
+		{ "unknown rule", 0, { .tx_packets = 1, .rule_id = 99,
+				       .flags = VALE_BYPASS_F_RULE }, -ENOENT },
+		{ "rule 0 unknown", 0, { .tx_packets = 1,
+					 .flags = VALE_BYPASS_F_RULE }, -ENOENT },
+		{ "b's rule from a", 0, { .tx_packets = 1, .rule_id = 2,
+					  .flags = VALE_BYPASS_F_RULE }, -EINVAL },
+	};
+	struct vale_bypass_report good = {
+		.tx_packets = 10, .tx_bytes = 600, .rx_packets = 7,
+		.rx_bytes = 420, .rule_id = 1, .flags = VALE_BYPASS_F_RULE,
+	};
+	struct vale_bypass_report plain = {
+		.tx_packets = 7, .tx_bytes = 420, .rx_packets = 10,
+		.rx_bytes = 600,
+	};
+	struct vale_bypass_report dropany = {
+		.tx_packets = 4, .tx_bytes = 240, .rule_id = 3,
+		.flags = VALE_BYPASS_F_RULE,
+	};
+	struct counts c0, c1;
+	unsigned int i;
+	int fd;
+
+	ASSERT_EQ(0, rule_req(VALE_CMD_RULE_NEW, &ab));
+	ASSERT_EQ(0, rule_req(VALE_CMD_RULE_NEW, &ba));
+	ASSERT_EQ(0, rule_req(VALE_CMD_RULE_NEW, &any));
+	counts(_metadata, self, &c0);
+	EXPECT_EQ(0, c0.st[0].bypass_tx_packets);
+
+	ASSERT_EQ(0, report(&self->p[0], &good));
+	ASSERT_EQ(0, report(&self->p[1], &plain));
+	ASSERT_EQ(0, report(&self->p[1], &dropany));	/* a rule of any port */
+	counts(_metadata, self, &c1);
+	EXPECT_EQ(10, c1.st[0].tx_packets - c0.st[0].tx_packets);
+	EXPECT_EQ(600, c1.st[0].tx_bytes - c0.st[0].tx_bytes);
+	EXPECT_EQ(7, c1.st[0].rx_packets - c0.st[0].rx_packets);
+	EXPECT_EQ(420, c1.st[0].rx_bytes - c0.st[0].rx_bytes);
+	EXPECT_EQ(10, c1.st[0].bypass_tx_packets);
+	EXPECT_EQ(7, c1.st[0].bypass_rx_packets);
+	EXPECT_EQ(11, c1.st[1].tx_packets - c0.st[1].tx_packets);
+	EXPECT_EQ(660, c1.st[1].tx_bytes - c0.st[1].tx_bytes);
+	EXPECT_EQ(10, c1.st[1].rx_packets - c0.st[1].rx_packets);
+	EXPECT_EQ(11, c1.st[1].bypass_tx_packets);
+	EXPECT_EQ(10, c1.st[1].bypass_rx_packets);
+	EXPECT_EQ(10, c1.d.packets[1] - c0.d.packets[1]);
+	EXPECT_EQ(600, c1.d.bytes[1] - c0.d.bytes[1]);
+	EXPECT_EQ(0, c1.d.packets[2] - c0.d.packets[2]);	/* plain: no rule */
+	EXPECT_EQ(4, c1.d.packets[3] - c0.d.packets[3]);
+	EXPECT_EQ(240, c1.d.bytes[3] - c0.d.bytes[3]);
+	/* the drop counters are not touched */
+	EXPECT_EQ(c0.st[0].drop_no_dest, c1.st[0].drop_no_dest);
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(bad[i].err, report(&self->p[bad[i].port], &bad[i].r))
+			TH_LOG("%s", bad[i].what);
+	}
+	fd = open("/dev/vale", O_RDWR);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, ioctl(fd, VALE_IOC_BYPASS_REPORT, &good));
+	EXPECT_EQ(ENXIO, errno);
+	close(fd);
+	EXPECT_EQ(-EFAULT, report(&self->p[0], (void *)8));
+	counts(_metadata, self, &c0);
+	EXPECT_EQ(0, memcmp(&c0.st, &c1.st, sizeof(c0.st)));
+	for (i = 1; i <= 3; i++) {
+		EXPECT_EQ(c1.d.packets[i], c0.d.packets[i]);
+		EXPECT_EQ(c1.d.bytes[i], c0.d.bytes[i]);
+	}
 }
 
 TEST_HARNESS_MAIN
