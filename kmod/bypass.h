@@ -20,7 +20,7 @@ struct vale_bypass_report;
  * never taken by the forwarders.
  */
 struct vale_port_bypass {
-	spinlock_t lock;
+	spinlock_t lock;		/* the four counters below */
 	u64 tx_packets;
 	u64 tx_bytes;
 	u64 rx_packets;

@@ -267,7 +267,7 @@ struct vale_port_stats {
  * the flag and nonzero __reserved are -EINVAL; -ENXIO on an unbound file,
  * -EFAULT for a bad pointer.  On error nothing is added.
  */
-#define VALE_BYPASS_F_RULE	(1U << 0)
+#define VALE_BYPASS_F_RULE	0x0001U
 
 struct vale_bypass_report {
 	__u64 tx_packets;
