@@ -9,7 +9,8 @@
 #                    (any report aborts); selftests/vhost/run.sh runs its
 #                    hostile front-end against this one
 #   VHOST_TEST_BINS  selftests/vhost helpers: hostile (malformed
-#                    vhost-user front-end) and vhost-udp (static, runs in
+#                    vhost-user front-end, on the front-end
+#                    selftests/vhost/fe.c) and vhost-udp (static, runs in
 #                    the test guests)
 #   INSTALL_TARGETS  += install-vhost (binary, man page, systemd unit)
 
@@ -17,6 +18,7 @@ VALE_VHOST := $(O)/qemu-backend/vale-vhost
 VHOST_HOSTILE := $(O)/vhost/hostile
 VHOST_UDP := $(O)/vhost/vhost-udp
 VHOST_TEST_BINS := $(VHOST_HOSTILE) $(VHOST_UDP)
+VHOST_FE := selftests/vhost/fe.c selftests/vhost/fe.h qemu-backend/vhost_user.h
 VALE_VHOST_ASAN := $(O)/asan/vale-vhost
 SANITIZE_FLAGS ?= -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
@@ -49,9 +51,9 @@ $(VALE_VHOST_ASAN): $(VALE_VHOST_SRCS) qemu-backend/vale-vhost/vhost.h \
 		-Iqemu-backend/vale-vhost -Itools/common -o $@ \
 		$(VALE_VHOST_SRCS) lib/libvale.c tools/common/out.c $(USER_LDFLAGS)
 
-$(VHOST_HOSTILE): selftests/vhost/hostile.c qemu-backend/vhost_user.h
+$(VHOST_HOSTILE): selftests/vhost/hostile.c $(VHOST_FE)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -Iqemu-backend -o $@ $< $(USER_LDFLAGS)
+	$(CC) $(USER_CFLAGS) -Iqemu-backend -o $@ $< selftests/vhost/fe.c $(USER_LDFLAGS)
 
 $(VHOST_UDP): selftests/vhost/vhost-udp.c
 	@mkdir -p $(@D)
